@@ -1,0 +1,3 @@
+from seniorcli.cli import main
+
+main()

@@ -1,0 +1,70 @@
+"""Rich rendering of one employee (``show``): for people, on standard output."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+
+def _d(v: date | None) -> str:
+    return v.isoformat() if v else ""
+
+
+def render_employee(detail: dict, as_of: date) -> None:
+    console = Console(highlight=False)
+    head = Table.grid(padding=(0, 2))
+    head.add_column(style="bold")
+    head.add_column()
+    for label, value in (
+        ("Employee", detail["employee_id"]), ("Name", detail["name"]),
+        ("Born", f"{_d(detail['birth_date'])} (age {detail['age']} on {as_of})"),
+        ("Department", detail["department"] or ""), ("Manager", detail["manager_id"] or ""),
+        ("Hired", _d(detail["hire_date"])), ("Left", _d(detail["leave_date"])),
+        ("E-mail", detail["email"] or ""),
+        ("Weekly hours", "" if detail["weekly_hours"] is None else f"{detail['weekly_hours']:g}"),
+    ):
+        head.add_row(label, Text(str(value)))
+    console.print(head)
+
+    console.print()
+    if detail["rules"] is None:
+        console.print("Next offer: choose a rule set (--rules NAME or `seniorcli config set rules "
+                      "NAME`) to see it.")
+    elif detail["next_due"] is None:
+        console.print(f"Next offer ({detail['rules']}): none — the employee has left.")
+    else:
+        nd = detail["next_due"]
+        pending = f", pending: {nd['pending']}" if nd["pending"] else ""
+        console.print(Text(f"Next offer ({detail['rules']}): {_d(nd['due_date'])} "
+                           f"[{nd['status']}{pending}] — {nd['reason']}"))
+
+    console.print()
+    if detail["conversations"]:
+        t = Table(title="Conversations", title_justify="left", header_style="bold")
+        for col in ("Date", "Outcome", "With MUS", "Union rep", "Note"):
+            t.add_column(col)
+        for c in detail["conversations"]:
+            t.add_row(_d(c["date"]), c["outcome"], "yes" if c["with_mus"] else "",
+                      "yes" if c["union_rep"] else "", Text(c["note"] or ""))
+        console.print(t)
+    else:
+        console.print("Conversations: none logged.")
+
+    if detail["agreements"]:
+        t = Table(title="Senior agreements", title_justify="left", header_style="bold")
+        for col in ("Id", "Type", "Start", "End", "Hours", "Amount", "Note"):
+            t.add_column(col)
+        for a in detail["agreements"]:
+            end = "open-ended" if a["open_ended"] else _d(a["end_date"])
+            if a["ended_on"]:
+                end += " (ended early)"
+            t.add_row(str(a["agreement_id"]), a["type"], _d(a["start_date"]), end,
+                      "" if a["weekly_hours"] is None else f"{a['weekly_hours']:g}",
+                      "" if a["amount"] is None else f"{a['amount']:,.0f} kr",
+                      Text(a["note"] or ""))
+        console.print(t)
+    else:
+        console.print("Senior agreements: none.")

@@ -1,0 +1,189 @@
+"""``import``, ``employees`` and ``show``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from seniorcli.cli.common import (
+    AsOf,
+    DepartmentOpt,
+    Format,
+    FormatOpt,
+    ManagerOpt,
+    OutputOpt,
+    RulesFileOpt,
+    RulesOpt,
+    ShowFormat,
+    open_db,
+    resolve_rules,
+    say,
+    today,
+)
+
+
+def _parse_map(values: list[str] | None) -> dict[str, str]:
+    from seniorcli.services.roster import FIELDS
+
+    mapping: dict[str, str] = {}
+    for item in values or []:
+        column, sep, field = item.rpartition("=")
+        field = field.strip().lower()
+        if not sep or not column.strip():
+            raise typer.BadParameter(f"'{item}' is not COLUMN=FIELD", param_hint="--map")
+        if field not in FIELDS and field != "ignore":
+            raise typer.BadParameter(
+                f"'{field}' is not a field; fields are {', '.join(FIELDS)} (or ignore)",
+                param_hint="--map",
+            )
+        mapping[column.strip()] = field
+    return mapping
+
+
+def import_cmd(
+    roster: Annotated[Path, typer.Argument(metavar="ROSTER.csv", help="The payroll export.")],
+    partial: Annotated[bool, typer.Option(
+        "--partial", help="Update only the employees in the file; mark no one as left.")] = False,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Validate and report what would change; write nothing.")] = False,
+    map_: Annotated[list[str] | None, typer.Option(
+        "--map", metavar="COLUMN=FIELD",
+        help="Say which field a column holds, e.g. --map 'Medarb.nr=employee_id' "
+        "(FIELD 'ignore' skips a column). Repeatable.")] = None,
+    encoding: Annotated[str | None, typer.Option(
+        "--encoding", help="utf-8 or cp1252 (default: detected).")] = None,
+    delimiter: Annotated[str | None, typer.Option(
+        "--delimiter", help="',', ';' or 'tab' (default: detected).")] = None,
+    as_of: AsOf = None,
+    fmt: Annotated[Format, typer.Option(
+        "--format", "-f", help="table: a summary for people; json: the summary as data.")
+    ] = Format.table,
+) -> None:
+    """Load or refresh the roster from a payroll export (CSV).
+
+    Every row is checked before anything is written; on any error nothing changes (exit 1).
+    Employees missing from a full roster are marked as left, never deleted.
+
+    Example: seniorcli import lonudtraek.csv --dry-run
+    """
+    from seniorcli.services.roster import ImportOptions, import_roster
+
+    options = ImportOptions(
+        as_of=as_of or today(), partial=partial, dry_run=dry_run, mapping=_parse_map(map_),
+        encoding=encoding, delimiter=delimiter,
+    )
+    conn = open_db()
+    with _progress(roster) as progress:
+        summary = import_roster(conn, roster, options, progress)
+    if fmt == Format.json:
+        import json
+
+        typer.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+        return
+    verb = "Would import" if dry_run else "Imported"
+    left = "" if partial else f", {summary.marked_left} marked as left"
+    say(
+        f"{verb} {summary.rows} employees from {roster.name}: {summary.added} added, "
+        f"{summary.updated} updated, {summary.unchanged} unchanged{left}."
+    )
+    if summary.ignored_columns:
+        say("Ignored columns: " + ", ".join(summary.ignored_columns))
+    if dry_run:
+        say("Dry run: nothing was written.")
+
+
+class _progress:
+    """A progress bar on standard error for large files, only when it is a terminal."""
+
+    def __init__(self, path: Path):
+        self.path, self.bar, self.task = path, None, None
+
+    def __enter__(self):
+        import sys
+
+        if not sys.stderr.isatty() or not self.path.is_file() or \
+                self.path.stat().st_size < 2_000_000:
+            return None
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TimeRemainingColumn
+
+        self.bar = Progress("Reading roster", BarColumn(), TimeRemainingColumn(),
+                            console=Console(stderr=True), transient=True)
+        self.bar.start()
+        self.task = self.bar.add_task("read", total=self.path.stat().st_size)
+        return lambda done, total: self.bar.update(self.task, completed=done)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def employee_columns():
+    from seniorcli.output import Column
+
+    return [
+        Column("employee_id", "Employee"), Column("name", "Name"),
+        Column("birth_date", "Born", "date"), Column("age", "Age", "number"),
+        Column("department", "Department"), Column("manager_id", "Manager"),
+        Column("hire_date", "Hired", "date"), Column("leave_date", "Left", "date"),
+        Column("email", "E-mail"), Column("weekly_hours", "Hours", "number"),
+    ]
+
+
+def employees(
+    department: DepartmentOpt = None,
+    manager: ManagerOpt = None,
+    include_left: Annotated[bool, typer.Option(
+        "--include-left", help="Also employees who have left.")] = False,
+    as_of: AsOf = None,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+) -> None:
+    """List employees (current ones, on the as-of date).
+
+    Example: seniorcli employees --department "Ældreplejen" --format csv
+    """
+    from seniorcli.output import emit
+    from seniorcli.services.employees import list_employees
+
+    day = as_of or today()
+    rows = list_employees(open_db(), day, department=department, manager=manager,
+                          include_left=include_left)
+    emit(rows, employee_columns(), fmt.value, output, title=f"Employees on {day}",
+         footer=lambda n: f"{n} employees")
+
+
+def show(
+    employee_id: Annotated[str, typer.Argument(help="The employee's id (payroll number).")],
+    as_of: AsOf = None,
+    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="table or json.")
+                   ] = ShowFormat.table,
+    rules: RulesOpt = None,
+    rules_file: RulesFileOpt = None,
+) -> None:
+    """One employee: details, conversation history, agreements and the next due date.
+
+    Example: seniorcli show 01234
+    """
+    from seniorcli.services.employees import employee_detail
+
+    day = as_of or today()
+    conn = open_db()
+    rule_set = resolve_rules(conn, rules, rules_file, required=False)
+    detail = employee_detail(conn, employee_id, day, rule_set)
+    if fmt == ShowFormat.json:
+        from seniorcli.output import dumps
+
+        typer.echo(dumps(detail))
+        return
+    from seniorcli.cli.render import render_employee
+
+    render_employee(detail, day)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_cmd)
+    app.command("employees")(employees)
+    app.command("show")(show)

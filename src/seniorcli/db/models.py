@@ -1,0 +1,76 @@
+"""The schema, declared with SQLModel. The migrations in ``schema.py`` must produce exactly this
+(tests/test_schema.py checks it). Dates are stored as ISO text (YYYY-MM-DD), which sorts and
+compares correctly in SQL.
+
+No CPR number is ever stored: the roster import derives the birth date and drops the number.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Field, SQLModel
+
+
+class Employee(SQLModel, table=True):
+    __tablename__ = "employee"
+    employee_id: str = Field(primary_key=True)  # text: payroll numbers keep leading zeros
+    name: str
+    birth_date: date
+    department: str | None = Field(default=None, index=True)
+    manager_id: str | None = Field(default=None, index=True)
+    hire_date: date | None = None
+    leave_date: date | None = None
+    email: str | None = None
+    weekly_hours: float | None = None
+    updated_at: str  # ISO timestamp of the last change by an import
+
+
+class Conversation(SQLModel, table=True):
+    """One logged outcome: invited, held, declined, postponed or requested."""
+
+    __tablename__ = "conversation"
+    id: int | None = Field(default=None, primary_key=True)
+    employee_id: str = Field(foreign_key="employee.employee_id", index=True)
+    outcome: str
+    date: date
+    note: str | None = None
+    with_mus: bool = False
+    union_rep: bool = False
+    recorded_at: str
+
+
+class Agreement(SQLModel, table=True):
+    """A senior agreement (seniorordning)."""
+
+    __tablename__ = "agreement"
+    id: int | None = Field(default=None, primary_key=True)
+    employee_id: str = Field(foreign_key="employee.employee_id", index=True)
+    type: str
+    start_date: date
+    end_date: date | None = Field(default=None, index=True)
+    open_ended: bool = False
+    ended_on: date | None = None  # set by `agreement end`: ended before its planned end
+    weekly_hours: float | None = None
+    amount: float | None = None
+    note: str | None = None
+    renews_id: int | None = Field(default=None, foreign_key="agreement.id")
+    rules: str | None = None
+    recorded_at: str
+
+
+class Setting(SQLModel, table=True):
+    __tablename__ = "setting"
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class Audit(SQLModel, table=True):
+    """Who changed what: no personal data, only the command, the user and row counts."""
+
+    __tablename__ = "audit"
+    id: int | None = Field(default=None, primary_key=True)
+    at: str
+    os_user: str
+    command: str
+    rows_changed: int

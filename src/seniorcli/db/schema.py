@@ -1,0 +1,68 @@
+"""Versioned migrations. Each version is frozen once released: never edit one, add the next.
+
+The version lives in SQLite's ``PRAGMA user_version``; ``PRAGMA application_id`` marks the file as
+a seniorcli database. A migration and its version bump run in one transaction.
+"""
+
+from __future__ import annotations
+
+APPLICATION_ID = 0x53454E31  # "SEN1"
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: (
+        """CREATE TABLE employee (
+            employee_id TEXT NOT NULL PRIMARY KEY,
+            name TEXT NOT NULL,
+            birth_date DATE NOT NULL,
+            department TEXT,
+            manager_id TEXT,
+            hire_date DATE,
+            leave_date DATE,
+            email TEXT,
+            weekly_hours FLOAT,
+            updated_at TEXT NOT NULL
+        ) WITHOUT ROWID""",
+        "CREATE INDEX ix_employee_department ON employee (department)",
+        "CREATE INDEX ix_employee_manager_id ON employee (manager_id)",
+        """CREATE TABLE conversation (
+            id INTEGER NOT NULL PRIMARY KEY,
+            employee_id TEXT NOT NULL REFERENCES employee (employee_id) ON DELETE CASCADE,
+            outcome TEXT NOT NULL
+                CHECK (outcome IN ('invited', 'held', 'declined', 'postponed', 'requested')),
+            date DATE NOT NULL,
+            note TEXT,
+            with_mus BOOLEAN NOT NULL DEFAULT 0,
+            union_rep BOOLEAN NOT NULL DEFAULT 0,
+            recorded_at TEXT NOT NULL,
+            UNIQUE (employee_id, outcome, date)
+        )""",
+        "CREATE INDEX ix_conversation_employee_id ON conversation (employee_id, date)",
+        """CREATE TABLE agreement (
+            id INTEGER NOT NULL PRIMARY KEY,
+            employee_id TEXT NOT NULL REFERENCES employee (employee_id) ON DELETE CASCADE,
+            type TEXT NOT NULL,
+            start_date DATE NOT NULL,
+            end_date DATE,
+            open_ended BOOLEAN NOT NULL DEFAULT 0,
+            ended_on DATE,
+            weekly_hours FLOAT,
+            amount FLOAT,
+            note TEXT,
+            renews_id INTEGER REFERENCES agreement (id) ON DELETE SET NULL,
+            rules TEXT,
+            recorded_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX ix_agreement_employee_id ON agreement (employee_id)",
+        "CREATE INDEX ix_agreement_end_date ON agreement (end_date)",
+        "CREATE TABLE setting (key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL)",
+        """CREATE TABLE audit (
+            id INTEGER NOT NULL PRIMARY KEY,
+            at TEXT NOT NULL,
+            os_user TEXT NOT NULL,
+            command TEXT NOT NULL,
+            rows_changed INTEGER NOT NULL
+        )""",
+    ),
+}
+
+LATEST = max(MIGRATIONS)

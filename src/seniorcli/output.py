@@ -1,0 +1,184 @@
+"""The one place that writes data: table | csv | json (| xlsx), to stdout or ``--output FILE``.
+
+Machine formats never pass through Rich; messages go to standard error. Files are written to a
+temporary file beside the target and renamed into place (never half-written), mode 0600.
+CSV and XLSX cells that a spreadsheet would read as a formula are neutralised.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+FORMATS = ("table", "csv", "json")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    kind: str = "text"  # text | date | number | bool
+    style: str | None = None
+
+
+def neutralise(value: str) -> str:
+    """Prefix a quote to text a spreadsheet would run as a formula (CSV/formula injection)."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _cell(value: Any, excel: bool) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return value.strftime("%d-%m-%Y") if excel else value.isoformat()
+    if isinstance(value, float):
+        text = f"{value:g}"
+        return text.replace(".", ",") if excel else text
+    if isinstance(value, int):
+        return str(value)
+    return neutralise(str(value))
+
+
+def json_default(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+@contextlib.contextmanager
+def private_file(path: Path, mode: str = "w", **kwargs: Any) -> Iterator[Any]:
+    """Write ``path`` atomically with permissions 0600."""
+    path = path.expanduser()
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)  # mkstemp: mode 0600
+    try:
+        with os.fdopen(fd, mode, **kwargs) as f:
+            yield f
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def dumps(value: Any) -> str:
+    """Pretty JSON for one object (dates as ISO text)."""
+    return json.dumps(value, ensure_ascii=False, indent=2, default=json_default)
+
+
+def write_csv(rows: Iterable[dict], columns: list[Column], out: TextIO, excel: bool) -> int:
+    writer = csv.writer(out, delimiter=";" if excel else ",", lineterminator="\r\n" if excel
+                        else "\n")
+    writer.writerow([c.key for c in columns])
+    n = 0
+    for row in rows:
+        writer.writerow([_cell(row.get(c.key), excel) for c in columns])
+        n += 1
+    return n
+
+
+def write_json(rows: Iterable[dict], columns: list[Column], out: TextIO) -> int:
+    """A JSON array, streamed one element at a time (memory stays flat on big lists)."""
+    keys = [c.key for c in columns]
+    n = 0
+    out.write("[")
+    for row in rows:
+        out.write(",\n  " if n else "\n  ")
+        out.write(json.dumps({k: row.get(k) for k in keys}, ensure_ascii=False,
+                             default=json_default))
+        n += 1
+    out.write("\n]\n" if n else "]\n")
+    return n
+
+
+def emit(
+    rows: Iterable[dict],
+    columns: list[Column],
+    fmt: str,
+    output: Path | None = None,
+    *,
+    title: str | None = None,
+    excel: bool = False,
+    table_columns: list[Column] | None = None,
+    row_style: Callable[[dict], str | None] | None = None,
+    footer: Callable[[int], str] | None = None,
+) -> int:
+    """Write rows in the chosen format; returns the number of rows written."""
+    if output is not None and (fmt == "xlsx" or output.suffix.lower() == ".xlsx"):
+        from seniorcli.xlsx import write_xlsx
+
+        return write_xlsx(rows, columns, output, title=title)
+    if fmt == "table":
+        return _table(rows, table_columns or columns, output, title, row_style, footer)
+    if output is not None:
+        encoding = "utf-8-sig" if excel else "utf-8"
+        with private_file(output, "w", encoding=encoding, newline="") as f:
+            return _machine(rows, columns, fmt, f, excel)
+    if excel:
+        sys.stdout.buffer.write(b"\xef\xbb\xbf")
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="",
+                           write_through=False)
+    try:
+        return _machine(rows, columns, fmt, out, excel)
+    finally:
+        out.flush()
+        out.detach()
+
+
+def _machine(rows: Iterable[dict], columns: list[Column], fmt: str, out: TextIO,
+             excel: bool) -> int:
+    if fmt == "json":
+        return write_json(rows, columns, out)
+    return write_csv(rows, columns, out, excel)
+
+
+def _table(rows: Iterable[dict], columns: list[Column], output: Path | None, title: str | None,
+           row_style: Callable[[dict], str | None] | None,
+           footer: Callable[[int], str] | None) -> int:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for c in columns:
+        table.add_column(c.header, justify="right" if c.kind == "number" else "left",
+                         style=c.style, no_wrap=c.kind in ("date", "number"))
+    n = 0
+    for row in rows:
+        cells = []
+        for c in columns:
+            v = row.get(c.key)
+            # Text objects: a name like "[bold]" is shown as written, never read as markup.
+            cells.append(Text("" if v is None else v.isoformat() if isinstance(v, date)
+                              else str(v)))
+        table.add_row(*cells, style=row_style(row) if row_style else None)
+        n += 1
+    if output is not None:
+        with private_file(output, "w", encoding="utf-8") as f:
+            console = Console(file=f, width=160, no_color=True)
+            console.print(table)
+            if footer:
+                console.print(footer(n))
+        return n
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=max(console.width, 160))  # piped or redirected: don't squeeze
+    if n:
+        console.print(table)
+    if footer:
+        console.print(footer(n), highlight=False)
+    return n

@@ -1,0 +1,220 @@
+"""A rule set is data; the common logic of domain.md is written once, here.
+
+A rule set answers one question: on which date does this employee next need an offer of a
+senior conversation? The answer depends on the birth date, hire and leave dates and the logged
+outcomes. Rules see plain frozen dataclasses, never ORM rows, and never read the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from seniorcli.dates import add_months, age_on, birthday, jan1
+
+Trigger = Literal["birthday", "calendar_year"]
+Repeat = Literal["months", "calendar_year"]
+
+OUTCOMES = ("invited", "held", "declined", "postponed", "requested")
+COMPLETING = frozenset({"held", "declined"})
+PENDING = frozenset({"invited", "postponed", "requested"})
+
+# Choices the product makes where domain.md's common rules leave room; shown by `rules show`.
+COMMON_INTERPRETATIONS = (
+    "A conversation held or declined on the same day as a request answers that request.",
+    "Outcomes logged on one day: a held or declined conversation closes the cycle; other "
+    "outcomes of that day belong to the closed cycle.",
+    "A day that does not exist in the target month (29 February) rolls to 1 March: someone born "
+    "on 29 February turns a year older on 1 March in a common year, and 12 months after "
+    "2024-02-29 is 2025-03-01.",
+    "An employee whose leave date is on or before the as-of date is never due; no one is listed "
+    "as upcoming for a due date on or after their leave date.",
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    date: date
+    outcome: str  # one of OUTCOMES
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a rule set may know of an employee."""
+
+    birth_date: date
+    hire_date: date | None = None
+    leave_date: date | None = None
+    outcomes: Sequence[Outcome] = ()  # any order
+
+
+@dataclass(frozen=True)
+class Decision:
+    due_date: date
+    reason: str
+    pending: str | None  # latest invited/postponed/requested of the open cycle
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """A municipality's rules for offering senior conversations, as data.
+
+    trigger: "birthday" (first offer on the birthday of ``first_offer_age``) or "calendar_year"
+    (from 1 January of the year of that birthday).
+    repeat: "months" (``repeat_months`` after the last held or declined conversation) or
+    "calendar_year" (from 1 January of the year after it).
+    reoffer_age: if set, a conversation declined before this age is offered again on this
+    birthday (Albertslund: declined at 52 → again at 55).
+    """
+
+    name: str
+    title: str
+    first_offer_age: int
+    trigger: Trigger = "birthday"
+    repeat: Repeat = "months"
+    repeat_months: int = 12
+    reoffer_age: int | None = None
+    agreement_default_term_months: int | None = None
+    aliases: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    interpretations: tuple[str, ...] = ()
+    origin: str = "built-in"
+
+    # --- the two hooks -------------------------------------------------------------------
+    def first_due(self, birth: date) -> tuple[date, str]:
+        """When the rule first makes an offer due, ignoring hire date and history."""
+        turns = birthday(birth, self.first_offer_age)
+        if self.trigger == "calendar_year":
+            return jan1(turns.year), (
+                f"turns {self.first_offer_age} in {turns.year}: first offer from 1 January"
+            )
+        return turns, f"turns {self.first_offer_age} on {turns.isoformat()}: first offer"
+
+    def repeat_due(self, birth: date, last: Outcome) -> tuple[date, str]:
+        """When the next offer is due after a held or declined conversation."""
+        age = age_on(birth, last.date)
+        when = f"{last.outcome} at {age} on {last.date.isoformat()}"
+        if (
+            self.reoffer_age is not None
+            and last.outcome == "declined"
+            and age < self.reoffer_age
+        ):
+            return birthday(birth, self.reoffer_age), (
+                f"{when}: offered again at {self.reoffer_age}"
+            )
+        if self.repeat == "calendar_year":
+            return jan1(last.date.year + 1), (
+                f"{when}: next offer from 1 January {last.date.year + 1}"
+            )
+        return add_months(last.date, self.repeat_months), (
+            f"{when}: next offer {self.repeat_months} months later"
+        )
+
+    def latest_birth_due_by(self, horizon: date) -> date:
+        """The latest birth date whose first offer falls on or before ``horizon`` (a filter
+        that lets the database skip the young; requests are looked at separately)."""
+        if self.trigger == "calendar_year":
+            return date(horizon.year - self.first_offer_age, 12, 31)
+        # add_months is monotonic, so every birth date up to this one turns the age by horizon.
+        return add_months(horizon, -12 * self.first_offer_age)
+
+    # --- the common rules, once --------------------------------------------------------------
+    def next_due(self, facts: Facts) -> Decision:
+        """The date the next offer is due, why, and what is pending (see domain.md)."""
+        ordered = sorted(facts.outcomes, key=lambda o: o.date)
+        last_done = next((o for o in reversed(ordered) if o.outcome in COMPLETING), None)
+
+        due, reason = self.first_due(facts.birth_date)
+        if last_done is not None:
+            # A conversation before the first due date counts too: the later of the two dates.
+            again, again_reason = self.repeat_due(facts.birth_date, last_done)
+            if again >= due:
+                due, reason = again, again_reason
+            else:
+                reason = f"{reason} ({last_done.outcome} earlier, on {last_done.date.isoformat()})"
+
+        if facts.hire_date is not None and facts.hire_date > due:
+            # Hired after the due date: due from the hire date, never before it.
+            due, reason = facts.hire_date, (
+                f"hired on {facts.hire_date.isoformat()}, after the offer fell due "
+                f"({due.isoformat()}): due from the hire date"
+            )
+
+        open_cycle = [o for o in ordered if last_done is None or o.date > last_done.date]
+        requests = [o for o in open_cycle if o.outcome == "requested"]
+        if requests and requests[0].date < due:
+            # Asked for a conversation: due no later than the (first open) request.
+            due = requests[0].date
+            reason = f"asked for a conversation on {due.isoformat()}"
+        pending = next((o.outcome for o in reversed(open_cycle) if o.outcome in PENDING), None)
+        return Decision(due, reason, pending)
+
+    def decide(self, facts: Facts, as_of: date, within_days: int = 0) -> Decision | None:
+        """The decision if the employee is due on ``as_of`` or within ``within_days`` after it.
+
+        None for those who have left, those not yet due, and those whose due date falls on or
+        after their leave date.
+        """
+        if facts.leave_date is not None and facts.leave_date <= as_of:
+            return None
+        decision = self.next_due(facts)
+        if facts.leave_date is not None and decision.due_date >= facts.leave_date:
+            return None
+        if (decision.due_date - as_of).days > within_days:
+            return None
+        return decision
+
+    # --- plain language, for `rules show` ----------------------------------------------------
+    def describe(self) -> list[str]:
+        a = self.first_offer_age
+        lines = []
+        if self.trigger == "calendar_year":
+            lines.append(
+                f"First offer due from 1 January of the calendar year the employee turns {a} "
+                "(or the hire date, if later)."
+            )
+        else:
+            lines.append(f"First offer due on the {a}th birthday (or the hire date, if later).")
+        if self.reoffer_age is not None:
+            lines.append(
+                f"Declined before age {self.reoffer_age}: offered again on the "
+                f"{self.reoffer_age}th birthday."
+            )
+        tail = (
+            f"declined at {self.reoffer_age} or later" if self.reoffer_age is not None
+            else "declined"
+        )
+        if self.repeat == "calendar_year":
+            lines.append(
+                f"Held or {tail} in calendar year Y: next offer due from 1 January of Y + 1."
+            )
+        else:
+            lines.append(
+                f"Held or {tail} on date d: next offer due {self.repeat_months} months after d."
+            )
+        if self.agreement_default_term_months:
+            lines.append(
+                f"Default term of a new senior agreement: {self.agreement_default_term_months} "
+                "months."
+            )
+        else:
+            lines.append("No default term for senior agreements: give --end or --open-ended.")
+        return lines
+
+
+#: The TOML keys of a rule set and what each takes (for loading, errors and the README).
+TOML_KEYS: dict[str, str] = {
+    "name": "text, lower case: the name used with --rules",
+    "title": "text",
+    "first_offer_age": "whole number, 18-80",
+    "trigger": '"birthday" or "calendar_year"',
+    "repeat": '"months" or "calendar_year"',
+    "repeat_months": 'whole number from 1 to 120 (with repeat = "months"; default 12)',
+    "reoffer_age": "whole number, optional",
+    "agreement_default_term_months": "whole number, optional",
+    "aliases": "list of text, optional",
+    "sources": "list of text",
+    "interpretations": "list of text, optional",
+}

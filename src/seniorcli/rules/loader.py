@@ -1,0 +1,94 @@
+"""Rule sets from TOML files, for municipalities that are not built in.
+
+Example (Silkeborg offers the senior conversation from 60, yearly)::
+
+    name = "silkeborg"
+    title = "Silkeborg Kommune"
+    first_offer_age = 60
+    trigger = "birthday"
+    repeat = "months"
+    repeat_months = 12
+    sources = ["Silkeborg Kommune, personalepolitik: seniorsamtale fra 60 år"]
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from seniorcli.errors import RuleError
+from seniorcli.rules.base import TOML_KEYS, RuleSet
+
+_REQUIRED = ("name", "title", "first_offer_age", "sources")
+_CHOICES = {"trigger": ("birthday", "calendar_year"), "repeat": ("months", "calendar_year")}
+_INT_RANGES = {
+    "first_offer_age": (18, 80),
+    "repeat_months": (1, 120),
+    "reoffer_age": (18, 80),
+    "agreement_default_term_months": (1, 240),
+}
+
+
+def load_rule_file(path: Path) -> RuleSet:
+    """Read and check one rule set file; a mistake names the file and the key."""
+    where = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise RuleError(f"{where}: no such rule set file") from None
+    except UnicodeDecodeError:
+        raise RuleError(f"{where}: not UTF-8 text", hint="save the file as UTF-8") from None
+    except tomllib.TOMLDecodeError as e:
+        raise RuleError(f"{where}: not valid TOML: {e}") from None
+    return rule_set_from_mapping(data, where)
+
+
+def rule_set_from_mapping(data: dict[str, Any], where: str) -> RuleSet:
+    def bad(key: str, why: str) -> RuleError:
+        return RuleError(f"{where}: key '{key}' {why}", hint=f"'{key}' takes {TOML_KEYS[key]}")
+
+    unknown = sorted(set(data) - set(TOML_KEYS))
+    if unknown:
+        raise RuleError(
+            f"{where}: unknown key '{unknown[0]}'",
+            hint="known keys: " + ", ".join(TOML_KEYS),
+        )
+    for key in _REQUIRED:
+        if key not in data:
+            raise bad(key, "is missing")
+    for key in ("name", "title"):
+        if not isinstance(data[key], str) or not data[key].strip():
+            raise bad(key, "must be non-empty text")
+    for key, (lo, hi) in _INT_RANGES.items():
+        if key in data:
+            v = data[key]
+            if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+                raise bad(key, f"must be a whole number from {lo} to {hi}, not {v!r}")
+    for key, choices in _CHOICES.items():
+        if key in data and data[key] not in choices:
+            raise bad(key, f"must be one of {', '.join(choices)}, not {data[key]!r}")
+    for key in ("aliases", "sources", "interpretations"):
+        if key in data and (
+            not isinstance(data[key], list) or not all(isinstance(x, str) for x in data[key])
+        ):
+            raise bad(key, "must be a list of text")
+    if not data["sources"]:
+        raise bad("sources", "must name at least one source document")
+    reoffer = data.get("reoffer_age")
+    if reoffer is not None and reoffer <= data["first_offer_age"]:
+        raise bad("reoffer_age", "must be above first_offer_age")
+    return RuleSet(
+        name=data["name"].strip().lower(),
+        title=data["title"].strip(),
+        first_offer_age=data["first_offer_age"],
+        trigger=data.get("trigger", "birthday"),
+        repeat=data.get("repeat", "months"),
+        repeat_months=data.get("repeat_months", 12),
+        reoffer_age=reoffer,
+        agreement_default_term_months=data.get("agreement_default_term_months"),
+        aliases=tuple(a.lower() for a in data.get("aliases", [])),
+        sources=tuple(data["sources"]),
+        interpretations=tuple(data.get("interpretations", [])),
+        origin=where,
+    )

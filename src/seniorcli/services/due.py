@@ -1,0 +1,88 @@
+"""The due list: who must be offered a senior conversation, on which date and why."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from seniorcli.dates import age_on, from_iso
+from seniorcli.rules.base import Facts, Outcome, RuleSet
+
+
+def _outcomes(packed: str | None) -> tuple[Outcome, ...]:
+    if not packed:
+        return ()
+    return tuple(
+        Outcome(date.fromisoformat(item[:10]), item[11:]) for item in packed.split(",")
+    )
+
+
+_PACKED = (
+    "(SELECT group_concat(c.date || ':' || c.outcome) FROM conversation c "
+    "WHERE c.employee_id = e.employee_id)"
+)
+
+
+def facts_for(conn: sqlite3.Connection, employee_id: str) -> Facts:
+    birth, hire, leave, packed = conn.execute(
+        f"SELECT birth_date, hire_date, leave_date, {_PACKED} FROM employee e "
+        "WHERE employee_id = ?", (employee_id,)
+    ).fetchone()
+    return Facts(date.fromisoformat(birth), from_iso(hire), from_iso(leave), _outcomes(packed))
+
+
+def next_due_for(rules: RuleSet, facts: Facts, as_of: date) -> dict | None:
+    """The next due date for one employee (also when it is far ahead), or None if left."""
+    if facts.leave_date is not None and facts.leave_date <= as_of:
+        return None
+    d = rules.next_due(facts)
+    if facts.leave_date is not None and d.due_date >= facts.leave_date:
+        return None
+    return {
+        "due_date": d.due_date, "reason": d.reason, "pending": d.pending,
+        "status": "due" if d.due_date <= as_of else "upcoming",
+    }
+
+
+def due_list(
+    conn: sqlite3.Connection, rules: RuleSet, as_of: date, within_days: int = 0, *,
+    department: str | None = None, manager: str | None = None,
+) -> Iterator[dict]:
+    """Current employees due on ``as_of`` (status "due") or within ``within_days`` after it
+    ("upcoming"), sorted by due date, then department and employee id."""
+    horizon = as_of + timedelta(days=within_days)
+    where = ["(e.leave_date IS NULL OR e.leave_date > :as_of)"]
+    # Only those old enough to be due by the horizon, or who asked for a conversation.
+    where.append(
+        "(e.birth_date <= :cutoff OR EXISTS (SELECT 1 FROM conversation r "
+        "WHERE r.employee_id = e.employee_id AND r.outcome = 'requested'))"
+    )
+    args: dict[str, object] = {
+        "as_of": as_of.isoformat(), "cutoff": rules.latest_birth_due_by(horizon).isoformat(),
+    }
+    if department is not None:
+        where.append("e.department = :department")
+        args["department"] = department
+    if manager is not None:
+        where.append("e.manager_id = :manager")
+        args["manager"] = manager
+    sql = (
+        "SELECT e.employee_id, e.name, e.department, e.manager_id, e.birth_date, e.hire_date, "
+        f"e.leave_date, {_PACKED} FROM employee e WHERE {' AND '.join(where)}"
+    )
+    found = []
+    for eid, name, dept, mgr, birth_s, hire_s, leave_s, packed in conn.execute(sql, args):
+        birth = date.fromisoformat(birth_s)
+        facts = Facts(birth, from_iso(hire_s), from_iso(leave_s), _outcomes(packed))
+        d = rules.decide(facts, as_of, within_days)
+        if d is not None:
+            found.append((d.due_date, dept or "", eid, name, mgr, birth, d.reason, d.pending))
+    found.sort(key=lambda t: (t[0], t[1], t[2]))
+    for due, dept, eid, name, mgr, birth, reason, pending in found:
+        yield {
+            "employee_id": eid, "name": name, "department": dept or None, "manager_id": mgr,
+            "birth_date": birth, "age": age_on(birth, as_of), "due_date": due,
+            "status": "due" if due <= as_of else "upcoming", "pending": pending,
+            "reason": reason, "days_overdue": (as_of - due).days,
+        }

@@ -1,0 +1,88 @@
+"""Listing employees and showing one."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from datetime import date
+
+from seniorcli.dates import age_on, from_iso
+from seniorcli.errors import NotFoundError
+from seniorcli.rules.base import RuleSet
+
+_COLUMNS = (
+    "employee_id, name, birth_date, department, manager_id, hire_date, leave_date, email, "
+    "weekly_hours"
+)
+
+
+def _row(r: tuple, as_of: date) -> dict:
+    birth = date.fromisoformat(r[2])
+    return {
+        "employee_id": r[0], "name": r[1], "birth_date": birth, "age": age_on(birth, as_of),
+        "department": r[3], "manager_id": r[4], "hire_date": from_iso(r[5]),
+        "leave_date": from_iso(r[6]), "email": r[7], "weekly_hours": r[8],
+    }
+
+
+def list_employees(
+    conn: sqlite3.Connection, as_of: date, *, department: str | None = None,
+    manager: str | None = None, include_left: bool = False,
+) -> Iterator[dict]:
+    """Employees in id order, streamed. Current = no leave date, or one after ``as_of``."""
+    where, args = ["1 = 1"], []
+    if not include_left:
+        where.append("(leave_date IS NULL OR leave_date > ?)")
+        args.append(as_of.isoformat())
+    if department is not None:
+        where.append("department = ?")
+        args.append(department)
+    if manager is not None:
+        where.append("manager_id = ?")
+        args.append(manager)
+    sql = f"SELECT {_COLUMNS} FROM employee WHERE {' AND '.join(where)} ORDER BY employee_id"
+    for r in conn.execute(sql, args):
+        yield _row(r, as_of)
+
+
+def get_employee(conn: sqlite3.Connection, employee_id: str) -> tuple:
+    r = conn.execute(
+        f"SELECT {_COLUMNS} FROM employee WHERE employee_id = ?", (employee_id.strip(),)
+    ).fetchone()
+    if r is None:
+        raise NotFoundError(
+            f"no employee with id '{employee_id}'",
+            hint="seniorcli employees --include-left lists the ids (they keep leading zeros)",
+        )
+    return r
+
+
+def employee_detail(
+    conn: sqlite3.Connection, employee_id: str, as_of: date, rules: RuleSet | None
+) -> dict:
+    """The employee, the conversation log, agreements and (with a rule set) the next due date."""
+    from seniorcli.services.due import facts_for, next_due_for
+
+    r = get_employee(conn, employee_id)
+    detail = _row(r, as_of)
+    detail["conversations"] = [
+        {"date": date.fromisoformat(d), "outcome": o, "note": n, "with_mus": bool(m),
+         "union_rep": bool(u)}
+        for d, o, n, m, u in conn.execute(
+            "SELECT date, outcome, note, with_mus, union_rep FROM conversation "
+            "WHERE employee_id = ? ORDER BY date, id", (r[0],))
+    ]
+    detail["agreements"] = [
+        {"agreement_id": i, "type": t, "start_date": date.fromisoformat(s),
+         "end_date": from_iso(e), "open_ended": bool(oe), "ended_on": from_iso(eo),
+         "weekly_hours": h, "amount": a, "note": n}
+        for i, t, s, e, oe, eo, h, a, n in conn.execute(
+            "SELECT id, type, start_date, end_date, open_ended, ended_on, weekly_hours, amount, "
+            "note FROM agreement WHERE employee_id = ? ORDER BY start_date, id", (r[0],))
+    ]
+    detail["rules"] = rules.name if rules else None
+    detail["next_due"] = None
+    if rules is not None:
+        facts = facts_for(conn, r[0])
+        detail["next_due"] = next_due_for(rules, facts, as_of)
+    return detail

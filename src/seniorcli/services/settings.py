@@ -1,0 +1,33 @@
+"""Settings stored in the database (e.g. the default rule set)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from seniorcli.db.engine import transaction
+from seniorcli.errors import SeniorError
+from seniorcli.services.common import audit
+
+KNOWN = {"rules": "the default rule set, used when --rules is not given"}
+
+
+def get_setting(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def set_setting(conn: sqlite3.Connection, key: str, value: str | None) -> None:
+    if key not in KNOWN:
+        raise SeniorError(f"unknown setting '{key}'", hint="settings: " + ", ".join(KNOWN))
+    with transaction(conn):
+        if value is None:
+            conn.execute("DELETE FROM setting WHERE key = ?", (key,))
+        else:
+            conn.execute(
+                "INSERT INTO setting (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+        audit(conn, f"config {'set' if value else 'unset'} {key}", 1)
+
+
+def all_settings(conn: sqlite3.Connection) -> dict[str, str]:
+    return dict(conn.execute("SELECT key, value FROM setting ORDER BY key"))

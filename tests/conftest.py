@@ -1,0 +1,86 @@
+"""Shared fixtures: a private database per test and a CLI runner that keeps stdout and stderr
+apart. Every test passes fixed dates (--as-of), never today's."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from seniorcli.cli import app
+
+FIXTURES = Path(__file__).parent / "fixtures"
+AS_OF = "2026-11-01"
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self):
+        return json.loads(self.stdout)
+
+    def csv(self) -> list[dict]:
+        return list(csv.DictReader(io.StringIO(self.stdout)))
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "test.db"
+
+
+@pytest.fixture
+def run(db: Path, monkeypatch: pytest.MonkeyPatch):
+    """run("import", "file.csv") → Result, against the test's own database."""
+    monkeypatch.delenv("SENIORCLI_DB", raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+    runner = CliRunner()
+
+    def _run(*args: str, input: str | None = None) -> Result:
+        r = runner.invoke(app, ["--db", str(db), *map(str, args)], input=input)
+        if r.exception is not None and not isinstance(r.exception, SystemExit):
+            raise r.exception
+        return Result(r.exit_code, r.stdout, r.stderr)
+
+    return _run
+
+
+@pytest.fixture
+def fixture_file(tmp_path: Path):
+    """A copy of a named fixture file (so tests may change it)."""
+
+    def _copy(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copy(FIXTURES / name, target)
+        return target
+
+    return _copy
+
+
+def write_csv(path: Path, header: str, *rows: str, encoding: str = "utf-8") -> Path:
+    path.write_text("\n".join([header, *rows]) + "\n", encoding=encoding)
+    return path
+
+
+def db_snapshot(db: Path) -> dict:
+    """Everything a user could see in the database, to prove a refusal changed nothing."""
+    import sqlite3
+
+    if not db.exists():
+        return {}
+    conn = sqlite3.connect(db)
+    try:
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr)
+                for t in tables}
+    finally:
+        conn.close()

@@ -1,0 +1,300 @@
+"""seniorcli import: the files municipalities actually have, validation, upsert, left, dry run."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from conftest import AS_OF, FIXTURES, db_snapshot, write_csv
+
+
+def employees(run, *extra):
+    return {e["employee_id"]: e for e in run("employees", "--as-of", AS_OF, "-f", "json",
+                                             *extra).json()}
+
+
+def test_semicolon_cp1252_with_danish_headers_imports_with_names_intact(run):
+    r = run("import", FIXTURES / "danish_semicolon_cp1252.csv", "--as-of", AS_OF)
+    assert r.exit_code == 0, r.stderr
+    assert "3 added" in r.stderr and "Ignored columns: Stilling" in r.stderr
+    e = employees(run)
+    assert e["00101"]["name"] == "Søren Ærøskøbing"
+    assert e["00101"]["birth_date"] == "1966-05-03"  # DD-MM-YYYY
+    assert e["00102"]["birth_date"] == "1971-11-01"  # ISO
+    assert e["00103"]["birth_date"] == "1974-11-24"  # DDMMYYYY
+    assert e["00101"]["hire_date"] == "1998-08-01"  # DD.MM.YYYY
+    assert e["00102"]["weekly_hours"] == 32.5  # Danish decimal comma
+    assert e["00102"]["department"] == "Børn og Unge"
+    assert e["00101"]["manager_id"] == "00900"  # leading zeros kept
+
+
+def test_utf8_with_bom_and_comma(run):
+    r = run("import", FIXTURES / "utf8_bom.csv", "--as-of", AS_OF)
+    assert r.exit_code == 0, r.stderr
+    e = employees(run)
+    assert set(e) == {"E1", "E2"}  # the BOM is not part of the first header
+    assert e["E1"]["email"] == "bodil@example.dk"
+    assert e["E2"]["name"] == "Ørjan Dahl"
+
+
+def test_bad_date_on_line_5_is_named_and_nothing_changes(run, db):
+    run("import", FIXTURES / "utf8_bom.csv", "--as-of", AS_OF)
+    before = db_snapshot(db)
+    r = run("import", FIXTURES / "bad_date_line5.csv", "--as-of", AS_OF)
+    assert r.exit_code == 1
+    assert "line 5, birth_date: '1971-13-45' is not a date" in r.stderr
+    assert "Traceback" not in r.stderr and r.stdout == ""
+    assert db_snapshot(db) == before
+
+
+def test_duplicate_id_names_both_lines(run, db):
+    r = run("import", FIXTURES / "duplicate_id.csv", "--as-of", AS_OF)
+    assert r.exit_code == 1
+    assert "line 4, employee_id: 'A7' appears again (first on line 2)" in r.stderr
+    assert db_snapshot(db).get("employee", []) == []
+
+
+def test_cpr_column_with_9_and_10_digit_numbers_gives_birth_dates(run):
+    r = run("import", FIXTURES / "cpr_9_and_10.csv", "--as-of", AS_OF)
+    assert r.exit_code == 0, r.stderr
+    born = {k: v["birth_date"] for k, v in employees(run).items()}
+    assert born == {
+        "0007": "1971-01-01",  # 7th digit 3: 19YY
+        "0008": "1960-01-02",  # no dash
+        "0009": "2005-10-10",  # 4 and YY <= 36: 20YY
+        "0010": "1960-01-01",  # 9 and YY >= 37: 19YY
+        "0011": "1957-01-01",  # 9 digits: the leading zero is restored
+        "0012": "2003-02-01",  # 5 and YY <= 57: 20YY
+    }
+
+
+def test_no_cpr_digits_anywhere_in_the_database_files(run, db):
+    run("import", FIXTURES / "cpr_9_and_10.csv", "--as-of", AS_OF)
+    run("employees", "--as-of", AS_OF)
+    data = b"".join(p.read_bytes() for p in db.parent.glob(db.name + "*"))
+    for number in ("0101713917", "0201603917", "1010054917", "0101603917", "0101573917",
+                   "0102035917", "101573917"):
+        assert number.encode() not in data
+    for serial in (b"3917", b"4917", b"5917", b"9917"):
+        assert serial not in data
+
+
+def test_bad_cpr_is_masked_in_the_message(run, tmp_path):
+    f = write_csv(tmp_path / "r.csv", "id;navn;cpr", "1;Anna;3113601234", "2;Bo;12345")
+    r = run("import", f, "--as-of", AS_OF)
+    assert r.exit_code == 1
+    assert "line 2, cpr: '311360-XXXX'" in r.stderr
+    assert "3113601234" not in r.stderr and "1234" not in r.stderr
+
+
+def test_cpr_that_disagrees_with_birth_date_is_refused(run, tmp_path):
+    f = write_csv(tmp_path / "r.csv", "id,name,birth_date,cpr", "1,Anna,1960-01-02,0101601234")
+    r = run("import", f, "--as-of", AS_OF)
+    assert r.exit_code == 1
+    assert "gives birth date 1960-01-01, but birth_date says 1960-01-02" in r.stderr
+
+
+def test_9999_12_31_means_no_leave_date(run):
+    run("import", FIXTURES / "open_end_9999.csv", "--as-of", AS_OF)
+    e = employees(run)
+    assert e["S1"]["leave_date"] is None
+    assert e["S2"]["leave_date"] == "2026-12-31"
+
+
+def test_missing_required_column_names_it_and_the_columns_found(run, db):
+    r = run("import", FIXTURES / "missing_column.csv", "--as-of", AS_OF)
+    assert r.exit_code == 1
+    assert "no column for name" in r.stderr
+    assert "Medarbejdernr, Afdeling, Fødselsdato" in r.stderr
+    assert "--map" in r.stderr
+    assert db_snapshot(db).get("employee", []) == []
+
+
+def test_map_option_names_a_column(run):
+    r = run("import", FIXTURES / "missing_column.csv", "--map", "Afdeling=name",
+            "--as-of", AS_OF)
+    assert r.exit_code == 0, r.stderr
+    assert employees(run)["1"]["name"] == "Skole"
+
+
+def test_map_with_unknown_field_is_usage_error(run):
+    r = run("import", FIXTURES / "missing_column.csv", "--map", "Afdeling=salary")
+    assert r.exit_code == 2
+    assert "'salary' is not a field" in r.stderr
+
+
+def test_empty_file_is_refused(run, db):
+    r = run("import", FIXTURES / "empty.csv", "--as-of", AS_OF)
+    assert r.exit_code == 1
+    assert "empty.csv is empty" in r.stderr
+
+
+def test_header_only_full_import_would_mark_everyone_left_so_is_refused(run, db):
+    run("import", FIXTURES / "utf8_bom.csv", "--as-of", AS_OF)
+    before = db_snapshot(db)
+    r = run("import", FIXTURES / "header_only.csv", "--as-of", AS_OF)
+    assert r.exit_code == 1 and "no employees" in r.stderr
+    assert db_snapshot(db) == before
+
+
+def test_missing_file_is_refused_cleanly(run, tmp_path):
+    r = run("import", tmp_path / "nope.csv")
+    assert r.exit_code == 1 and "no such file" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_all_errors_reported_together_first_20_then_a_count(run):
+    r = run("import", FIXTURES / "many_errors.csv", "--as-of", AS_OF)
+    assert r.exit_code == 1
+    assert "30 errors; nothing was imported" in r.stderr
+    lines = [x for x in r.stderr.splitlines() if x.strip().startswith("line ")]
+    assert len(lines) == 20
+    assert lines[0].strip() == "line 2, birth_date: '1960-02-30' is not a date (no such day); " \
+        "use YYYY-MM-DD or DD-MM-YYYY"
+    assert "… and 10 more errors" in r.stderr
+
+
+def test_each_kind_of_row_error(run, tmp_path):
+    f = write_csv(
+        tmp_path / "r.csv", "employee_id,name,birth_date,hire_date,leave_date,weekly_hours",
+        "Y1,,1960-01-01,,,", "Y2,Kid,2020-01-01,,,", "Y3,Old,1900-01-01,,,",
+        "Y4,Late,1960-01-01,2020-01-01,2019-01-01,", "Y5,Hours,1960-01-01,,,many",
+        ",Noid,1960-01-01,,,", "Y7,Nobirth,,,,", "Y8,Month first,12/31/1960,,,",
+    )
+    r = run("import", f, "--as-of", AS_OF)
+    assert r.exit_code == 1
+    for expected in (
+        "line 2, name: is missing",
+        "line 3, birth_date: gives age 6 on 2026-11-01",
+        "line 4, birth_date: gives age 126",
+        "line 5, leave_date: 2019-01-01 is before the hire date 2020-01-01",
+        "line 6, weekly_hours: 'many' is not a number",
+        "line 7, employee_id: is missing",
+        "line 8, birth_date: is missing",
+        "line 9, birth_date: '12/31/1960' is not a date",  # never month-first
+    ):
+        assert expected in r.stderr
+
+
+def test_age_boundaries_15_and_100_on_the_import_date(run, tmp_path):
+    ok = write_csv(tmp_path / "ok.csv", "id,name,birth_date",
+                   "A,Fifteen today,2011-11-01", "B,Hundred,1925-11-02")
+    assert run("import", ok, "--as-of", AS_OF).exit_code == 0
+    young = write_csv(tmp_path / "y.csv", "id,name,birth_date", "C,Fifteen tomorrow,2011-11-02")
+    r = run("import", young, "--as-of", AS_OF, "--partial")
+    assert r.exit_code == 1 and "gives age 14" in r.stderr
+    old = write_csv(tmp_path / "o.csv", "id,name,birth_date", "D,101 today,1925-11-01")
+    r = run("import", old, "--as-of", AS_OF, "--partial")
+    assert r.exit_code == 1 and "gives age 101" in r.stderr
+
+
+def test_reimport_is_unchanged_and_changes_are_updates(run, tmp_path):
+    f = write_csv(tmp_path / "r.csv", "id,name,birth_date,department",
+                  "1,Anna,1960-01-01,A", "2,Bo,1961-01-01,A")
+    run("import", f, "--as-of", AS_OF)
+    r = run("import", f, "--as-of", AS_OF)
+    assert "0 added, 0 updated, 2 unchanged, 0 marked as left" in r.stderr
+    write_csv(f, "id,name,birth_date,department", "1,Anna,1960-01-01,B", "2,Bo,1961-01-01,A")
+    r = run("import", f, "--as-of", AS_OF)
+    assert "0 added, 1 updated, 1 unchanged" in r.stderr
+    assert employees(run)["1"]["department"] == "B"
+
+
+def test_full_import_marks_missing_as_left_never_deleted(run, tmp_path):
+    f = write_csv(tmp_path / "r.csv", "id,name,birth_date", "1,Anna,1960-01-01",
+                  "2,Bo,1961-01-01", "3,Cai,1962-01-01")
+    run("import", f, "--as-of", "2026-10-01")
+    run("log", "2", "held", "--date", "2026-09-01")
+    write_csv(f, "id,name,birth_date", "1,Anna,1960-01-01")
+    r = run("import", f, "--as-of", AS_OF)
+    assert "2 marked as left" in r.stderr
+    assert set(employees(run)) == {"1"}
+    everyone = employees(run, "--include-left")
+    assert everyone["2"]["leave_date"] == AS_OF and everyone["3"]["leave_date"] == AS_OF
+    shown = run("show", "2", "--as-of", AS_OF, "-f", "json").json()
+    assert shown["conversations"][0]["outcome"] == "held"  # history stays
+
+
+def test_existing_leave_date_is_kept_when_missing_from_full_import(run, tmp_path):
+    f = write_csv(tmp_path / "r.csv", "id,name,birth_date,leave_date",
+                  "1,Anna,1960-01-01,", "2,Bo,1961-01-01,2027-03-31")
+    run("import", f, "--as-of", AS_OF)
+    write_csv(f, "id,name,birth_date,leave_date", "1,Anna,1960-01-01,")
+    r = run("import", f, "--as-of", AS_OF)
+    assert "0 marked as left" in r.stderr
+    assert employees(run, "--include-left")["2"]["leave_date"] == "2027-03-31"
+
+
+def test_partial_import_touches_only_its_rows_and_keeps_absent_columns(run, tmp_path):
+    f = write_csv(tmp_path / "r.csv", "id,name,birth_date,department",
+                  "1,Anna,1960-01-01,A", "2,Bo,1961-01-01,B")
+    run("import", f, "--as-of", AS_OF)
+    p = write_csv(tmp_path / "p.csv", "id,name,birth_date", "2,Bo Bech,1961-01-01")
+    r = run("import", p, "--partial", "--as-of", AS_OF)
+    assert r.exit_code == 0 and "marked as left" not in r.stderr
+    e = employees(run)
+    assert set(e) == {"1", "2"}
+    assert e["2"]["name"] == "Bo Bech" and e["2"]["department"] == "B"
+
+
+def test_dry_run_reports_and_writes_nothing(run, db, tmp_path):
+    f = write_csv(tmp_path / "r.csv", "id,name,birth_date", "1,Anna,1960-01-01")
+    run("import", f, "--as-of", AS_OF)
+    before = db_snapshot(db)
+    g = write_csv(tmp_path / "g.csv", "id,name,birth_date", "2,Bo,1961-01-01")
+    r = run("import", g, "--dry-run", "--as-of", AS_OF, "-f", "json")
+    assert r.exit_code == 0
+    assert r.json() | {} == r.json() and r.json()["added"] == 1 and r.json()["marked_left"] == 1
+    assert db_snapshot(db) == before
+
+
+def test_explicit_encoding_and_delimiter(run, tmp_path):
+    f = tmp_path / "tab.csv"
+    f.write_bytes("id\tname\tbirth_date\n1\tÆble Øst\t1960-01-01\n".encode("cp1252"))
+    r = run("import", f, "--encoding", "cp1252", "--delimiter", "tab", "--as-of", AS_OF)
+    assert r.exit_code == 0, r.stderr
+    assert employees(run)["1"]["name"] == "Æble Øst"
+
+
+def test_wrong_encoding_is_named_with_line(run, tmp_path):
+    f = tmp_path / "r.csv"
+    f.write_bytes("id,name,birth_date\n1,Anna,1960-01-01\n2,S\xf8ren,1961-01-01\n".encode(
+        "latin-1"))
+    r = run("import", f, "--encoding", "utf-8", "--as-of", AS_OF)
+    assert r.exit_code == 1
+    assert "cannot be read as utf-8" in r.stderr and "--encoding" in r.stderr
+
+
+def test_database_and_wal_are_private(run, db, tmp_path):
+    f = write_csv(tmp_path / "r.csv", "id,name,birth_date", "1,Anna,1960-01-01")
+    run("import", f, "--as-of", AS_OF)
+    for p in db.parent.glob(db.name + "*"):
+        assert os.stat(p).st_mode & 0o777 == 0o600, p
+
+
+def test_import_writes_one_audit_row_without_personal_data(run, db, tmp_path):
+    f = write_csv(tmp_path / "r.csv", "id,name,birth_date", "1,Anna Secret,1960-01-01")
+    run("import", f, "--as-of", AS_OF)
+    rows = sqlite3.connect(db).execute("SELECT command, rows_changed FROM audit").fetchall()
+    assert rows == [("import", 1)]
+
+
+def test_quoted_multiline_field_reports_the_line_where_the_row_starts(run, tmp_path):
+    f = tmp_path / "r.csv"
+    f.write_text('id,name,birth_date\n1,"Anna\nMultiline",1960-01-01\n2,Bo,1961-13-01\n')
+    r = run("import", f, "--as-of", AS_OF)
+    assert "line 4, birth_date" in r.stderr
+
+
+def test_extra_non_empty_fields_are_an_error_but_trailing_empty_ones_are_fine(run, tmp_path):
+    f = write_csv(tmp_path / "r.csv", "id,name,birth_date", "1,Anna,1960-01-01,,",
+                  "2,Bo,1961-01-01,surprise")
+    r = run("import", f, "--as-of", AS_OF)
+    assert r.exit_code == 1
+    assert "line 3, row: 4 fields, but the header has 3" in r.stderr
+    assert "line 2" not in r.stderr
+
+
+def test_directory_instead_of_file(run, tmp_path: Path):
+    r = run("import", tmp_path)
+    assert r.exit_code == 1 and "is a folder" in r.stderr
