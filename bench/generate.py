@@ -75,8 +75,8 @@ def outcome_rows(roster: list[tuple[str, date]], seed: int = 7, as_of: date = da
         age = (as_of - birth).days // 365
         if age < 52:
             continue
-        day = as_of - timedelta(days=rng.randint(30, 700))
-        for _ in range(rng.randint(0, 3)):
+        day = as_of - timedelta(days=rng.randint(30, 460))
+        for _ in range(rng.choices([0, 1, 2, 3], weights=[10, 50, 30, 10])[0]):
             if day >= as_of or (day - birth).days < 52 * 365:
                 break
             outcome = rng.choices(["held", "declined", "invited", "postponed", "requested"],

@@ -15,7 +15,9 @@ from pathlib import Path
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent))
 
-from bench.generate import HEADER, roster_rows  # noqa: E402
+from datetime import date  # noqa: E402
+
+from bench.generate import HEADER, outcome_rows, roster_rows  # noqa: E402
 
 # id, name, birth, department, manager, hire, leave
 SHOWCASE = [
@@ -63,10 +65,18 @@ def main() -> None:
         w = csv.writer(f, delimiter=";", lineterminator="\n")
         w.writerow(HEADER)
         w.writerows(rows)
+    # A history for the generated employees too, inside each one's employment.
+    employed = {r[0]: (r[5], r[6] or "9999-12-31") for r in rows}
+    generated = [
+        (eid, outcome, day, "", "yes" if outcome == "held" else "no")
+        for eid, outcome, day in outcome_rows(
+            [(r[0], date.fromisoformat(r[2])) for r in rows if not r[0].startswith("9")], seed=11)
+        if employed[eid][0] <= day <= employed[eid][1]
+    ]
     with (HERE / "sample_outcomes.csv").open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["employee_id", "outcome", "date", "note", "with_mus"])
-        w.writerows(OUTCOMES)
+        w.writerows(sorted(generated + OUTCOMES, key=lambda o: (o[2], o[0])))
 
 
 if __name__ == "__main__":

@@ -9,9 +9,10 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from conftest import AS_OF, write_csv
 from seniorcli import __version__
 from seniorcli.cli import app
+
+from conftest import AS_OF, write_csv
 
 
 def _commands(group=None, prefix=()):

@@ -244,7 +244,7 @@ def test_dry_run_reports_and_writes_nothing(run, db, tmp_path):
     g = write_csv(tmp_path / "g.csv", "id,name,birth_date", "2,Bo,1961-01-01")
     r = run("import", g, "--dry-run", "--as-of", AS_OF, "-f", "json")
     assert r.exit_code == 0
-    assert r.json() | {} == r.json() and r.json()["added"] == 1 and r.json()["marked_left"] == 1
+    assert r.json()["added"] == 1 and r.json()["marked_left"] == 1
     assert db_snapshot(db) == before
 
 

@@ -101,9 +101,10 @@ def root(
 
 
 def _register() -> None:
-    from seniorcli.cli import roster
+    from seniorcli.cli import due, roster, rules
 
-    roster.register(app)
+    for module in (roster, rules, due):
+        module.register(app)
 
 
 _register()

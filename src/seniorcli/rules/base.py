@@ -34,6 +34,12 @@ COMMON_INTERPRETATIONS = (
 )
 
 
+def ordinal(n: int) -> str:
+    """52 → '52nd', 61 → '61st', 55 → '55th'."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 @dataclass(frozen=True)
 class Outcome:
     date: date
@@ -176,23 +182,23 @@ class RuleSet:
                 "(or the hire date, if later)."
             )
         else:
-            lines.append(f"First offer due on the {a}th birthday (or the hire date, if later).")
+            lines.append(
+                f"First offer due on the {ordinal(a)} birthday (or the hire date, if later)."
+            )
         if self.reoffer_age is not None:
             lines.append(
                 f"Declined before age {self.reoffer_age}: offered again on the "
-                f"{self.reoffer_age}th birthday."
+                f"{ordinal(self.reoffer_age)} birthday."
             )
-        tail = (
-            f"declined at {self.reoffer_age} or later" if self.reoffer_age is not None
-            else "declined"
+        done = (
+            f"Held (at any age), or declined at {self.reoffer_age} or later,"
+            if self.reoffer_age is not None else "Held or declined"
         )
         if self.repeat == "calendar_year":
-            lines.append(
-                f"Held or {tail} in calendar year Y: next offer due from 1 January of Y + 1."
-            )
+            lines.append(f"{done} in calendar year Y: next offer due from 1 January of Y + 1.")
         else:
             lines.append(
-                f"Held or {tail} on date d: next offer due {self.repeat_months} months after d."
+                f"{done} on date d: next offer due {self.repeat_months} months after d."
             )
         if self.agreement_default_term_months:
             lines.append(

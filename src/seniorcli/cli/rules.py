@@ -1,0 +1,127 @@
+"""``rules list``, ``rules show`` and ``config``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from seniorcli.cli.common import Format, FormatOpt, RulesFileOpt, open_db, rules_dir, say
+
+rules_app = typer.Typer(help="The rule sets: when senior conversations must be offered.",
+                        no_args_is_help=True)
+config_app = typer.Typer(help="Settings stored in the database (e.g. the default rule set).",
+                         no_args_is_help=True)
+
+
+def _registry(files):
+    from seniorcli.rules import load_registry
+
+    return load_registry(rules_dir(), files or [])
+
+
+@rules_app.command("list")
+def rules_list(rules_file: RulesFileOpt = None, fmt: FormatOpt = Format.table) -> None:
+    """List the rule sets: the built-ins and your own TOML files.
+
+    Example: seniorcli rules list
+    """
+    from seniorcli.output import Column, emit
+
+    rows = [
+        {"name": rs.name, "title": rs.title, "first_offer_age": rs.first_offer_age,
+         "trigger": rs.trigger, "repeat": rs.repeat if rs.repeat == "calendar_year"
+         else f"{rs.repeat_months} months", "reoffer_age": rs.reoffer_age,
+         "agreement_default_term_months": rs.agreement_default_term_months, "origin": rs.origin}
+        for rs in _registry(rules_file).all()
+    ]
+    cols = [Column("name", "Name"), Column("title", "Title"),
+            Column("first_offer_age", "First offer at", "number"),
+            Column("trigger", "Trigger"), Column("repeat", "Repeat"),
+            Column("reoffer_age", "Re-offer at", "number"),
+            Column("agreement_default_term_months", "Agreement term (months)", "number"),
+            Column("origin", "Defined in")]
+    emit(rows, cols, fmt.value, title="Rule sets")
+
+
+@rules_app.command("show")
+def rules_show(
+    name: Annotated[str, typer.Argument(help="The rule set's name, e.g. albertslund.")],
+    rules_file: RulesFileOpt = None,
+) -> None:
+    """The rule set's definition in plain language, its sources and its interpretations.
+
+    Example: seniorcli rules show albertslund
+    """
+    from seniorcli.rules.base import COMMON_INTERPRETATIONS
+
+    rs = _registry(rules_file).get(name)
+    out = [f"{rs.title} ({rs.name})", f"Defined in: {rs.origin}", "", "Definition:"]
+    out += [f"  - {line}" for line in rs.describe()]
+    out += ["", "Sources:"] + [f"  - {s}" for s in rs.sources]
+    out += ["", "Interpretations (choices where the source is silent):"]
+    out += [f"  - {s}" for s in rs.interpretations]
+    out += ["", "Common rules (every rule set):",
+            "  - Left (leave date on or before the as-of date): never due.",
+            "  - Asked for a conversation ('requested' on d): due no later than d, until a "
+            "conversation is held or declined.",
+            "  - 'invited' and 'postponed' do not complete a cycle: still due, shown as pending.",
+            "  - A conversation held or declined before the first offer was due counts: the next "
+            "offer is due on the later of the first due date and the repeat date.",
+            "  - Hired after a due date: due from the hire date.",
+            "", "Common interpretations:"]
+    out += [f"  - {s}" for s in COMMON_INTERPRETATIONS]
+    typer.echo("\n".join(out))
+
+
+@config_app.command("set")
+def config_set(
+    key: Annotated[str, typer.Argument(help="The setting: rules.")],
+    value: Annotated[str, typer.Argument(help="Its value, e.g. a rule set's name.")],
+    rules_file: RulesFileOpt = None,
+) -> None:
+    """Store a setting, e.g. the default rule set, so --rules may be omitted.
+
+    Example: seniorcli config set rules albertslund
+    """
+    from seniorcli.services.settings import set_setting
+
+    if key == "rules":
+        value = _registry(rules_file).get(value).name
+    set_setting(open_db(), key, value)
+    say(f"{key} = {value}")
+
+
+@config_app.command("get")
+def config_get(key: Annotated[str | None, typer.Argument(help="One setting.")] = None) -> None:
+    """Print the stored settings (or one).
+
+    Example: seniorcli config get rules
+    """
+    from seniorcli.services.settings import all_settings
+
+    settings = all_settings(open_db())
+    if key is not None:
+        if key not in settings:
+            raise typer.Exit(1)
+        typer.echo(settings[key])
+        return
+    for k, v in settings.items():
+        typer.echo(f"{k} = {v}")
+
+
+@config_app.command("unset")
+def config_unset(key: Annotated[str, typer.Argument(help="The setting to remove.")]) -> None:
+    """Remove a stored setting.
+
+    Example: seniorcli config unset rules
+    """
+    from seniorcli.services.settings import set_setting
+
+    set_setting(open_db(), key, None)
+    say(f"{key} removed")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(rules_app, name="rules")
+    app.add_typer(config_app, name="config")

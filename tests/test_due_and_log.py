@@ -1,0 +1,224 @@
+"""seniorcli due and seniorcli log: the contract's fields, filters, refusals."""
+
+from __future__ import annotations
+
+from conftest import AS_OF, FIXTURES, db_snapshot, write_csv
+
+CONTRACT_FIELDS = ["employee_id", "name", "department", "manager_id", "birth_date", "age",
+                   "due_date", "status", "pending", "reason"]
+
+
+def setup_roster(run, tmp_path):
+    f = write_csv(
+        tmp_path / "r.csv", "Medarbejdernr;Navn;Fødselsdato;Afdeling;Leder;Ansættelsesdato",
+        "001;Anna Ærø;1971-11-15;Skole;M1;2000-01-01",  # 55 on 2026-11-15
+        "002;Bent Bæk;1974-10-20;Vej;M2;2000-01-01",  # 52 on 2026-10-20
+        "003;Cai Øst;1971-06-15;Skole;M2;2000-01-01",  # 55 on 2026-06-15
+        "004;Dora Dahl;1990-01-01;Skole;M1;2015-01-01",  # young
+        "005;Eva Eng;1960-03-03;Vej;M1;2026-08-01",  # hired at 66
+    )
+    assert run("import", f, "--as-of", AS_OF).exit_code == 0
+
+
+def due(run, *args):
+    r = run("due", "--as-of", AS_OF, "-f", "json", *args)
+    assert r.exit_code == 0, r.stderr
+    return {row["employee_id"]: row for row in r.json()}
+
+
+def test_due_json_has_exactly_the_contract_fields(run, tmp_path):
+    setup_roster(run, tmp_path)
+    r = run("due", "--rules", "norddjurs", "--as-of", AS_OF, "-f", "json")
+    rows = r.json()
+    assert [list(x) for x in rows] == [CONTRACT_FIELDS] * len(rows)
+    cai = next(x for x in rows if x["employee_id"] == "003")
+    assert cai == {"employee_id": "003", "name": "Cai Øst", "department": "Skole",
+                   "manager_id": "M2", "birth_date": "1971-06-15", "age": 55,
+                   "due_date": "2026-06-15", "status": "due", "pending": None,
+                   "reason": "turns 55 on 2026-06-15: first offer"}
+
+
+def test_rule_sets_differ_on_the_same_roster(run, tmp_path):
+    setup_roster(run, tmp_path)
+    assert set(due(run, "--rules", "norddjurs")) == {"003", "005"}
+    assert set(due(run, "--rules", "koege")) == {"001", "003", "005"}  # 55 this year
+    assert set(due(run, "--rules", "albertslund")) == {"001", "002", "003", "005"}
+
+
+def test_within_adds_upcoming(run, tmp_path):
+    setup_roster(run, tmp_path)
+    assert "001" not in due(run, "--rules", "norddjurs", "--within", "13")  # 2026-11-15 is
+    rows = due(run, "--rules", "norddjurs", "--within", "14")  # 14 days after the as-of date
+    assert rows["001"]["status"] == "upcoming" and rows["001"]["due_date"] == "2026-11-15"
+    assert rows["003"]["status"] == "due"
+
+
+def test_sorted_by_due_date(run, tmp_path):
+    setup_roster(run, tmp_path)
+    r = run("due", "--rules", "albertslund", "--as-of", AS_OF, "-f", "json").json()
+    dates = [x["due_date"] for x in r]
+    assert dates == sorted(dates)
+
+
+def test_department_and_manager_filters(run, tmp_path):
+    setup_roster(run, tmp_path)
+    assert set(due(run, "--rules", "albertslund", "--department", "Vej")) == {"002", "005"}
+    assert set(due(run, "--rules", "albertslund", "--manager", "M2")) == {"002", "003"}
+
+
+def test_csv_output_and_counts_on_stderr(run, tmp_path):
+    setup_roster(run, tmp_path)
+    r = run("due", "--rules", "norddjurs", "--as-of", AS_OF, "-f", "csv")
+    rows = r.csv()
+    assert list(rows[0]) == CONTRACT_FIELDS
+    assert {x["employee_id"] for x in rows} == {"003", "005"}
+    assert "2 due on 2026-11-01 under norddjurs" in r.stderr
+
+
+def test_table_shows_counts_and_pending(run, tmp_path):
+    setup_roster(run, tmp_path)
+    run("log", "003", "invited", "--date", "2026-10-20", "--as-of", AS_OF)
+    r = run("due", "--rules", "norddjurs", "--as-of", AS_OF)
+    assert r.exit_code == 0
+    assert "Cai Øst" in r.stdout and "invited" in r.stdout
+    assert "2 due on 2026-11-01 under norddjurs" in r.stdout
+    assert "1 with an invitation or request pending" in r.stdout
+
+
+def test_empty_due_list_is_success(run, tmp_path):
+    setup_roster(run, tmp_path)
+    r = run("due", "--rules", "norddjurs", "--as-of", "2000-01-01", "-f", "json")
+    assert r.exit_code == 0 and r.json() == []
+    r = run("due", "--rules", "norddjurs", "--as-of", "2000-01-01")
+    assert r.exit_code == 0 and "0 due" in r.stdout
+
+
+def test_unknown_rule_set_lists_the_known_ones(run, tmp_path):
+    setup_roster(run, tmp_path)
+    r = run("due", "--rules", "aarhus", "--as-of", AS_OF)
+    assert r.exit_code == 1
+    assert "unknown rule set 'aarhus'" in r.stderr
+    assert "albertslund, koege, norddjurs" in r.stderr
+
+
+def test_without_rules_due_explains_how_to_choose(run, tmp_path):
+    setup_roster(run, tmp_path)
+    r = run("due", "--as-of", AS_OF)
+    assert r.exit_code == 1
+    assert "no rule set chosen" in r.stderr and "config set rules" in r.stderr
+
+
+def test_configured_default_rule_set(run, tmp_path):
+    setup_roster(run, tmp_path)
+    assert run("config", "set", "rules", "albertslund").exit_code == 0
+    assert run("config", "get", "rules").stdout.strip() == "albertslund"
+    assert set(due(run)) == {"001", "002", "003", "005"}
+    assert set(due(run, "--rules", "norddjurs")) == {"003", "005"}  # the option wins
+    r = run("config", "set", "rules", "nowhere")
+    assert r.exit_code == 1 and "unknown rule set" in r.stderr
+
+
+def test_rules_file_defines_a_municipality_without_code(run, tmp_path):
+    setup_roster(run, tmp_path)
+    rows = due(run, "--rules-file", FIXTURES / "silkeborg.toml")
+    assert set(rows) == {"005"}  # only the 66-year-old is 60 or more
+    assert rows["005"]["reason"].startswith("hired on 2026-08-01")
+
+
+def test_held_removes_from_due_list_and_shows_in_history(run, tmp_path):
+    setup_roster(run, tmp_path)
+    r = run("log", "003", "held", "--date", "2026-10-01", "--with-mus", "--union-rep",
+            "--note", "Ønsker 32 timer", "--as-of", AS_OF)
+    assert r.exit_code == 0, r.stderr
+    assert "003" not in due(run, "--rules", "norddjurs")
+    shown = run("show", "003", "--rules", "norddjurs", "--as-of", AS_OF, "-f", "json").json()
+    assert shown["conversations"] == [{"date": "2026-10-01", "outcome": "held",
+                                       "note": "Ønsker 32 timer", "with_mus": True,
+                                       "union_rep": True}]
+    assert shown["next_due"]["due_date"] == "2027-10-01"
+    assert shown["next_due"]["reason"] == "held at 55 on 2026-10-01: next offer 12 months later"
+
+
+def test_show_table_mentions_next_offer_and_history(run, tmp_path):
+    setup_roster(run, tmp_path)
+    run("log", "003", "declined", "--date", "2026-10-01", "--as-of", AS_OF)
+    r = run("show", "003", "--rules", "albertslund", "--as-of", AS_OF)
+    assert "Next offer (albertslund): 2027-10-01" in r.stdout and "declined" in r.stdout
+
+
+def test_log_refusals_change_nothing(run, db, tmp_path):
+    setup_roster(run, tmp_path)
+    run("log", "003", "held", "--date", "2026-10-01", "--as-of", AS_OF)
+    before = db_snapshot(db)
+    cases = [
+        (("log", "999", "held", "--date", "2026-10-01"), "no employee with id '999'"),
+        (("log", "003", "chatted", "--date", "2026-10-01"), "'chatted' is not an outcome"),
+        (("log", "005", "held", "--date", "2026-07-31"), "before the hire date 2026-08-01"),
+        (("log", "003", "held", "--date", "2026-11-02"), "is in the future"),
+        (("log", "003", "held", "--date", "2026-10-01"), "already logged"),
+    ]
+    for args, message in cases:
+        r = run(*args, "--as-of", AS_OF)
+        assert r.exit_code == 1, args
+        assert message in r.stderr, (args, r.stderr)
+        assert "Traceback" not in r.stderr
+    assert db_snapshot(db) == before
+
+
+def test_invited_may_be_dated_ahead(run, tmp_path):
+    setup_roster(run, tmp_path)
+    assert run("log", "001", "invited", "--date", "2026-11-20", "--as-of", AS_OF).exit_code == 0
+
+
+def test_log_after_leave_date_is_refused(run, tmp_path):
+    f = write_csv(tmp_path / "r.csv", "id,name,birth_date,leave_date",
+                  "1,Anna,1960-01-01,2026-06-30")
+    run("import", f, "--as-of", AS_OF)
+    r = run("log", "1", "held", "--date", "2026-07-01", "--as-of", AS_OF)
+    assert r.exit_code == 1 and "after the leave date 2026-06-30" in r.stderr
+
+
+def test_log_from_file_logs_all_with_danish_words(run, tmp_path):
+    setup_roster(run, tmp_path)
+    f = tmp_path / "o.csv"
+    f.write_bytes("Medarbejdernr;Udfald;Dato;Bemærkning;MUS\n001;inviteret;20-10-2026;;nej\n"
+                  "003;afholdt;01.10.2026;Godt møde;ja\n".encode("cp1252"))
+    r = run("log", "--from-file", f, "--as-of", AS_OF)
+    assert r.exit_code == 0, r.stderr
+    assert "Logged 2 outcomes" in r.stderr
+    shown = run("show", "003", "--as-of", AS_OF, "-f", "json").json()
+    assert shown["conversations"][0] == {"date": "2026-10-01", "outcome": "held",
+                                              "note": "Godt møde", "with_mus": True,
+                                              "union_rep": False}
+
+
+def test_log_from_file_is_all_or_nothing_with_line_numbers(run, db, tmp_path):
+    setup_roster(run, tmp_path)
+    before = db_snapshot(db)
+    f = write_csv(tmp_path / "o.csv", "employee_id,outcome,date,with_mus",
+                  "001,invited,2026-10-20,no", "999,held,2026-10-01,no",
+                  "003,gossip,2026-10-01,no", "003,held,2026-13-01,no",
+                  "003,held,2026-10-01,maybe", "004,held,2026-10-01,yes",
+                  "004,held,2026-10-01,yes")
+    r = run("log", "--from-file", f, "--as-of", AS_OF)
+    assert r.exit_code == 1
+    for expected in ("line 3, employee_id: no employee with id '999'",
+                     "line 4, outcome: 'gossip' is not an outcome",
+                     "line 5, date: '2026-13-01' is not a date",
+                     "line 6, with_mus: 'maybe' is not yes/no",
+                     "line 8, outcome: 'held' on 2026-10-01 for '004' appears again (first on "
+                     "line 7)"):
+        assert expected in r.stderr
+    assert "nothing was logged" in r.stderr
+    assert db_snapshot(db) == before
+
+
+def test_log_from_file_thousands_of_rows(run, tmp_path):
+    rows = [f"{i:05d},P {i},1960-01-01,2000-01-01" for i in range(3000)]
+    write_csv(tmp_path / "r.csv", "id,name,birth_date,hire_date", *rows)
+    run("import", tmp_path / "r.csv", "--as-of", AS_OF)
+    out = [f"{i:05d},held,2026-10-01" for i in range(3000)]
+    f = write_csv(tmp_path / "o.csv", "employee_id,outcome,date", *out)
+    r = run("log", "--from-file", f, "--as-of", AS_OF)
+    assert r.exit_code == 0 and "Logged 3000 outcomes" in r.stderr
+    assert due(run, "--rules", "norddjurs") == {}
