@@ -49,7 +49,9 @@ def _cell(value: Any, excel: bool) -> Any:
         return text.replace(".", ",") if excel else text
     if isinstance(value, int):
         return str(value)
-    return neutralise(str(value))
+    # A carriage return inside a value would not be quoted with "\n" line ends and would
+    # break the row for readers; as a line break it is quoted and keeps its meaning.
+    return neutralise(str(value)).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def json_default(value: Any) -> Any:
@@ -146,6 +148,19 @@ def _machine(rows: Iterable[dict], columns: list[Column], fmt: str, out: TextIO,
     return write_csv(rows, columns, out, excel)
 
 
+def _display(v: Any) -> str:
+    """A value as people read it in a terminal table."""
+    if v is None or v is False:
+        return ""
+    if v is True:
+        return "yes"
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, float):
+        return f"{v:,.2f}".rstrip("0").rstrip(".") if v != int(v) else f"{v:,.0f}"
+    return str(v)
+
+
 def _table(rows: Iterable[dict], columns: list[Column], output: Path | None, title: str | None,
            row_style: Callable[[dict], str | None] | None,
            footer: Callable[[int], str] | None) -> int:
@@ -159,12 +174,8 @@ def _table(rows: Iterable[dict], columns: list[Column], output: Path | None, tit
                          style=c.style, no_wrap=c.kind in ("date", "number"))
     n = 0
     for row in rows:
-        cells = []
-        for c in columns:
-            v = row.get(c.key)
-            # Text objects: a name like "[bold]" is shown as written, never read as markup.
-            cells.append(Text("" if v is None else v.isoformat() if isinstance(v, date)
-                              else str(v)))
+        # Text objects: a name like "[bold]" is shown as written, never read as markup.
+        cells = [Text(_display(row.get(c.key))) for c in columns]
         table.add_row(*cells, style=row_style(row) if row_style else None)
         n += 1
     if output is not None:

@@ -101,9 +101,9 @@ def root(
 
 
 def _register() -> None:
-    from seniorcli.cli import due, roster, rules
+    from seniorcli.cli import agreements, due, roster, rules
 
-    for module in (roster, rules, due):
+    for module in (roster, rules, due, agreements):
         module.register(app)
 
 

@@ -1,0 +1,251 @@
+"""``agreement add|list|end|renew|types|expiring`` and ``seniordays``: what payroll needs."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from seniorcli.cli.common import (
+    AsOf,
+    DepartmentOpt,
+    ExcelOpt,
+    ExportFormat,
+    ExportFormatOpt,
+    OutputOpt,
+    RulesFileOpt,
+    RulesOpt,
+    check_output_format,
+    open_db,
+    parse_date_option,
+    resolve_rules,
+    say,
+    today,
+)
+
+agreement_app = typer.Typer(help="Senior agreements (seniorordninger).", no_args_is_help=True)
+
+DateOpt = Annotated[date, typer.Option(parser=parse_date_option, metavar="DATE")]
+
+
+def _columns(kind: str):
+    from seniorcli.output import Column
+
+    base = [Column("agreement_id", "Id", "number"), Column("employee_id", "Employee"),
+            Column("name", "Name"), Column("department", "Department"), Column("type", "Type"),
+            Column("start_date", "Start", "date"), Column("end_date", "End", "date")]
+    if kind == "expiring":
+        return base + [Column("days_left", "Days left", "number"),
+                       Column("weekly_hours", "Hours", "number"),
+                       Column("amount", "Amount (kr)", "number"),
+                       Column("renewed_by", "Renewed by", "number")]
+    return base + [Column("status", "Status"), Column("open_ended", "Open-ended", "bool"),
+                   Column("ended_early", "Ended early", "bool"),
+                   Column("weekly_hours", "Hours", "number"),
+                   Column("amount", "Amount (kr)", "number"),
+                   Column("renews_id", "Renews", "number"), Column("note", "Note")]
+
+
+@agreement_app.command("add")
+def add(
+    employee_id: Annotated[str, typer.Argument(help="The employee's id.")],
+    kind: Annotated[str, typer.Option("--type", "-t", help="See `seniorcli agreement types`.")],
+    start: Annotated[date, typer.Option("--start", parser=parse_date_option, metavar="DATE",
+                                        help="First day of the agreement.")],
+    end: Annotated[date | None, typer.Option(
+        "--end", parser=parse_date_option, metavar="DATE",
+        help="Last day (default: the rule set's default term, e.g. Albertslund: 2 years).")
+    ] = None,
+    open_ended: Annotated[bool, typer.Option(
+        "--open-ended", help="No end date (not for generationsskifte).")] = False,
+    rules: RulesOpt = None,
+    rules_file: RulesFileOpt = None,
+    hours: Annotated[float | None, typer.Option(
+        "--hours", min=0, max=80, help="Weekly hours under the agreement.")] = None,
+    amount: Annotated[float | None, typer.Option(
+        "--amount", min=0, metavar="KR", help="Supplement or bonus in kroner.")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="A short note.")] = None,
+) -> None:
+    """Record a senior agreement, checking the framework agreement's limits.
+
+    Example: seniorcli agreement add 00123 --type seniorstilling --start 2027-01-01 --hours 30
+    """
+    from seniorcli.services.agreements import NewAgreement, add_agreement
+
+    if end is not None and open_ended:
+        raise typer.BadParameter("give --end or --open-ended, not both", param_hint="--end")
+    conn = open_db()
+    rule_set = resolve_rules(conn, rules, rules_file, required=False)
+    new = NewAgreement(employee_id.strip(), kind, start, end, open_ended, hours, amount, note)
+    aid = add_agreement(conn, new, rule_set)
+    say(f"Recorded agreement {aid}.")
+    typer.echo(aid)
+
+
+@agreement_app.command("list")
+def list_(
+    active_on: Annotated[date | None, typer.Option(
+        "--active-on", parser=parse_date_option, metavar="DATE",
+        help="Only agreements running on DATE.")] = None,
+    kind: Annotated[str | None, typer.Option("--type", "-t", help="Only this type.")] = None,
+    department: DepartmentOpt = None,
+    as_of: AsOf = None,
+    fmt: ExportFormatOpt = ExportFormat.table,
+    output: OutputOpt = None,
+    excel: ExcelOpt = False,
+) -> None:
+    """List senior agreements, open-ended ones last, with their status.
+
+    Example: seniorcli agreement list --active-on 2027-01-01 --format csv --excel -o aftaler.csv
+    """
+    from seniorcli.output import emit
+    from seniorcli.services.agreements import list_agreements
+
+    check_output_format(fmt.value, output)
+    rows = list_agreements(open_db(), as_of or today(), active_on=active_on, kind=kind,
+                           department=department)
+    emit(rows, _columns("list"), fmt.value, output, title="Senior agreements", excel=excel,
+         footer=lambda n: f"{n} agreements")
+
+
+@agreement_app.command("end")
+def end_(
+    agreement_id: Annotated[int, typer.Argument(help="The agreement's id.")],
+    on: Annotated[date, typer.Option("--date", parser=parse_date_option, metavar="DATE",
+                                     help="The agreement's last day.")],
+) -> None:
+    """End an agreement early; DATE is its last day.
+
+    Example: seniorcli agreement end 12 --date 2027-03-31
+    """
+    from seniorcli.services.agreements import end_agreement
+
+    end_agreement(open_db(), agreement_id, on)
+    say(f"Agreement {agreement_id} ends on {on}.")
+
+
+@agreement_app.command("renew")
+def renew(
+    agreement_id: Annotated[int, typer.Argument(help="The agreement to continue.")],
+    until: Annotated[date | None, typer.Option(
+        "--until", parser=parse_date_option, metavar="DATE",
+        help="Last day of the new period (default: the rule set's term, else the same length "
+        "as the old period).")] = None,
+    rules: RulesOpt = None,
+    rules_file: RulesFileOpt = None,
+) -> None:
+    """Continue an agreement with a new period from the day after it ends.
+
+    Example: seniorcli agreement renew 12 --until 2029-12-31
+    """
+    from seniorcli.services.agreements import renew_agreement
+
+    conn = open_db()
+    rule_set = resolve_rules(conn, rules, rules_file, required=False)
+    new_id = renew_agreement(conn, agreement_id, until, rule_set)
+    say(f"Agreement {agreement_id} renewed as agreement {new_id}.")
+    typer.echo(new_id)
+
+
+@agreement_app.command("types")
+def types(fmt: ExportFormatOpt = ExportFormat.table, output: OutputOpt = None) -> None:
+    """The agreement types, in Danish and English, with their limits and sources.
+
+    Example: seniorcli agreement types
+    """
+    from seniorcli.agreements import INTERPRETATIONS, TYPES
+    from seniorcli.output import Column, emit
+
+    check_output_format(fmt.value, output)
+    rows = [{"type": t.key, "danish": t.danish, "english": t.english, "limits": t.limits,
+             "source": t.source} for t in TYPES]
+    cols = [Column("type", "Type"), Column("danish", "Dansk"), Column("english", "English"),
+            Column("limits", "Limits"), Column("source", "Source")]
+    emit(rows, cols, fmt.value, output, title="Senior agreement types")
+    if fmt == ExportFormat.table and output is None:
+        typer.echo("Interpretations:\n" + "\n".join(f"  - {i}" for i in INTERPRETATIONS))
+
+
+@agreement_app.command("expiring")
+def expiring(
+    as_of: AsOf = None,
+    within: Annotated[int, typer.Option(
+        "--within", min=0, max=3660, metavar="DAYS", help="The window after the as-of date.")
+    ] = 90,
+    fmt: ExportFormatOpt = ExportFormat.table,
+    output: OutputOpt = None,
+    excel: ExcelOpt = False,
+) -> None:
+    """Agreements whose end date falls in the window: the payroll export.
+
+    Open-ended agreements never expire (see `agreement list`). Agreements already renewed show
+    the id of their renewal.
+
+    Example: seniorcli agreement expiring --within 90 --output udloeb.xlsx
+    """
+    from seniorcli.output import emit
+    from seniorcli.services.agreements import expiring as find
+
+    check_output_format(fmt.value, output)
+    day = as_of or today()
+    rows = find(open_db(), day, within)
+    emit(rows, _columns("expiring"), fmt.value, output, excel=excel,
+         title=f"Agreements ending {day} – {within} days",
+         footer=lambda n: f"{n} agreements end within {within} days of {day}")
+
+
+def seniordays(
+    year: Annotated[int, typer.Option("--year", min=1900, max=2200, help="The calendar year.")],
+    table: Annotated[Path | None, typer.Option(
+        "--table", metavar="FILE.toml",
+        help="Your own table of days and percentages (default: the municipal framework; "
+        "also read from <config>/seniorcli/seniordays.toml).")] = None,
+    fmt: ExportFormatOpt = ExportFormat.table,
+    output: OutputOpt = None,
+    excel: ExcelOpt = False,
+) -> None:
+    """Each employee's senior-day entitlement (seniordage) for a year, with conversion values.
+
+    From the calendar year one turns 60: 2 days; 61: 3; 62 and later: 4. A day converts to
+    0.47 % of annual pay as bonus or 0.4 % as pension, with notice by 1 October the year before.
+
+    Example: seniorcli seniordays --year 2027 --format xlsx --output seniordage-2027.xlsx
+    """
+    from seniorcli.cli.common import rules_dir
+    from seniorcli.output import Column, emit
+    from seniorcli.seniordays import DEFAULT, load_table
+    from seniorcli.services.agreements import seniordays as find
+
+    check_output_format(fmt.value, output)
+    user_table = rules_dir().parent / "seniordays.toml"
+    if table is not None:
+        days_table = load_table(table)
+    elif user_table.exists():
+        days_table = load_table(user_table)
+    else:
+        days_table = DEFAULT
+    cols = [Column("employee_id", "Employee"), Column("name", "Name"),
+            Column("department", "Department"), Column("birth_date", "Born", "date"),
+            Column("year", "Year", "number"), Column("turns", "Turns", "number"),
+            Column("days", "Senior days", "number"),
+            Column("bonus_pct_of_pay", "Bonus % of pay", "number"),
+            Column("pension_pct_of_pay", "Pension % of pay", "number"),
+            Column("conversion_notice_by", "Notice by", "date")]
+    totals = {"days": 0}
+
+    def counted(rows):
+        for r in rows:
+            totals["days"] += r["days"]
+            yield r
+
+    emit(counted(find(open_db(), year, days_table)), cols, fmt.value, output, excel=excel,
+         title=f"Senior days {year}",
+         footer=lambda n: f"{n} employees, {totals['days']} senior days in {year} "
+         f"({days_table.source})")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(agreement_app, name="agreement")
+    app.command("seniordays")(seniordays)
