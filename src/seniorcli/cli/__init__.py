@@ -101,9 +101,9 @@ def root(
 
 
 def _register() -> None:
-    from seniorcli.cli import agreements, due, roster, rules
+    from seniorcli.cli import agreements, due, reports, roster, rules
 
-    for module in (roster, rules, due, agreements):
+    for module in (roster, rules, due, agreements, reports):
         module.register(app)
 
 
