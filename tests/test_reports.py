@@ -173,8 +173,8 @@ def test_html_report_is_self_contained_and_has_the_same_figures(run, council, tm
     # the same figures as the other formats
     total = coverage(run, "--to", END)["Total"]
     assert f"<td>Total</td><td>{total['eligible']}</td>" in html
-    assert "71.4 %" in text  # share aged 55+, as in report ages
-    assert "14.3 %" in text  # held ÷ eligible, 1/7
+    assert "71.4\u00a0%" in text  # share aged 55+, as in report ages
+    assert "14.3\u00a0%" in text  # held ÷ eligible, 1/7
 
 
 def test_html_of_one_report(run, council, tmp_path):

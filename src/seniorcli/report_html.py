@@ -28,7 +28,7 @@ section { page-break-inside: avoid; } svg { display: block; margin: 2mm 0; }
 
 
 def _pct(v: object) -> str:
-    return "" if v is None else f"{float(v) * 100:.1f} %"
+    return "" if v is None else f"{float(v) * 100:.1f}\u00a0%"
 
 
 def _cell(v: object) -> str:
@@ -38,8 +38,9 @@ def _cell(v: object) -> str:
 def _table(rows: list[dict], columns: list[Column], pct: set[str] = frozenset()) -> str:
     head = "".join(f"<th>{escape(c.header)}</th>" for c in columns)
     body = []
+    several_groups = len({r.get("group") for r in rows}) > 1
     for r in rows:
-        cls = ' class="total"' if r.get("group") == "Total" else ""
+        cls = ' class="total"' if several_groups and r.get("group") == "Total" else ""
         cells = "".join(
             f"<td>{_pct(r.get(c.key)) if c.key in pct else _cell(r.get(c.key))}</td>"
             for c in columns)
