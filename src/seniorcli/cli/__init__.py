@@ -101,9 +101,9 @@ def root(
 
 
 def _register() -> None:
-    from seniorcli.cli import agreements, due, reports, roster, rules
+    from seniorcli.cli import admin, agreements, due, reports, roster, rules
 
-    for module in (roster, rules, due, agreements, reports):
+    for module in (roster, rules, due, agreements, reports, admin):
         module.register(app)
 
 

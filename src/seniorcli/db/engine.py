@@ -75,6 +75,8 @@ def connect(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
+    # Deleted personal data (purge) is overwritten, not left in free pages.
+    conn.execute("PRAGMA secure_delete = ON")
     if version < LATEST:
         _migrate(conn, version)
     return conn
@@ -89,6 +91,17 @@ def _migrate(conn: sqlite3.Connection, current: int) -> None:
                 conn.execute(statement)
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {LATEST}")
+
+
+def hold_before_commit() -> None:
+    """For the crash-safety tests only: with SENIORCLI_TEST_HOLD_COMMIT=FILE set, create FILE
+    and wait inside the open write transaction, so a test can kill the process right there."""
+    marker = os.environ.get("SENIORCLI_TEST_HOLD_COMMIT")
+    if marker:
+        import time
+
+        Path(marker).touch()
+        time.sleep(120)
 
 
 @contextlib.contextmanager

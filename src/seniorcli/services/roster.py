@@ -16,6 +16,7 @@ from pathlib import Path
 
 from seniorcli.cpr import CprError, birth_date_from_cpr, mask
 from seniorcli.dates import OPEN_END, DateFormatError, age_on, parse_date
+from seniorcli.db.engine import hold_before_commit
 from seniorcli.errors import InputFileError
 from seniorcli.services.common import audit, now_stamp, show_value, summarise_errors
 from seniorcli.tabular import TableFile, map_columns, open_table
@@ -283,6 +284,7 @@ def _merge(
         _count_changes(conn, summary, present)
         if not options.dry_run:
             _write(conn, summary, present, options)
+        hold_before_commit()
     except BaseException:
         conn.execute("ROLLBACK")
         raise
