@@ -49,7 +49,9 @@ def roster_rows(n: int, seed: int = 2026, as_of: date = date(2026, 11, 1), first
         eid = f"{first_id + i:05d}"
         birth = _birth(rng, as_of)
         dept = rng.choice(DEPARTMENTS)
-        earliest = max(birth.replace(year=birth.year + 18), date(1985, 1, 1))
+        adult = date(birth.year + 18, 3, 1) if (birth.month, birth.day) == (2, 29) else \
+            birth.replace(year=birth.year + 18)
+        earliest = max(adult, date(1985, 1, 1))
         span = (as_of - earliest).days
         hire = earliest + timedelta(days=rng.randint(0, max(span, 1)))
         if rng.random() < 0.04:  # recent hires
@@ -83,6 +85,26 @@ def outcome_rows(roster: list[tuple[str, date]], seed: int = 7, as_of: date = da
                                   weights=[55, 15, 15, 8, 7])[0]
             yield [eid, outcome, day.isoformat()]
             day += timedelta(days=rng.randint(60, 400))
+
+
+AGREEMENT_TYPES = ["seniorstilling", "nedsat_tid", "loentillaeg", "hjemmearbejde",
+                   "aflastning", "kompetenceudvikling"]
+
+
+def agreement_rows(roster: list[tuple[str, date]], seed: int = 13,
+                   as_of: date = date(2026, 11, 1)):
+    """Senior agreements for about one in six employees aged 55 or more:
+    (employee_id, type, start, end or None, weekly_hours, amount)."""
+    rng = random.Random(seed)
+    for eid, birth in roster:
+        if (as_of - birth).days < 55 * 365 or rng.random() > 0.17:
+            continue
+        kind = rng.choice(AGREEMENT_TYPES)
+        start = as_of - timedelta(days=rng.randint(0, 900))
+        end = None if rng.random() < 0.2 else start + timedelta(days=rng.choice([364, 729, 1095]))
+        hours = rng.choice([28.0, 30.0, 32.0]) if kind in ("seniorstilling", "nedsat_tid") else None
+        amount = float(rng.choice([1000, 1500, 2500])) if kind == "loentillaeg" else None
+        yield (eid, kind, start.isoformat(), end.isoformat() if end else None, hours, amount)
 
 
 def main(argv: list[str]) -> None:

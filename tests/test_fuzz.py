@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from conftest import AS_OF, db_snapshot, write_csv
 from seniorcli.cli import app
+
+from conftest import AS_OF, db_snapshot, write_csv
 
 FUZZ = settings(max_examples=int(os.environ.get("SENIORCLI_FUZZ_EXAMPLES", "60")),
                 deadline=None,

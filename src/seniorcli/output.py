@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from json.encoder import encode_basestring  # C: ensure_ascii=False strings
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -93,15 +94,32 @@ def write_csv(rows: Iterable[dict], columns: list[Column], out: TextIO, excel: b
     return n
 
 
+def _json_value(v: Any, text: Callable[[str], str] = encode_basestring) -> str:
+    if isinstance(v, str):
+        return text(v)
+    if v is None:
+        return "null"
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if isinstance(v, date):
+        return f'"{v.isoformat()}"'
+    if isinstance(v, int | float):
+        return json.dumps(v)
+    return json.dumps(v, ensure_ascii=False, default=json_default)
+
+
 def write_json(rows: Iterable[dict], columns: list[Column], out: TextIO) -> int:
-    """A JSON array, streamed one element at a time (memory stays flat on big lists)."""
-    keys = [c.key for c in columns]
+    """A JSON array, one object per line, streamed (memory stays flat on big lists)."""
+    keys = [(c.key, f"{encode_basestring(c.key)}: ") for c in columns]
+    value = _json_value
     n = 0
     out.write("[")
     for row in rows:
-        out.write(",\n  " if n else "\n  ")
-        out.write(json.dumps({k: row.get(k) for k in keys}, ensure_ascii=False,
-                             default=json_default))
+        out.write(",\n  {" if n else "\n  {")
+        out.write(", ".join([label + value(row.get(key)) for key, label in keys]))
+        out.write("}")
         n += 1
     out.write("\n]\n" if n else "]\n")
     return n

@@ -17,8 +17,8 @@ class Employee(SQLModel, table=True):
     employee_id: str = Field(primary_key=True)  # text: payroll numbers keep leading zeros
     name: str
     birth_date: date
-    department: str | None = Field(default=None, index=True)
-    manager_id: str | None = Field(default=None, index=True)
+    department: str | None = None
+    manager_id: str | None = None
     hire_date: date | None = None
     leave_date: date | None = None
     email: str | None = None

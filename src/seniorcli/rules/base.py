@@ -2,7 +2,7 @@
 
 A rule set answers one question: on which date does this employee next need an offer of a
 senior conversation? The answer depends on the birth date, hire and leave dates and the logged
-outcomes. Rules see plain frozen dataclasses, never ORM rows, and never read the clock.
+outcomes. Rules see plain immutable tuples, never ORM rows, and never read the clock.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from seniorcli.dates import add_months, age_on, birthday, jan1
 
@@ -40,14 +40,12 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     date: date
     outcome: str  # one of OUTCOMES
 
 
-@dataclass(frozen=True)
-class Facts:
+class Facts(NamedTuple):
     """What a rule set may know of an employee."""
 
     birth_date: date
@@ -56,11 +54,47 @@ class Facts:
     outcomes: Sequence[Outcome] = ()  # any order
 
 
-@dataclass(frozen=True)
 class Decision:
-    due_date: date
-    reason: str
-    pending: str | None  # latest invited/postponed/requested of the open cycle
+    """When the next offer is due, why, and what is pending (the latest invited, postponed or
+    requested of the open cycle). The reason sentence is written only when it is read."""
+
+    __slots__ = ("due_date", "pending", "_why")
+
+    def __init__(self, due_date: date, why: tuple, pending: str | None = None):
+        self.due_date, self._why, self.pending = due_date, why, pending
+
+    @property
+    def reason(self) -> str:
+        return explain(self._why)
+
+    def __repr__(self) -> str:
+        return f"Decision({self.due_date}, {self.reason!r}, pending={self.pending!r})"
+
+
+def explain(why: tuple) -> str:
+    """One sentence a person understands, from a decision's compact 'why'."""
+    kind = why[0]
+    if kind == "first":
+        _, age, day, calendar_year = why
+        if calendar_year:
+            return f"turns {age} in {day.year}: first offer from 1 January"
+        return f"turns {age} on {day.isoformat()}: first offer"
+    if kind == "first_despite":
+        _, first, last = why
+        return f"{explain(first)} ({last.outcome} earlier, on {last.date.isoformat()})"
+    if kind == "hired":
+        _, hired, was_due = why
+        return (f"hired on {hired.isoformat()}, after the offer fell due ({was_due.isoformat()}):"
+                " due from the hire date")
+    if kind == "requested":
+        return f"asked for a conversation on {why[1].isoformat()}"
+    _, last, age, detail = why
+    when = f"{last.outcome} at {age} on {last.date.isoformat()}"
+    if kind == "reoffer":
+        return f"{when}: offered again at {detail}"
+    if kind == "calendar_year":
+        return f"{when}: next offer from 1 January {detail}"
+    return f"{when}: next offer {detail} months later"
 
 
 @dataclass(frozen=True)
@@ -89,34 +123,27 @@ class RuleSet:
     origin: str = "built-in"
 
     # --- the two hooks -------------------------------------------------------------------
-    def first_due(self, birth: date) -> tuple[date, str]:
+    def first_due(self, birth: date) -> tuple[date, tuple]:
         """When the rule first makes an offer due, ignoring hire date and history."""
         turns = birthday(birth, self.first_offer_age)
         if self.trigger == "calendar_year":
-            return jan1(turns.year), (
-                f"turns {self.first_offer_age} in {turns.year}: first offer from 1 January"
-            )
-        return turns, f"turns {self.first_offer_age} on {turns.isoformat()}: first offer"
+            return jan1(turns.year), ("first", self.first_offer_age, turns, True)
+        return turns, ("first", self.first_offer_age, turns, False)
 
-    def repeat_due(self, birth: date, last: Outcome) -> tuple[date, str]:
+    def repeat_due(self, birth: date, last: Outcome) -> tuple[date, tuple]:
         """When the next offer is due after a held or declined conversation."""
         age = age_on(birth, last.date)
-        when = f"{last.outcome} at {age} on {last.date.isoformat()}"
         if (
             self.reoffer_age is not None
             and last.outcome == "declined"
             and age < self.reoffer_age
         ):
-            return birthday(birth, self.reoffer_age), (
-                f"{when}: offered again at {self.reoffer_age}"
-            )
+            return birthday(birth, self.reoffer_age), ("reoffer", last, age, self.reoffer_age)
         if self.repeat == "calendar_year":
-            return jan1(last.date.year + 1), (
-                f"{when}: next offer from 1 January {last.date.year + 1}"
-            )
+            year = last.date.year + 1
+            return jan1(year), ("calendar_year", last, age, year)
         return add_months(last.date, self.repeat_months), (
-            f"{when}: next offer {self.repeat_months} months later"
-        )
+            "months", last, age, self.repeat_months)
 
     def latest_birth_due_by(self, horizon: date) -> date:
         """The latest birth date whose first offer falls on or before ``horizon`` (a filter
@@ -129,33 +156,32 @@ class RuleSet:
     # --- the common rules, once --------------------------------------------------------------
     def next_due(self, facts: Facts) -> Decision:
         """The date the next offer is due, why, and what is pending (see domain.md)."""
-        ordered = sorted(facts.outcomes, key=lambda o: o.date)
-        last_done = next((o for o in reversed(ordered) if o.outcome in COMPLETING), None)
-
-        due, reason = self.first_due(facts.birth_date)
-        if last_done is not None:
-            # A conversation before the first due date counts too: the later of the two dates.
-            again, again_reason = self.repeat_due(facts.birth_date, last_done)
-            if again >= due:
-                due, reason = again, again_reason
-            else:
-                reason = f"{reason} ({last_done.outcome} earlier, on {last_done.date.isoformat()})"
-
-        if facts.hire_date is not None and facts.hire_date > due:
+        due, why = self.first_due(facts.birth_date)
+        outcomes = facts.outcomes
+        last_done = None
+        if outcomes:
+            ordered = sorted(outcomes) if len(outcomes) > 1 else outcomes
+            last_done = next((o for o in reversed(ordered) if o.outcome in COMPLETING), None)
+            if last_done is not None:
+                # A conversation before the first due date counts: the later of the two dates.
+                again, again_why = self.repeat_due(facts.birth_date, last_done)
+                if again >= due:
+                    due, why = again, again_why
+                else:
+                    why = ("first_despite", why, last_done)
+        hire = facts.hire_date
+        if hire is not None and hire > due:
             # Hired after the due date: due from the hire date, never before it.
-            due, reason = facts.hire_date, (
-                f"hired on {facts.hire_date.isoformat()}, after the offer fell due "
-                f"({due.isoformat()}): due from the hire date"
-            )
-
+            due, why = hire, ("hired", hire, due)
+        if not outcomes:
+            return Decision(due, why)
         open_cycle = [o for o in ordered if last_done is None or o.date > last_done.date]
-        requests = [o for o in open_cycle if o.outcome == "requested"]
-        if requests and requests[0].date < due:
+        request = next((o for o in open_cycle if o.outcome == "requested"), None)
+        if request is not None and request.date < due:
             # Asked for a conversation: due no later than the (first open) request.
-            due = requests[0].date
-            reason = f"asked for a conversation on {due.isoformat()}"
+            due, why = request.date, ("requested", request.date)
         pending = next((o.outcome for o in reversed(open_cycle) if o.outcome in PENDING), None)
-        return Decision(due, reason, pending)
+        return Decision(due, why, pending)
 
     def decide(self, facts: Facts, as_of: date, within_days: int = 0) -> Decision | None:
         """The decision if the employee is due on ``as_of`` or within ``within_days`` after it.

@@ -11,11 +11,11 @@ from seniorcli.rules.base import Facts, Outcome, RuleSet
 
 
 def _outcomes(packed: str | None) -> tuple[Outcome, ...]:
+    """'2025-11-20:held,2026-01-05:invited' (from SQL) → outcomes."""
     if not packed:
         return ()
-    return tuple(
-        Outcome(date.fromisoformat(item[:10]), item[11:]) for item in packed.split(",")
-    )
+    fromiso = date.fromisoformat
+    return tuple([Outcome(fromiso(item[:10]), item[11:]) for item in packed.split(",")])
 
 
 _PACKED = (
@@ -50,7 +50,11 @@ def due_list(
     department: str | None = None, manager: str | None = None,
 ) -> Iterator[dict]:
     """Current employees due on ``as_of`` (status "due") or within ``within_days`` after it
-    ("upcoming"), sorted by due date, then department and employee id."""
+    ("upcoming"), sorted by due date, then department and employee id.
+
+    Memory stays flat however many are due: the decisions go to a TEMP table, and the sorted
+    list streams back from it.
+    """
     horizon = as_of + timedelta(days=within_days)
     where = ["(e.leave_date IS NULL OR e.leave_date > :as_of)"]
     # Only those old enough to be due by the horizon, or who asked for a conversation.
@@ -68,21 +72,38 @@ def due_list(
         where.append("e.manager_id = :manager")
         args["manager"] = manager
     sql = (
-        "SELECT e.employee_id, e.name, e.department, e.manager_id, e.birth_date, e.hire_date, "
-        f"e.leave_date, {_PACKED} FROM employee e WHERE {' AND '.join(where)}"
+        "SELECT e.employee_id, e.birth_date, e.hire_date, e.leave_date, "
+        f"{_PACKED} FROM employee e WHERE {' AND '.join(where)}"
     )
-    found = []
-    for eid, name, dept, mgr, birth_s, hire_s, leave_s, packed in conn.execute(sql, args):
-        birth = date.fromisoformat(birth_s)
-        facts = Facts(birth, from_iso(hire_s), from_iso(leave_s), _outcomes(packed))
-        d = rules.decide(facts, as_of, within_days)
+    conn.execute("DROP TABLE IF EXISTS temp.due")
+    conn.execute("CREATE TEMP TABLE due (employee_id TEXT, due_date TEXT, reason TEXT, "
+                 "pending TEXT)")
+    decide, fromiso = rules.decide, date.fromisoformat
+    batch: list[tuple] = []
+    for eid, birth_s, hire_s, leave_s, packed in conn.execute(sql, args):
+        facts = Facts(fromiso(birth_s), hire_s and fromiso(hire_s), leave_s and fromiso(leave_s),
+                      _outcomes(packed) if packed else ())
+        d = decide(facts, as_of, within_days)
         if d is not None:
-            found.append((d.due_date, dept or "", eid, name, mgr, birth, d.reason, d.pending))
-    found.sort(key=lambda t: (t[0], t[1], t[2]))
-    for due, dept, eid, name, mgr, birth, reason, pending in found:
-        yield {
-            "employee_id": eid, "name": name, "department": dept or None, "manager_id": mgr,
-            "birth_date": birth, "age": age_on(birth, as_of), "due_date": due,
-            "status": "due" if due <= as_of else "upcoming", "pending": pending,
-            "reason": reason, "days_overdue": (as_of - due).days,
-        }
+            batch.append((eid, d.due_date.isoformat(), d.reason, d.pending))
+            if len(batch) >= 5000:
+                conn.executemany("INSERT INTO temp.due VALUES (?, ?, ?, ?)", batch)
+                batch.clear()
+    conn.executemany("INSERT INTO temp.due VALUES (?, ?, ?, ?)", batch)
+    rows = conn.execute(
+        "SELECT d.employee_id, e.name, e.department, e.manager_id, e.birth_date, d.due_date, "
+        "d.pending, d.reason FROM temp.due d JOIN employee e ON e.employee_id = d.employee_id "
+        "ORDER BY d.due_date, coalesce(e.department, ''), d.employee_id"
+    )
+    try:
+        for eid, name, dept, mgr, birth_s, due_s, pending, reason in rows:
+            birth, due = fromiso(birth_s), fromiso(due_s)
+            yield {
+                "employee_id": eid, "name": name, "department": dept, "manager_id": mgr,
+                "birth_date": birth, "age": age_on(birth, as_of), "due_date": due,
+                "status": "due" if due <= as_of else "upcoming", "pending": pending,
+                "reason": reason, "days_overdue": (as_of - due).days,
+            }
+    finally:
+        rows.close()
+        conn.execute("DROP TABLE IF EXISTS temp.due")

@@ -1,9 +1,11 @@
 """Importing the payroll roster.
 
-Data flow: the file is streamed row by row; every row is validated and written to a TEMP staging
-table (bounded memory at 500,000 rows: no list of rows, no set of ids in Python). Duplicates are
-found in SQL. Only when the whole file is valid are the changes merged into ``employee`` in one
-transaction; a refused file, a dry run or a killed process leaves the database as it was.
+Data flow: one write transaction from the first row to the last. The file is streamed; each
+row is validated and upserted by employee_id in batches, and its id and line go into a TEMP
+table (duplicates and "missing from a full roster" are found in SQL, so memory stays flat at
+500,000 rows: no list of rows, no set of ids in Python). The first error stops the writing but
+not the checking, so every error is reported; then the transaction is rolled back. A refused
+file, a dry run or a killed process therefore leaves the database exactly as it was.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from seniorcli.db.engine import hold_before_commit
 from seniorcli.errors import InputFileError
 from seniorcli.services.common import audit, now_stamp, show_value, summarise_errors
 from seniorcli.tabular import TableFile, map_columns, open_table
+
+OPEN_END_ISO = OPEN_END.isoformat()
+fromiso = date.fromisoformat
 
 FIELDS = (
     "employee_id", "name", "birth_date", "cpr", "department", "manager_id",
@@ -91,47 +96,61 @@ def _parse_day(raw: str) -> date:
     return parse_date(raw)
 
 
-class _RowChecker:
-    """Validates one row and turns it into the staging tuple, collecting errors."""
+class _Rows:
+    """Validates rows into upsert tuples, collecting line-numbered errors (at most 200 kept:
+    enough to show the first 20 in line order; the count covers them all)."""
 
-    def __init__(self, path: Path, cols: dict[str, int], as_of: date):
-        self.path, self.cols, self.as_of = path, cols, as_of
+    def __init__(self, cols: dict[str, int], width: int, as_of: date, stamp: str):
         self.errors: list[tuple[int, str]] = []
         self.count = 0
-        self.width = 0
+        self.width = width
+        self.as_of = as_of
+        self.stamp = stamp
+        self.idx = tuple(cols.get(f, -1) for f in FIELDS)
+        # birth dates outside these bounds give an age under 15 or over 100 (checked exactly)
+        self.young = date(as_of.year - MIN_AGE - 1, 1, 1)
+        self.old = date(as_of.year - MAX_AGE, 12, 31)
 
     def error(self, line: int, column: str, message: str) -> None:
         self.count += 1
-        if len(self.errors) < 200:  # enough to choose the first 20 from; memory stays flat
+        if len(self.errors) < 200:
             self.errors.append((line, f"line {line}, {column}: {message}"))
 
-    def cell(self, fields: list[str], name: str) -> str:
-        i = self.cols.get(name)
-        return fields[i].strip() if i is not None and i < len(fields) else ""
-
-    def date_cell(self, line: int, fields: list[str], name: str) -> date | None:
-        raw = self.cell(fields, name)
-        if not raw:
-            return None
+    def _date(self, line: int, name: str, raw: str) -> date | None:
         try:
             return _parse_day(raw)
         except DateFormatError as e:
             self.error(line, name, f"'{show_value(raw)}' {e}; use YYYY-MM-DD or DD-MM-YYYY")
             return None
 
+    def _iso(self, line: int, name: str, raw: str) -> str | None:
+        """The date as ISO text; ISO input that is a real date is kept as it is (fast path)."""
+        if len(raw) == 10 and raw[4] == "-" and raw[7] == "-":
+            try:
+                fromiso(raw)
+                return raw
+            except ValueError:
+                pass
+        d = self._date(line, name, raw)
+        return d.isoformat() if d else None
+
     def check(self, line: int, fields: list[str]) -> tuple | None:
-        before = self.count
-        if len(fields) > self.width and any(f.strip() for f in fields[self.width:]):
-            self.error(line, "row", f"{len(fields)} fields, but the header has {self.width}")
+        """The upsert tuple for a valid row, or None (after recording its errors)."""
+        n = len(fields)
+        if n > self.width and any(f.strip() for f in fields[self.width:]):
+            self.error(line, "row", f"{n} fields, but the header has {self.width}")
             return None
-        eid = self.cell(fields, "employee_id")
-        name = self.cell(fields, "name")
+        i_id, i_name, i_birth, i_cpr, i_dept, i_mgr, i_hire, i_leave, i_mail, i_hours = self.idx
+        before = self.count
+        eid = fields[i_id].strip() if i_id < n else ""
+        name = fields[i_name].strip() if i_name < n else ""
         if not eid:
             self.error(line, "employee_id", "is missing")
         if not name:
             self.error(line, "name", "is missing")
-        birth = self.date_cell(line, fields, "birth_date")
-        cpr_raw = self.cell(fields, "cpr")
+        raw_birth = fields[i_birth].strip() if 0 <= i_birth < n else ""
+        birth = self._date(line, "birth_date", raw_birth) if raw_birth else None
+        cpr_raw = fields[i_cpr].strip() if 0 <= i_cpr < n else ""
         if cpr_raw:
             try:
                 from_cpr = birth_date_from_cpr(cpr_raw)
@@ -139,47 +158,44 @@ class _RowChecker:
                 self.error(line, "cpr", f"'{mask(cpr_raw)}' {e}")
             else:
                 if birth is not None and birth != from_cpr:
-                    self.error(
-                        line, "cpr",
-                        f"'{mask(cpr_raw)}' gives birth date {from_cpr}, but birth_date says "
-                        f"{birth}",
-                    )
+                    self.error(line, "cpr", f"'{mask(cpr_raw)}' gives birth date {from_cpr}, "
+                                            f"but birth_date says {birth}")
                 birth = from_cpr
-        elif birth is None and not self.cell(fields, "birth_date"):
+        elif not raw_birth:
             self.error(line, "birth_date", "is missing (give a birth date or a CPR number)")
-        if birth is not None:
+        if birth is not None and not self.old < birth < self.young:
             age = age_on(birth, self.as_of)
             if not MIN_AGE <= age <= MAX_AGE:
-                self.error(
-                    line, "cpr" if cpr_raw else "birth_date",
-                    f"gives age {age} on {self.as_of}: employees must be {MIN_AGE} to "
-                    f"{MAX_AGE} years old",
-                )
-        hire = self.date_cell(line, fields, "hire_date")
-        leave = self.date_cell(line, fields, "leave_date")
-        if leave == OPEN_END:
+                self.error(line, "cpr" if cpr_raw else "birth_date",
+                           f"gives age {age} on {self.as_of}: employees must be {MIN_AGE} to "
+                           f"{MAX_AGE} years old")
+        raw = fields[i_hire].strip() if 0 <= i_hire < n else ""
+        hire = self._iso(line, "hire_date", raw) if raw else None
+        raw = fields[i_leave].strip() if 0 <= i_leave < n else ""
+        leave = self._iso(line, "leave_date", raw) if raw else None
+        if leave == OPEN_END_ISO:
             leave = None
-        if hire and leave and leave < hire:
+        if hire and leave and leave < hire:  # ISO text compares as dates do
             self.error(line, "leave_date", f"{leave} is before the hire date {hire}")
-        hours_raw = self.cell(fields, "weekly_hours")
         hours = None
-        if hours_raw:
+        raw = fields[i_hours].strip() if 0 <= i_hours < n else ""
+        if raw:
             try:
-                hours = float(hours_raw.replace(",", "."))
+                hours = float(raw.replace(",", "."))
                 if not 0 <= hours <= 168:
                     raise ValueError
             except ValueError:
-                self.error(
-                    line, "weekly_hours",
-                    f"'{show_value(hours_raw)}' is not a number of hours (e.g. 37 or 37,5)",
-                )
+                self.error(line, "weekly_hours",
+                           f"'{show_value(raw)}' is not a number of hours (e.g. 37 or 37,5)")
         if self.count != before:
             return None
         return (
-            line, eid, name, birth.isoformat(),  # type: ignore[union-attr]
-            self.cell(fields, "department") or None, self.cell(fields, "manager_id") or None,
-            hire.isoformat() if hire else None, leave.isoformat() if leave else None,
-            self.cell(fields, "email") or None, hours,
+            eid, name, birth.isoformat(),  # type: ignore[union-attr]
+            (fields[i_dept].strip() or None) if 0 <= i_dept < n else None,
+            (fields[i_mgr].strip() or None) if 0 <= i_mgr < n else None,
+            hire, leave,
+            (fields[i_mail].strip() or None) if 0 <= i_mail < n else None,
+            hours, self.stamp,
         )
 
 
@@ -189,7 +205,7 @@ def import_roster(
     options: ImportOptions,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportSummary:
-    """Validate the whole roster, then upsert it by employee_id in one transaction.
+    """Validate the whole roster and upsert it by employee_id, all in one transaction.
 
     A full import marks employees missing from the file as left (leave date = the import date,
     unless they already have one); ``partial`` touches only the rows in the file.
@@ -197,37 +213,100 @@ def import_roster(
     with open_table(path, options.encoding, options.delimiter) as tf:
         cols, ignored = map_columns(tf, ALIASES, FIELDS, options.mapping)
         _require_columns(tf, cols)
-        checker = _RowChecker(path, cols, options.as_of)
-        checker.width = len(tf.header)
-        conn.execute("DROP TABLE IF EXISTS temp.staging")
-        conn.execute(
-            "CREATE TEMP TABLE staging (line INTEGER, employee_id TEXT, name TEXT, "
-            "birth_date TEXT, department TEXT, manager_id TEXT, hire_date TEXT, "
-            "leave_date TEXT, email TEXT, weekly_hours REAL)"
+        checker = _Rows(cols, len(tf.header), options.as_of, now_stamp())
+        # Columns the file does not have are left as they are on existing employees.
+        present = [f for f in STORED if f != "employee_id" and (f in cols or f == "birth_date")]
+        upsert = (
+            f"INSERT INTO employee ({', '.join(STORED)}, updated_at) "
+            f"VALUES ({', '.join('?' * (len(STORED) + 1))}) ON CONFLICT (employee_id) DO UPDATE "
+            f"SET {', '.join(f'{f} = excluded.{f}' for f in present)}, "
+            "updated_at = excluded.updated_at "
+            f"WHERE {' OR '.join(f'employee.{f} IS NOT excluded.{f}' for f in present)}"
         )
-        insert = "INSERT INTO temp.staging VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        batch: list[tuple] = []
-        conn.execute("BEGIN")  # staging only touches the temp database: no lock on the main one
+        conn.execute("DROP TABLE IF EXISTS temp.ids")
+        conn.execute("CREATE TEMP TABLE ids (employee_id TEXT PRIMARY KEY, line INTEGER) "
+                     "WITHOUT ROWID")
+        conn.execute("BEGIN IMMEDIATE")
         try:
-            for n, (line, fields) in enumerate(tf.rows(), 1):
-                row = checker.check(line, fields)
-                if row is not None:
-                    batch.append(row)
-                    if len(batch) >= _BATCH:
-                        conn.executemany(insert, batch)
-                        batch.clear()
-                if progress is not None and n % 10_000 == 0:
-                    progress(tf.bytes_read(), tf.size)
-            if batch:
-                conn.executemany(insert, batch)
-            conn.execute("COMMIT")
+            summary = _load(conn, tf, checker, upsert, progress, path, ignored, options)
+            hold_before_commit()
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-    try:
-        return _merge(conn, path, tf, cols, ignored, checker, options)
-    finally:
-        conn.execute("DROP TABLE IF EXISTS temp.staging")
+        conn.execute("ROLLBACK" if options.dry_run else "COMMIT")
+    conn.execute("DROP TABLE IF EXISTS temp.ids")
+    return summary
+
+
+def _load(conn, tf: TableFile, checker: _Rows, upsert: str, progress, path: Path,
+          ignored: list[str], options: ImportOptions) -> ImportSummary:
+    employees_before = conn.execute("SELECT count(*) FROM employee").fetchone()[0]
+    changes_before = conn.total_changes
+    batch: list[tuple] = []
+    lines: list[tuple[str, int]] = []
+    rows = 0
+    duplicates = 0
+
+    def flush() -> None:
+        nonlocal duplicates
+        before = conn.total_changes
+        conn.executemany("INSERT OR IGNORE INTO temp.ids VALUES (?, ?)", lines)
+        if conn.total_changes - before < len(lines):  # a repeated id: name both lines
+            for eid, line in lines:
+                first = conn.execute("SELECT line FROM temp.ids WHERE employee_id = ?",
+                                     (eid,)).fetchone()[0]
+                if first != line:
+                    duplicates += 1
+                    checker.error(line, "employee_id",
+                                  f"'{show_value(eid)}' appears again (first on line {first})")
+        if not checker.count:
+            conn.executemany(upsert, batch)
+        batch.clear()
+        lines.clear()
+
+    check = checker.check
+    for line, fields in tf.rows():
+        row = check(line, fields)
+        if row is not None:
+            rows += 1
+            lines.append((row[0], line))
+            batch.append(row)
+            if len(batch) >= _BATCH:
+                flush()
+                if progress is not None:
+                    progress(tf.bytes_read(), tf.size)
+    flush()
+    if checker.count:
+        total = checker.count
+        raise InputFileError(
+            f"{path}: {total} error{'s' if total > 1 else ''}; nothing was imported",
+            hint="correct the file and import it again (--dry-run checks without writing)",
+            details=summarise_errors(checker.errors, total),
+        )
+    if rows == 0 and not options.partial:
+        raise InputFileError(
+            f"{path} has a header but no employees; a full import would mark everyone as left. "
+            "Nothing was imported",
+            hint="check the export; use --partial to import a file of only some employees",
+        )
+    written = conn.total_changes - changes_before - rows  # minus the temp.ids rows
+    added = conn.execute("SELECT count(*) FROM employee").fetchone()[0] - employees_before
+    marked_left = 0
+    if not options.partial:
+        marked_left = conn.execute(
+            "UPDATE employee SET leave_date = ?, updated_at = ? WHERE leave_date IS NULL "
+            "AND employee_id NOT IN (SELECT employee_id FROM temp.ids)",
+            (options.as_of.isoformat(), checker.stamp),
+        ).rowcount
+    summary = ImportSummary(
+        file=str(path), rows=rows, added=added, updated=written - added,
+        unchanged=rows - written, marked_left=marked_left, ignored_columns=ignored,
+        partial=options.partial, dry_run=options.dry_run, encoding=tf.encoding,
+        delimiter=tf.delimiter,
+    )
+    audit(conn, "import --partial" if options.partial else "import",
+          summary.added + summary.updated + summary.marked_left)
+    return summary
 
 
 def _require_columns(tf: TableFile, cols: dict[str, int]) -> None:
@@ -240,99 +319,3 @@ def _require_columns(tf: TableFile, cols: dict[str, int]) -> None:
             f"(the file's columns are: {', '.join(tf.header) or 'none'})",
             hint="name the column with --map, e.g. --map 'Medarb.nr=employee_id'",
         )
-
-
-def _merge(
-    conn: sqlite3.Connection, path: Path, tf: TableFile, cols: dict[str, int],
-    ignored: list[str], checker: _RowChecker, options: ImportOptions,
-) -> ImportSummary:
-    conn.execute("CREATE INDEX temp.ix_staging_id ON staging (employee_id)")
-    errors = list(checker.errors)
-    total_errors = checker.count
-    for eid, lines in conn.execute(
-        "SELECT employee_id, group_concat(line) FROM (SELECT employee_id, line FROM staging "
-        "ORDER BY line) GROUP BY employee_id HAVING count(*) > 1"
-    ):
-        first, *again = lines.split(",")
-        for line in again:
-            total_errors += 1
-            errors.append((int(line), f"line {line}, employee_id: '{show_value(eid)}' appears "
-                                       f"again (first on line {first})"))
-    if total_errors:
-        raise InputFileError(
-            f"{path}: {total_errors} error{'s' if total_errors > 1 else ''}; nothing was imported",
-            hint="correct the file and import it again (--dry-run checks without writing)",
-            details=summarise_errors(errors, total_errors),
-        )
-    rows = conn.execute("SELECT count(*) FROM staging").fetchone()[0]
-    if rows == 0 and not options.partial:
-        raise InputFileError(
-            f"{path} has a header but no employees; a full import would mark everyone as left. "
-            "Nothing was imported",
-            hint="check the export; use --partial to import a file of only some employees",
-        )
-    # Columns the file does not have are left as they are on existing employees.
-    present = [f for f in STORED if f != "employee_id" and (f in cols or f == "birth_date")]
-    summary = ImportSummary(
-        file=str(path), rows=rows, added=0, updated=0, unchanged=0, marked_left=0,
-        ignored_columns=ignored, partial=options.partial, dry_run=options.dry_run,
-        encoding=tf.encoding, delimiter=tf.delimiter,
-    )
-    # Counting and writing happen under one write lock, so the counts are what was written.
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        _count_changes(conn, summary, present)
-        if not options.dry_run:
-            _write(conn, summary, present, options)
-        hold_before_commit()
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("ROLLBACK" if options.dry_run else "COMMIT")
-    return summary
-
-
-_MISSING = (
-    "FROM employee WHERE leave_date IS NULL AND employee_id NOT IN "
-    "(SELECT employee_id FROM staging)"
-)
-
-
-def _count_changes(conn: sqlite3.Connection, summary: ImportSummary, present: list[str]) -> None:
-    differs = " OR ".join(f"e.{f} IS NOT s.{f}" for f in present)
-    summary.added = conn.execute(
-        "SELECT count(*) FROM staging s WHERE NOT EXISTS "
-        "(SELECT 1 FROM employee e WHERE e.employee_id = s.employee_id)"
-    ).fetchone()[0]
-    summary.updated = conn.execute(
-        "SELECT count(*) FROM staging s JOIN employee e ON e.employee_id = s.employee_id "
-        f"WHERE {differs}"
-    ).fetchone()[0]
-    summary.unchanged = summary.rows - summary.added - summary.updated
-    if not summary.partial:
-        summary.marked_left = conn.execute(f"SELECT count(*) {_MISSING}").fetchone()[0]
-
-
-def _write(
-    conn: sqlite3.Connection, summary: ImportSummary, present: list[str], options: ImportOptions
-) -> None:
-    stamp = now_stamp()
-    set_clause = ", ".join(f"{f} = excluded.{f}" for f in present)
-    changed = " OR ".join(f"employee.{f} IS NOT excluded.{f}" for f in present)
-    conn.execute(
-        f"INSERT INTO employee ({', '.join(STORED)}, updated_at) "
-        f"SELECT {', '.join(STORED)}, ? FROM staging WHERE true "
-        f"ON CONFLICT (employee_id) DO UPDATE SET {set_clause}, "
-        f"updated_at = excluded.updated_at WHERE {changed}",
-        (stamp,),
-    )
-    if not options.partial:
-        conn.execute(
-            f"UPDATE employee SET leave_date = ?, updated_at = ? WHERE employee_id IN "
-            f"(SELECT employee_id {_MISSING})",
-            (options.as_of.isoformat(), stamp),
-        )
-    audit(
-        conn, "import --partial" if options.partial else "import",
-        summary.added + summary.updated + summary.marked_left,
-    )

@@ -1,0 +1,204 @@
+"""The benchmark: seniorcli at a large municipality (50,000) and a national payroll centre
+(500,000), as ratios to reference points measured in the same run.
+
+    python bench/run.py                       # 50,000 and 500,000, 3 runs each (~5 minutes)
+    python bench/run.py --sizes 50000 --runs 1
+
+For each size it builds a deterministic roster (bench/generate.py), measures the wall time and
+peak memory (max RSS of the process) of every command, and the references: the sqlite3 shell's
+``.import`` of the same file into a typed table (C, no validation) and ``python -c "import
+typer"``. It prints medians and ratios, checks the targets at the largest size, and writes
+everything to a JSON file (default bench/out/results.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE.parent))
+
+from bench.generate import HEADER, agreement_rows, outcome_rows, roster_rows  # noqa: E402
+
+AS_OF = "2026-11-01"
+SQLITE_DDL = (
+    "CREATE TABLE employee (employee_id TEXT PRIMARY KEY, name TEXT NOT NULL, birth_date DATE, "
+    "department TEXT, manager_id TEXT, hire_date DATE, leave_date DATE, email TEXT, "
+    "weekly_hours TEXT) WITHOUT ROWID;"
+)
+# (name, reference, limit as a ratio, memory limit in MB or None): checked at the largest size
+TARGETS = [
+    ("import", "sqlite3 .import", 3.0, 64),
+    ("due norddjurs", "sqlite3 .import", 1.0, None),
+    ("due koege", "sqlite3 .import", 1.0, None),
+    ("due albertslund", "sqlite3 .import", 1.0, None),
+    ("report coverage", "sqlite3 .import", 1.5, None),
+    ("--help", "import typer", 2.0, None),
+    ("--version", "import typer", 2.0, None),
+]
+
+
+def seniorcli_cmd() -> list[str]:
+    script = Path(sys.executable).parent / "seniorcli"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "seniorcli"]
+
+
+def _measure_here(cmd: list[str]) -> None:
+    """Run in a small helper process: a child's peak RSS counts the image it was forked from,
+    so the measuring process must be small (not the benchmark, which holds the data)."""
+    start = time.perf_counter()
+    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    wall = time.perf_counter() - start
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KB on Linux
+    print(json.dumps({"seconds": wall, "peak_mb": peak, "code": p.returncode,
+                      "stderr": p.stderr.decode(errors="replace")[-2000:]}))
+
+
+def measure(cmd: list[str], cwd: Path, prepare=None) -> tuple[float, float]:
+    """Wall seconds and peak memory (MB) of one run of ``cmd``; fails loudly on exit != 0."""
+    if prepare:
+        prepare()
+    out = subprocess.run([sys.executable, __file__, "--measure", *cmd], cwd=cwd,
+                         capture_output=True, text=True, check=True).stdout
+    m = json.loads(out)
+    if m["code"] != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({m['code']}): {m['stderr']}")
+    return m["seconds"], m["peak_mb"]
+
+
+def build(n: int, work: Path) -> tuple[Path, Path]:
+    """The roster CSV and a database with it, conversation outcomes and agreements."""
+    roster = work / f"roster-{n}.csv"
+    rows = list(roster_rows(n)) if n <= 60_000 else None
+    with roster.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, delimiter=";", lineterminator="\n")
+        w.writerow(HEADER)
+        w.writerows(rows if rows is not None else roster_rows(n))
+    db = work / f"full-{n}.db"
+    for p in work.glob(f"full-{n}.db*"):
+        p.unlink()
+    subprocess.run([*seniorcli_cmd(), "--db", str(db), "import", str(roster), "--as-of", AS_OF],
+                   check=True, stderr=subprocess.DEVNULL)
+    conn = sqlite3.connect(db)
+    people = [(e, date.fromisoformat(b)) for e, b in
+              conn.execute("SELECT employee_id, birth_date FROM employee")]
+    with conn:
+        conn.executemany(
+            "INSERT OR IGNORE INTO conversation (employee_id, outcome, date, recorded_at) "
+            "VALUES (?, ?, ?, 'bench')", outcome_rows(people))
+        conn.executemany(
+            "INSERT INTO agreement (employee_id, type, start_date, end_date, open_ended, "
+            "weekly_hours, amount, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'bench')",
+            [(e, k, s, end, end is None, h, a) for e, k, s, end, h, a in agreement_rows(people)])
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return roster, db
+
+
+def commands(n: int, work: Path, roster: Path, db: Path) -> dict[str, tuple[list[str], object]]:
+    cli = seniorcli_cmd()
+    fresh = work / f"fresh-{n}.db"
+    sqlite_db = work / f"sqlite-{n}.db"
+
+    def remove(path: Path):
+        return lambda: [p.unlink() for p in path.parent.glob(path.name + "*")]
+
+    out = work / "out.json"
+    return {
+        "sqlite3 .import": (["sqlite3", str(sqlite_db), SQLITE_DDL, ".mode csv", ".separator ;",
+                             f".import --skip 1 {roster} employee"], remove(sqlite_db)),
+        "import typer": ([sys.executable, "-c", "import typer"], None),
+        "import": ([*cli, "--db", str(fresh), "import", str(roster), "--as-of", AS_OF],
+                   remove(fresh)),
+        "re-import": ([*cli, "--db", str(fresh), "import", str(roster), "--as-of", AS_OF],
+                      None),
+        **{f"due {r}": ([*cli, "--db", str(db), "due", "--rules", r, "--as-of", AS_OF,
+                         "--within", "30", "--format", "json", "--output", str(out)], None)
+           for r in ("norddjurs", "koege", "albertslund")},
+        "report coverage": ([*cli, "--db", str(db), "report", "coverage", "--rules",
+                             "norddjurs", "--year", "2026", "--by", "department",
+                             "--format", "json", "--output", str(out)], None),
+        "agreement expiring": ([*cli, "--db", str(db), "agreement", "expiring", "--as-of",
+                                AS_OF, "--within", "90", "--format", "json", "--output",
+                                str(out)], None),
+        "--help": ([*cli, "--help"], None),
+        "--version": ([*cli, "--version"], None),
+    }
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["--measure"]:
+        _measure_here(sys.argv[2:])
+        return
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="50000,500000")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--work", type=Path, default=HERE / "out")
+    ap.add_argument("--results", type=Path, default=HERE / "out" / "results.json")
+    args = ap.parse_args()
+    if not shutil.which("sqlite3"):
+        raise SystemExit("the sqlite3 command-line shell is needed for the reference point "
+                         "(Debian: apt-get install sqlite3)")
+    args.work.mkdir(parents=True, exist_ok=True)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results: dict = {
+        "machine": {"platform": platform.platform(), "python": platform.python_version(),
+                    "cpus": os.cpu_count(), "sqlite": sqlite3.sqlite_version},
+        "date": time.strftime("%Y-%m-%d"), "runs": args.runs, "sizes": {},
+    }
+    for n in sizes:
+        print(f"\n== {n:,} employees: building data …", flush=True)
+        roster, db = build(n, args.work)
+        cmds = commands(n, args.work, roster, db)
+        size: dict = {}
+        for name, (cmd, prepare) in cmds.items():
+            runs = [measure(cmd, args.work, prepare) for _ in range(args.runs)]
+            size[name] = {"seconds": statistics.median(r[0] for r in runs),
+                          "peak_mb": max(r[1] for r in runs),
+                          "all_seconds": [round(r[0], 3) for r in runs]}
+        ref_import = size["sqlite3 .import"]["seconds"]
+        ref_start = size["import typer"]["seconds"]
+        print(f"{'command':22s} {'median s':>9s} {'peak MB':>8s} {'ratio':>7s}  reference")
+        for name, m in size.items():
+            ref, ref_name = (ref_start, "import typer") if name.startswith("--") or \
+                name == "import typer" else (ref_import, "sqlite3 .import")
+            m["ratio"] = round(m["seconds"] / ref, 2)
+            m["reference"] = ref_name
+            print(f"{name:22s} {m['seconds']:9.2f} {m['peak_mb']:8.1f} {m['ratio']:7.2f}  "
+                  f"{ref_name}")
+        results["sizes"][str(n)] = size
+    largest = results["sizes"][str(max(sizes))]
+    checks = []
+    for name, _ref, limit, mem in TARGETS:
+        m = largest[name]
+        ok = m["ratio"] <= limit and (mem is None or m["peak_mb"] <= mem)
+        checks.append({"command": name, "ratio": m["ratio"], "limit": limit,
+                       "peak_mb": round(m["peak_mb"], 1), "memory_limit_mb": mem, "met": ok})
+    results["targets"] = checks
+    print(f"\nTargets at {max(sizes):,} rows (ratios to the same run's reference):")
+    for c in checks:
+        mem = f", peak {c['peak_mb']} MB ≤ {c['memory_limit_mb']} MB" \
+            if c["memory_limit_mb"] else ""
+        print(f"  {'met ' if c['met'] else 'MISS'}  {c['command']:18s} {c['ratio']:5.2f} ≤ "
+              f"{c['limit']}{mem}")
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(json.dumps(results, indent=2))
+    print(f"\nResults: {args.results}")
+
+
+if __name__ == "__main__":
+    main()
