@@ -54,7 +54,7 @@ class Agreement(SQLModel, table=True):
     weekly_hours: float | None = None
     amount: float | None = None
     note: str | None = None
-    renews_id: int | None = Field(default=None, foreign_key="agreement.id")
+    renews_id: int | None = Field(default=None, foreign_key="agreement.id", index=True)
     rules: str | None = None
     recorded_at: str
 

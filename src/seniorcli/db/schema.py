@@ -54,6 +54,7 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         )""",
         "CREATE INDEX ix_agreement_employee_id ON agreement (employee_id)",
         "CREATE INDEX ix_agreement_end_date ON agreement (end_date)",
+        "CREATE INDEX ix_agreement_renews_id ON agreement (renews_id)",
         "CREATE TABLE setting (key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL)",
         """CREATE TABLE audit (
             id INTEGER NOT NULL PRIMARY KEY,
