@@ -17,7 +17,6 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from json.encoder import encode_basestring  # C: ensure_ascii=False strings
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -94,32 +93,23 @@ def write_csv(rows: Iterable[dict], columns: list[Column], out: TextIO, excel: b
     return n
 
 
-def _json_value(v: Any, text: Callable[[str], str] = encode_basestring) -> str:
-    if isinstance(v, str):
-        return text(v)
-    if v is None:
-        return "null"
-    if v is True:
-        return "true"
-    if v is False:
-        return "false"
-    if isinstance(v, date):
-        return f'"{v.isoformat()}"'
-    if isinstance(v, int | float):
-        return json.dumps(v)
-    return json.dumps(v, ensure_ascii=False, default=json_default)
-
-
 def write_json(rows: Iterable[dict], columns: list[Column], out: TextIO) -> int:
-    """A JSON array, one object per line, streamed (memory stays flat on big lists)."""
-    keys = [(c.key, f"{encode_basestring(c.key)}: ") for c in columns]
-    value = _json_value
+    """A JSON array, one object per line, streamed (memory stays flat on big lists).
+
+    Date columns become ISO text first, so each object goes through the C encoder."""
+    keys = [c.key for c in columns]
+    date_keys = [c.key for c in columns if c.kind == "date"]
+    encode = json.JSONEncoder(ensure_ascii=False, default=json_default).encode
     n = 0
     out.write("[")
     for row in rows:
-        out.write(",\n  {" if n else "\n  {")
-        out.write(", ".join([label + value(row.get(key)) for key, label in keys]))
-        out.write("}")
+        obj = {k: row.get(k) for k in keys}
+        for k in date_keys:
+            v = obj[k]
+            if v is not None:
+                obj[k] = v.isoformat()
+        out.write(",\n  " if n else "\n  ")
+        out.write(encode(obj))
         n += 1
     out.write("\n]\n" if n else "]\n")
     return n

@@ -153,6 +153,13 @@ class RuleSet:
         # add_months is monotonic, so every birth date up to this one turns the age by horizon.
         return add_months(horizon, -12 * self.first_offer_age)
 
+    def settled_after(self, horizon: date) -> date:
+        """A held or declined conversation after this date makes the repeat offer fall after
+        ``horizon`` (used to skip, in SQL, employees who cannot be due by then)."""
+        if self.repeat == "calendar_year":
+            return date(horizon.year - 1, 12, 31)
+        return add_months(horizon, -self.repeat_months)
+
     # --- the common rules, once --------------------------------------------------------------
     def next_due(self, facts: Facts) -> Decision:
         """The date the next offer is due, why, and what is pending (see domain.md)."""

@@ -62,8 +62,24 @@ def due_list(
         "(e.birth_date <= :cutoff OR EXISTS (SELECT 1 FROM conversation r "
         "WHERE r.employee_id = e.employee_id AND r.outcome = 'requested'))"
     )
+    # Skip, in SQL, those whose latest conversation puts the next offer past the horizon and
+    # who have not asked for one since (the rule set still decides everyone else; a test
+    # checks the result against deciding for every employee).
+    settling = "('held')" if rules.reoffer_age is not None else "('held', 'declined')"
+    latest = (
+        "(SELECT max(c.date) FROM conversation c WHERE c.employee_id = e.employee_id "
+        "AND c.outcome IN ('held', 'declined'))"
+    )
+    where.append(
+        f"NOT (coalesce((SELECT c.outcome IN {settling} FROM conversation c "
+        f"WHERE c.employee_id = e.employee_id AND c.outcome IN ('held', 'declined') "
+        f"ORDER BY c.date DESC, c.outcome DESC LIMIT 1), 0) AND {latest} > :settled "
+        f"AND NOT EXISTS (SELECT 1 FROM conversation r WHERE r.employee_id = e.employee_id "
+        f"AND r.outcome = 'requested' AND r.date > {latest}))"
+    )
     args: dict[str, object] = {
         "as_of": as_of.isoformat(), "cutoff": rules.latest_birth_due_by(horizon).isoformat(),
+        "settled": rules.settled_after(horizon).isoformat(),
     }
     if department is not None:
         where.append("e.department = :department")
