@@ -69,27 +69,34 @@ def coverage(conn: sqlite3.Connection, rules: RuleSet, period: Period,
     )
     counts: dict[str, Counter] = defaultdict(Counter)
     args = {"start": start.isoformat(), "end": end.isoformat(), "cutoff": cutoff}
+    fromiso, first_due, decide = date.fromisoformat, rules.first_due, rules.decide
+    offers = ("invited", "held", "declined")
     for group, birth_s, hire_s, leave_s, packed in conn.execute(sql, args):
-        birth = date.fromisoformat(birth_s)
-        hire = date.fromisoformat(hire_s) if hire_s else None
-        leave = date.fromisoformat(leave_s) if leave_s else None
-        outcomes = [o for o in _outcomes(packed) if o.date <= end]
-        in_period = {o.outcome for o in outcomes if o.date >= start}
-        eligible_from = max(rules.first_due(birth)[0], hire or date.min)
+        birth = fromiso(birth_s)
+        hire = fromiso(hire_s) if hire_s else None
+        eligible_from = first_due(birth)[0]
+        if hire is not None and hire > eligible_from:
+            eligible_from = hire
+        if packed:
+            outcomes = [o for o in _outcomes(packed) if o.date <= end]
+            in_period = {o.outcome for o in outcomes if o.date >= start}
+        else:  # most employees: nothing logged
+            outcomes, in_period = [], set()
         if eligible_from > end and not in_period:
             continue
         c = counts[group or "(none)"]
         c["eligible"] += 1
-        for outcome in ("invited", "held", "declined", "requested"):
-            c[outcome] += outcome in in_period
-        c["offered"] += bool(in_period & {"invited", "held", "declined"})
-        decision = rules.decide(Facts(birth, hire, leave, tuple(outcomes)), end)
+        if in_period:
+            for outcome in ("invited", "held", "declined", "requested"):
+                c[outcome] += outcome in in_period
+            c["offered"] += not in_period.isdisjoint(offers)
+        leave = fromiso(leave_s) if leave_s else None
+        decision = decide(Facts(birth, hire, leave, tuple(outcomes)), end)
         if decision is not None:
             c["still_due"] += 1
             c["overdue_90"] += (end - decision.due_date).days > OVERDUE_DAYS
         if eligible_from <= end and not any(
-            o.outcome in ("invited", "held", "declined") and o.date >= eligible_from
-            for o in outcomes
+            o.outcome in offers and o.date >= eligible_from for o in outcomes
         ):
             c["never_offered"] += 1
     rows = []
