@@ -61,20 +61,28 @@ def json_default(value: Any) -> Any:
 
 
 @contextlib.contextmanager
-def private_file(path: Path, mode: str = "w", **kwargs: Any) -> Iterator[Any]:
-    """Write ``path`` atomically with permissions 0600."""
+def private_path(path: Path) -> Iterator[Path]:
+    """A temporary file beside ``path`` (mode 0600) that becomes ``path`` only if the block
+    succeeds: nothing is ever half-written, and nothing is left behind on failure."""
     path = path.expanduser()
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)  # mkstemp: mode 0600
+    os.close(fd)
     try:
-        with os.fdopen(fd, mode, **kwargs) as f:
-            yield f
+        yield Path(tmp)
         os.chmod(tmp, 0o600)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+@contextlib.contextmanager
+def private_file(path: Path, mode: str = "w", **kwargs: Any) -> Iterator[Any]:
+    """Write ``path`` atomically with permissions 0600."""
+    with private_path(path) as tmp, open(tmp, mode, **kwargs) as f:
+        yield f
 
 
 def dumps(value: Any) -> str:

@@ -14,7 +14,6 @@ table can be replaced by a TOML file::
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -63,13 +62,10 @@ def entitlement(table: SeniorDaysTable, birth: date, year: int) -> dict | None:
 
 
 def load_table(path: Path) -> SeniorDaysTable:
+    from seniorcli.rules.loader import read_toml
+
     where = str(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise InputFileError(f"{where}: no such file") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise InputFileError(f"{where}: not valid TOML: {e}") from None
+    data = read_toml(path, InputFileError)
     known = {"days_from_age", "bonus_pct_per_day", "pension_pct_per_day", "source"}
     for key in data:
         if key not in known:

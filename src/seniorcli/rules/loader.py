@@ -17,7 +17,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from seniorcli.errors import RuleError
+from seniorcli.errors import RuleError, SeniorError
 from seniorcli.rules.base import TOML_KEYS, RuleSet
 
 _REQUIRED = ("name", "title", "first_offer_age", "sources")
@@ -30,18 +30,21 @@ _INT_RANGES = {
 }
 
 
+def read_toml(path: Path, error: type[SeniorError] = RuleError) -> dict[str, Any]:
+    """A TOML file as a dict; a missing, non-UTF-8 or invalid file raises ``error`` naming it."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise error(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise error(f"{path}: not UTF-8 text", hint="save the file as UTF-8") from None
+    except tomllib.TOMLDecodeError as e:
+        raise error(f"{path}: not valid TOML: {e}") from None
+
+
 def load_rule_file(path: Path) -> RuleSet:
     """Read and check one rule set file; a mistake names the file and the key."""
-    where = str(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise RuleError(f"{where}: no such rule set file") from None
-    except UnicodeDecodeError:
-        raise RuleError(f"{where}: not UTF-8 text", hint="save the file as UTF-8") from None
-    except tomllib.TOMLDecodeError as e:
-        raise RuleError(f"{where}: not valid TOML: {e}") from None
-    return rule_set_from_mapping(data, where)
+    return rule_set_from_mapping(read_toml(path), str(path))
 
 
 def rule_set_from_mapping(data: dict[str, Any], where: str) -> RuleSet:

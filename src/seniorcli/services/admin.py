@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sqlite3
-import tempfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 from seniorcli.db.engine import transaction
 from seniorcli.errors import SeniorError
+from seniorcli.output import private_path
 from seniorcli.services.common import audit
 
 
@@ -26,21 +24,13 @@ def backup(conn: sqlite3.Connection, db_path: Path, target: Path) -> int:
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise SeniorError(f"no folder {folder} for the backup")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
-    os.close(fd)
-    try:
+    with private_path(target) as tmp:
         dest = sqlite3.connect(tmp)
         try:
             conn.backup(dest)  # all pages in one step: one consistent snapshot
             dest.execute("PRAGMA journal_mode = DELETE")  # a single self-contained file
         finally:
             dest.close()
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
     return target.stat().st_size
 
 
