@@ -50,8 +50,9 @@ def _columns(kind: str):
 
 @agreement_app.command("add")
 def add(
-    employee_id: Annotated[str, typer.Argument(help="The employee's id.")],
-    kind: Annotated[str, typer.Option("--type", "-t", help="See `seniorcli agreement types`.")],
+    employee_id: Annotated[str, typer.Argument(metavar="EMPLOYEE_ID", help="The employee's id.")],
+    kind: Annotated[str, typer.Option("--type", "-t", metavar="TYPE",
+                                    help="See `seniorcli agreement types`.")],
     start: Annotated[date, typer.Option("--start", parser=parse_date_option, metavar="DATE",
                                         help="First day of the agreement.")],
     end: Annotated[date | None, typer.Option(
@@ -66,7 +67,8 @@ def add(
         "--hours", min=0, max=80, help="Weekly hours under the agreement.")] = None,
     amount: Annotated[float | None, typer.Option(
         "--amount", min=0, metavar="KR", help="Supplement or bonus in kroner.")] = None,
-    note: Annotated[str | None, typer.Option("--note", help="A short note.")] = None,
+    note: Annotated[str | None, typer.Option("--note", metavar="TEXT",
+        help="A short note.")] = None,
 ) -> None:
     """Record a senior agreement, checking the framework agreement's limits.
 
@@ -89,7 +91,8 @@ def list_(
     active_on: Annotated[date | None, typer.Option(
         "--active-on", parser=parse_date_option, metavar="DATE",
         help="Only agreements running on DATE.")] = None,
-    kind: Annotated[str | None, typer.Option("--type", "-t", help="Only this type.")] = None,
+    kind: Annotated[str | None, typer.Option("--type", "-t", metavar="TYPE",
+        help="Only this type.")] = None,
     department: DepartmentOpt = None,
     as_of: AsOf = None,
     fmt: ExportFormatOpt = ExportFormat.table,
@@ -112,7 +115,7 @@ def list_(
 
 @agreement_app.command("end")
 def end_(
-    agreement_id: Annotated[int, typer.Argument(help="The agreement's id.")],
+    agreement_id: Annotated[int, typer.Argument(metavar="ID", help="The agreement's id.")],
     on: Annotated[date, typer.Option("--date", parser=parse_date_option, metavar="DATE",
                                      help="The agreement's last day.")],
 ) -> None:
@@ -128,7 +131,7 @@ def end_(
 
 @agreement_app.command("renew")
 def renew(
-    agreement_id: Annotated[int, typer.Argument(help="The agreement to continue.")],
+    agreement_id: Annotated[int, typer.Argument(metavar="ID", help="The agreement to continue.")],
     until: Annotated[date | None, typer.Option(
         "--until", parser=parse_date_option, metavar="DATE",
         help="Last day of the new period (default: the rule set's term, else the same length "

@@ -81,10 +81,11 @@ ExcelOpt = Annotated[
     typer.Option("--excel", help="CSV for Danish Excel: ';', UTF-8 with BOM, DD-MM-YYYY dates."),
 ]
 DepartmentOpt = Annotated[
-    str | None, typer.Option("--department", "-d", help="Only this department.")
+    str | None, typer.Option("--department", "-d", metavar="NAME", help="Only this department.")
 ]
 ManagerOpt = Annotated[
-    str | None, typer.Option("--manager", "-m", help="Only this manager's staff (manager id).")
+    str | None, typer.Option("--manager", "-m", metavar="ID",
+                                help="Only this manager's staff (manager id).")
 ]
 
 

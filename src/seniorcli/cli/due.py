@@ -103,13 +103,15 @@ def due(
 
 def log(
     employee_id: Annotated[str | None, typer.Argument(
-        help="The employee's id.", show_default=False)] = None,
+        metavar="EMPLOYEE_ID", help="The employee's id.", show_default=False)] = None,
     outcome: Annotated[str | None, typer.Argument(
-        help="invited, held, declined, postponed or requested.", show_default=False)] = None,
+        metavar="OUTCOME", help="invited, held, declined, postponed or requested.",
+        show_default=False)] = None,
     on: Annotated[date | None, typer.Option(
         "--date", parser=parse_date_option, metavar="DATE",
         help="When it happened (default: today).")] = None,
-    note: Annotated[str | None, typer.Option("--note", help="A short note.")] = None,
+    note: Annotated[str | None, typer.Option("--note", metavar="TEXT",
+        help="A short note.")] = None,
     with_mus: Annotated[bool, typer.Option(
         "--with-mus", help="Held together with the yearly appraisal (MUS).")] = False,
     union_rep: Annotated[bool, typer.Option(

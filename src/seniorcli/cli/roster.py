@@ -53,9 +53,9 @@ def import_cmd(
         help="Say which field a column holds, e.g. --map 'Medarb.nr=employee_id' "
         "(FIELD 'ignore' skips a column). Repeatable.")] = None,
     encoding: Annotated[str | None, typer.Option(
-        "--encoding", help="utf-8 or cp1252 (default: detected).")] = None,
+        "--encoding", metavar="NAME", help="utf-8 or cp1252 (default: detected).")] = None,
     delimiter: Annotated[str | None, typer.Option(
-        "--delimiter", help="',', ';' or 'tab' (default: detected).")] = None,
+        "--delimiter", metavar="CHAR", help="',', ';' or 'tab' (default: detected).")] = None,
     as_of: AsOf = None,
     fmt: Annotated[Format, typer.Option(
         "--format", "-f", help="table: a summary for people; json: the summary as data.")
@@ -156,7 +156,8 @@ def employees(
 
 
 def show(
-    employee_id: Annotated[str, typer.Argument(help="The employee's id (payroll number).")],
+    employee_id: Annotated[str, typer.Argument(metavar="EMPLOYEE_ID",
+        help="The employee's id (payroll number).")],
     as_of: AsOf = None,
     fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="table or json.")
                    ] = ShowFormat.table,

@@ -46,7 +46,8 @@ def rules_list(rules_file: RulesFileOpt = None, fmt: FormatOpt = Format.table) -
 
 @rules_app.command("show")
 def rules_show(
-    name: Annotated[str, typer.Argument(help="The rule set's name, e.g. albertslund.")],
+    name: Annotated[str, typer.Argument(metavar="NAME",
+        help="The rule set's name, e.g. albertslund.")],
     rules_file: RulesFileOpt = None,
 ) -> None:
     """The rule set's definition in plain language, its sources and its interpretations.
@@ -76,8 +77,9 @@ def rules_show(
 
 @config_app.command("set")
 def config_set(
-    key: Annotated[str, typer.Argument(help="The setting: rules.")],
-    value: Annotated[str, typer.Argument(help="Its value, e.g. a rule set's name.")],
+    key: Annotated[str, typer.Argument(metavar="KEY", help="The setting: rules.")],
+    value: Annotated[str, typer.Argument(metavar="VALUE",
+        help="Its value, e.g. a rule set's name.")],
     rules_file: RulesFileOpt = None,
 ) -> None:
     """Store a setting, e.g. the default rule set, so --rules may be omitted.
@@ -93,7 +95,8 @@ def config_set(
 
 
 @config_app.command("get")
-def config_get(key: Annotated[str | None, typer.Argument(help="One setting.")] = None) -> None:
+def config_get(key: Annotated[str | None, typer.Argument(metavar="KEY",
+    help="One setting.")] = None) -> None:
     """Print the stored settings (or one).
 
     Example: seniorcli config get rules
@@ -111,7 +114,8 @@ def config_get(key: Annotated[str | None, typer.Argument(help="One setting.")] =
 
 
 @config_app.command("unset")
-def config_unset(key: Annotated[str, typer.Argument(help="The setting to remove.")]) -> None:
+def config_unset(key: Annotated[str, typer.Argument(metavar="KEY",
+    help="The setting to remove.")]) -> None:
     """Remove a stored setting.
 
     Example: seniorcli config unset rules
