@@ -222,3 +222,15 @@ def test_log_from_file_thousands_of_rows(run, tmp_path):
     r = run("log", "--from-file", f, "--as-of", AS_OF)
     assert r.exit_code == 0 and "Logged 3000 outcomes" in r.stderr
     assert due(run, "--rules", "norddjurs") == {}
+
+
+def test_log_from_file_reports_the_first_20_errors_then_a_count(run, tmp_path):
+    setup_roster(run, tmp_path)
+    f = write_csv(tmp_path / "o.csv", "employee_id,outcome,date",
+                  *[f"001,chatted,2026-10-{1 + i % 28:02d}" for i in range(300)])
+    r = run("log", "--from-file", f, "--as-of", AS_OF)
+    assert r.exit_code == 1
+    assert "300 errors; nothing was logged" in r.stderr
+    assert sum(x.strip().startswith("line ") for x in r.stderr.splitlines()) == 20
+    assert "line 2, outcome: 'chatted' is not an outcome" in r.stderr
+    assert "… and 280 more errors" in r.stderr

@@ -72,10 +72,8 @@ def due(
     def counted(rows):
         for r in rows:
             counts[r["status"]] += 1
-            counts["long"] += r["days_overdue"] > LONG_OVERDUE_DAYS
+            counts["long"] += (r["days_overdue"] or 0) > LONG_OVERDUE_DAYS
             counts["pending"] += r["pending"] is not None
-            if r["status"] == "upcoming":
-                r["days_overdue"] = None
             yield r
 
     def footer(n: int) -> str:

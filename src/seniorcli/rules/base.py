@@ -190,18 +190,20 @@ class RuleSet:
         pending = next((o.outcome for o in reversed(open_cycle) if o.outcome in PENDING), None)
         return Decision(due, why, pending)
 
-    def decide(self, facts: Facts, as_of: date, within_days: int = 0) -> Decision | None:
-        """The decision if the employee is due on ``as_of`` or within ``within_days`` after it.
-
-        None for those who have left, those not yet due, and those whose due date falls on or
-        after their leave date.
-        """
+    def offer_for(self, facts: Facts, as_of: date) -> Decision | None:
+        """The next offer of an employee still here on ``as_of`` (however far ahead), or None
+        for those who have left and those who leave on or before it falls due."""
         if facts.leave_date is not None and facts.leave_date <= as_of:
             return None
         decision = self.next_due(facts)
         if facts.leave_date is not None and decision.due_date >= facts.leave_date:
             return None
-        if (decision.due_date - as_of).days > within_days:
+        return decision
+
+    def decide(self, facts: Facts, as_of: date, within_days: int = 0) -> Decision | None:
+        """The decision if the employee is due on ``as_of`` or within ``within_days`` after it."""
+        decision = self.offer_for(facts, as_of)
+        if decision is None or (decision.due_date - as_of).days > within_days:
             return None
         return decision
 

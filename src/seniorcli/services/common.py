@@ -36,9 +36,28 @@ def show_value(value: str, limit: int = 40) -> str:
     return v if len(v) <= limit else v[: limit - 1] + "…"
 
 
-def summarise_errors(errors: list[tuple[int, str]], total: int) -> list[str]:
-    """The first errors by line, then a count of the rest."""
-    shown = [msg for _, msg in sorted(errors)[:MAX_SHOWN_ERRORS]]
-    if total > len(shown):
-        shown.append(f"… and {total - len(shown)} more errors")
-    return shown
+class RowErrors:
+    """Line-numbered errors of a file: all are counted, the first 200 are kept (enough to
+    show the first 20 in line order), so memory stays flat on a file of garbage."""
+
+    KEEP = 200
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.kept: list[tuple[int, str]] = []
+
+    def add(self, line: int, column: str, message: str) -> None:
+        self.count += 1
+        if len(self.kept) < self.KEEP:
+            self.kept.append((line, f"line {line}, {column}: {message}"))
+
+    def refuse(self, path: object, nothing: str, hint: str):
+        """The InputFileError to raise: the count, then the first errors by line."""
+        from seniorcli.errors import InputFileError
+
+        shown = [msg for _, msg in sorted(self.kept)[:MAX_SHOWN_ERRORS]]
+        if self.count > len(shown):
+            shown.append(f"… and {self.count - len(shown)} more errors")
+        return InputFileError(
+            f"{path}: {self.count} error{'s' if self.count > 1 else ''}; {nothing}",
+            hint=hint, details=shown)

@@ -15,7 +15,7 @@ from seniorcli.dates import DateFormatError, parse_date
 from seniorcli.db.engine import transaction
 from seniorcli.errors import InputFileError, NotFoundError, SeniorError
 from seniorcli.rules.base import OUTCOMES
-from seniorcli.services.common import audit, now_stamp, show_value, summarise_errors
+from seniorcli.services.common import RowErrors, audit, now_stamp, show_value
 from seniorcli.tabular import map_columns, open_table
 
 #: Danish words for the outcomes, as HR writes them in spreadsheets.
@@ -124,7 +124,7 @@ def log_from_file(
                 f"(the file's columns are: {', '.join(tf.header)})",
                 hint="the columns are employee_id, outcome, date, and optionally note, with_mus",
             )
-        errors: list[tuple[int, str]] = []
+        errors = RowErrors()
         entries: list[Entry] = []
         seen: dict[tuple[str, str, str], int] = {}
 
@@ -134,50 +134,45 @@ def log_from_file(
 
         with transaction(conn):
             for line, fields in tf.rows():
-                before = len(errors)
+                before = errors.count
                 eid = cell(fields, "employee_id")
                 raw_outcome = cell(fields, "outcome")
                 outcome = normalise_outcome(raw_outcome)
                 if not eid:
-                    errors.append((line, f"line {line}, employee_id: is missing"))
+                    errors.add(line, "employee_id", "is missing")
                 if outcome is None:
-                    errors.append((line, f"line {line}, outcome: '{show_value(raw_outcome)}' is "
-                                         f"not an outcome ({', '.join(OUTCOMES)})"))
+                    errors.add(line, "outcome", f"'{show_value(raw_outcome)}' is not an "
+                                                f"outcome ({', '.join(OUTCOMES)})")
                 raw_date = cell(fields, "date")
                 try:
                     day = parse_date(raw_date)
                 except DateFormatError as e:
-                    errors.append((line, f"line {line}, date: '{show_value(raw_date)}' {e}"))
+                    errors.add(line, "date", f"'{show_value(raw_date)}' {e}")
                     day = None
                 flags = {}
                 for name in ("with_mus", "union_rep"):
                     flags[name] = _flag(cell(fields, name))
                     if flags[name] is None:
-                        errors.append((line, f"line {line}, {name}: "
-                                             f"'{show_value(cell(fields, name))}' is not yes/no"))
-                if len(errors) > before or day is None or outcome is None:
+                        errors.add(line, name,
+                                   f"'{show_value(cell(fields, name))}' is not yes/no")
+                if errors.count > before or day is None or outcome is None:
                     continue
                 entry = Entry(eid, outcome, day, cell(fields, "note") or None,
                               bool(flags["with_mus"]), bool(flags["union_rep"]))
                 key = (eid, outcome, day.isoformat())
                 if key in seen:
-                    errors.append((line, f"line {line}, outcome: '{outcome}' on {day} for "
-                                         f"'{show_value(eid)}' appears again (first on line "
-                                         f"{seen[key]})"))
+                    errors.add(line, "outcome", f"'{outcome}' on {day} for '{show_value(eid)}' "
+                                                f"appears again (first on line {seen[key]})")
                     continue
                 seen[key] = line
                 problem = _problem(conn, entry, today)
                 if problem is not None:
-                    errors.append((line, f"line {line}, {problem[0]}: {problem[1]}"))
+                    errors.add(line, *problem)
                     continue
                 entries.append(entry)
-            if errors:
-                raise InputFileError(
-                    f"{path}: {len(errors)} error{'s' if len(errors) > 1 else ''}; "
-                    "nothing was logged",
-                    hint="correct the file and run the command again",
-                    details=summarise_errors(errors, len(errors)),
-                )
+            if errors.count:
+                raise errors.refuse(path, "nothing was logged",
+                                    "correct the file and run the command again")
             if not dry_run:
                 _insert(conn, entries)
                 audit(conn, "log --from-file", len(entries))

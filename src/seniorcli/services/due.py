@@ -34,10 +34,8 @@ def facts_for(conn: sqlite3.Connection, employee_id: str) -> Facts:
 
 def next_due_for(rules: RuleSet, facts: Facts, as_of: date) -> dict | None:
     """The next due date for one employee (also when it is far ahead), or None if left."""
-    if facts.leave_date is not None and facts.leave_date <= as_of:
-        return None
-    d = rules.next_due(facts)
-    if facts.leave_date is not None and d.due_date >= facts.leave_date:
+    d = rules.offer_for(facts, as_of)
+    if d is None:
         return None
     return {
         "due_date": d.due_date, "reason": d.reason, "pending": d.pending,
@@ -118,7 +116,8 @@ def due_list(
                 "employee_id": eid, "name": name, "department": dept, "manager_id": mgr,
                 "birth_date": birth, "age": age_on(birth, as_of), "due_date": due,
                 "status": "due" if due <= as_of else "upcoming", "pending": pending,
-                "reason": reason, "days_overdue": (as_of - due).days,
+                "reason": reason,
+                "days_overdue": (as_of - due).days if due <= as_of else None,
             }
     finally:
         rows.close()

@@ -20,7 +20,7 @@ from seniorcli.cpr import CprError, birth_date_from_cpr, mask
 from seniorcli.dates import OPEN_END, DateFormatError, age_on, parse_date
 from seniorcli.db.engine import hold_before_commit
 from seniorcli.errors import InputFileError
-from seniorcli.services.common import audit, now_stamp, show_value, summarise_errors
+from seniorcli.services.common import RowErrors, audit, now_stamp, show_value
 from seniorcli.tabular import TableFile, map_columns, open_table
 
 OPEN_END_ISO = OPEN_END.isoformat()
@@ -101,8 +101,7 @@ class _Rows:
     enough to show the first 20 in line order; the count covers them all)."""
 
     def __init__(self, cols: dict[str, int], width: int, as_of: date, stamp: str):
-        self.errors: list[tuple[int, str]] = []
-        self.count = 0
+        self.problems = RowErrors()
         self.width = width
         self.as_of = as_of
         self.stamp = stamp
@@ -112,9 +111,11 @@ class _Rows:
         self.old = date(as_of.year - MAX_AGE, 12, 31)
 
     def error(self, line: int, column: str, message: str) -> None:
-        self.count += 1
-        if len(self.errors) < 200:
-            self.errors.append((line, f"line {line}, {column}: {message}"))
+        self.problems.add(line, column, message)
+
+    @property
+    def count(self) -> int:
+        return self.problems.count
 
     def _date(self, line: int, name: str, raw: str) -> date | None:
         try:
@@ -277,12 +278,9 @@ def _load(conn, tf: TableFile, checker: _Rows, upsert: str, progress, path: Path
                     progress(tf.bytes_read(), tf.size)
     flush()
     if checker.count:
-        total = checker.count
-        raise InputFileError(
-            f"{path}: {total} error{'s' if total > 1 else ''}; nothing was imported",
-            hint="correct the file and import it again (--dry-run checks without writing)",
-            details=summarise_errors(checker.errors, total),
-        )
+        raise checker.problems.refuse(
+            path, "nothing was imported",
+            "correct the file and import it again (--dry-run checks without writing)")
     if rows == 0 and not options.partial:
         raise InputFileError(
             f"{path} has a header but no employees; a full import would mark everyone as left. "
