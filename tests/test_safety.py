@@ -126,24 +126,28 @@ def test_the_first_released_schema_is_read_with_every_row_intact(tmp_path):
     r = cli(db, "employees", "--include-left", "-f", "json", "--as-of", AS_OF)
     assert r.stdout.count('"employee_id"') == 200
     after = db_snapshot(db)
-    for table in ("employee", "conversation", "agreement", "setting"):
+    for table in ("conversation", "agreement", "setting"):
         assert after[table] == before[table], table
+    # schema 2 added employee.last_import (empty until the next import) and the due cache
+    assert [row[:-1] for row in after["employee"]] == before["employee"]
+    assert all(row[-1] is None for row in after["employee"])
+    assert after["due_cache"] == []
     assert cli(db, "config", "get", "rules").stdout.strip() == "albertslund"
     due = cli(db, "due", "--as-of", AS_OF, "-f", "json").stdout
     assert '"reason"' in due
 
 
-def test_a_new_schema_version_upgrades_an_old_file_in_place(tmp_path, monkeypatch):
+def test_every_later_schema_version_upgrades_a_v1_file_in_place(tmp_path, monkeypatch):
     from seniorcli.db import engine, schema
 
     db = tmp_path / "old.db"
     shutil.copy(FIXTURES / "schema_v1.db", db)
     before = db_snapshot(db)
-    v2 = ("ALTER TABLE employee ADD COLUMN nickname TEXT",)
-    monkeypatch.setitem(schema.MIGRATIONS, 2, v2)
-    monkeypatch.setattr(engine, "LATEST", 2)
+    nxt = schema.LATEST + 1
+    monkeypatch.setitem(schema.MIGRATIONS, nxt, ("ALTER TABLE employee ADD COLUMN nickname TEXT",))
+    monkeypatch.setattr(engine, "LATEST", nxt)
     conn = engine.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == nxt
     rows = conn.execute("SELECT employee_id, name, nickname FROM employee").fetchall()
     assert len(rows) == 200 and all(r[2] is None for r in rows)
     conn.close()

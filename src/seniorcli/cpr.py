@@ -15,9 +15,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from stdnum.dk.cpr import get_birth_date
-from stdnum.exceptions import ValidationError
-
 _SEPARATORS = re.compile(r"[\s-]")
 # Ten digits with an optional dash after the sixth: anything that looks like a full CPR number.
 _CPR_LIKE = re.compile(r"(?<!\d)(\d{6})-?(\d{4})(?!\d)")
@@ -37,6 +34,10 @@ def normalise(text: str) -> str:
 
 def birth_date_from_cpr(text: str) -> date:
     """The birth date encoded in a CPR number (DDMMYY-SSSS, dash optional, 9 or 10 digits)."""
+    # Imported here: python-stdnum costs ~25 ms and several MB, and most rosters have no CPR.
+    from stdnum.dk.cpr import get_birth_date
+    from stdnum.exceptions import ValidationError
+
     number = normalise(text)
     if len(number) != 10 or not number.isdigit():
         raise CprError("is not a CPR number (10 digits, DDMMYY-SSSS)")

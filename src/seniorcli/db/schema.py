@@ -64,6 +64,47 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             rows_changed INTEGER NOT NULL
         )""",
     ),
+    2: (
+        # The audit id of the import that last listed the employee. A full import marks those
+        # it did not list as left by this column, instead of collecting every id of the file in
+        # a TEMP table (a fresh 500,000-row import: ~0.8 s faster; duplicates are caught by it
+        # too).
+        "ALTER TABLE employee ADD COLUMN last_import INTEGER",
+        # Each employee's next offer under a rule set (it does not depend on the as-of date),
+        # with what the due list shows of them, so `due` reads one range instead of deciding
+        # for everyone again and looking each of them up. Derived data: written by `due` and
+        # `report coverage`, and deleted by the triggers below whenever an employee's row or
+        # conversations change (services/cache.py).
+        """CREATE TABLE due_cache (
+            rules_key TEXT NOT NULL,
+            due_date DATE NOT NULL,
+            employee_id TEXT NOT NULL,
+            pending TEXT,
+            reason TEXT NOT NULL,
+            name TEXT NOT NULL,
+            department TEXT,
+            manager_id TEXT,
+            birth_date DATE NOT NULL,
+            leave_date DATE,
+            PRIMARY KEY (rules_key, due_date, employee_id)
+        ) WITHOUT ROWID""",
+        "CREATE UNIQUE INDEX ix_due_cache_employee_id ON due_cache (employee_id, rules_key)",
+        """CREATE TRIGGER due_cache_employee_changed AFTER UPDATE OF name, birth_date,
+                department, manager_id, hire_date, leave_date ON employee
+            WHEN OLD.name IS NOT NEW.name OR OLD.birth_date IS NOT NEW.birth_date
+                OR OLD.department IS NOT NEW.department OR OLD.manager_id IS NOT NEW.manager_id
+                OR OLD.hire_date IS NOT NEW.hire_date OR OLD.leave_date IS NOT NEW.leave_date
+            BEGIN DELETE FROM due_cache WHERE employee_id = OLD.employee_id; END""",
+        """CREATE TRIGGER due_cache_employee_deleted AFTER DELETE ON employee
+            BEGIN DELETE FROM due_cache WHERE employee_id = OLD.employee_id; END""",
+        """CREATE TRIGGER due_cache_outcome_added AFTER INSERT ON conversation
+            BEGIN DELETE FROM due_cache WHERE employee_id = NEW.employee_id; END""",
+        """CREATE TRIGGER due_cache_outcome_changed AFTER UPDATE ON conversation
+            BEGIN DELETE FROM due_cache WHERE employee_id IN (OLD.employee_id,
+                NEW.employee_id); END""",
+        """CREATE TRIGGER due_cache_outcome_deleted AFTER DELETE ON conversation
+            BEGIN DELETE FROM due_cache WHERE employee_id = OLD.employee_id; END""",
+    ),
 }
 
 LATEST = max(MIGRATIONS)

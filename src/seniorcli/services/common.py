@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import heapq
 import sqlite3
 from datetime import UTC, datetime
 
@@ -22,12 +23,13 @@ def os_user() -> str:
         return "unknown"
 
 
-def audit(conn: sqlite3.Connection, command: str, rows_changed: int) -> None:
-    """Record a write: when, who, which command (never its personal arguments), how many rows."""
-    conn.execute(
+def audit(conn: sqlite3.Connection, command: str, rows_changed: int) -> int:
+    """Record a write: when, who, which command (never its personal arguments), how many rows.
+    Returns the audit id."""
+    return conn.execute(
         "INSERT INTO audit (at, os_user, command, rows_changed) VALUES (?, ?, ?, ?)",
         (now_stamp(), os_user(), command, rows_changed),
-    )
+    ).lastrowid
 
 
 def show_value(value: str, limit: int = 40) -> str:
@@ -37,25 +39,37 @@ def show_value(value: str, limit: int = 40) -> str:
 
 
 class RowErrors:
-    """Line-numbered errors of a file: all are counted, the first 200 are kept (enough to
-    show the first 20 in line order), so memory stays flat on a file of garbage."""
+    """Line-numbered errors of a file: all are counted, the 200 with the lowest line numbers
+    are kept (enough to show the first 20 in line order, also when some are found late), so
+    memory stays flat on a file of garbage."""
 
     KEEP = 200
 
     def __init__(self) -> None:
         self.count = 0
-        self.kept: list[tuple[int, str]] = []
+        self.kept: list[tuple[int, int, str]] = []  # a heap of (-line, -order, message)
 
     def add(self, line: int, column: str, message: str) -> None:
         self.count += 1
+        self._keep((-line, -self.count, f"line {line}, {column}: {message}"))
+
+    def _keep(self, item: tuple[int, int, str]) -> None:
         if len(self.kept) < self.KEEP:
-            self.kept.append((line, f"line {line}, {column}: {message}"))
+            heapq.heappush(self.kept, item)
+        elif item > self.kept[0]:
+            heapq.heapreplace(self.kept, item)
+
+    def merge(self, count: int, kept: list) -> None:
+        """Add the errors another process found (its ``count`` and ``kept``)."""
+        self.count += count
+        for line, order, message in kept:
+            self._keep((line, order, message))
 
     def refuse(self, path: object, nothing: str, hint: str):
         """The InputFileError to raise: the count, then the first errors by line."""
         from seniorcli.errors import InputFileError
 
-        shown = [msg for _, msg in sorted(self.kept)[:MAX_SHOWN_ERRORS]]
+        shown = [msg for *_, msg in sorted(self.kept, reverse=True)[:MAX_SHOWN_ERRORS]]
         if self.count > len(shown):
             shown.append(f"… and {self.count - len(shown)} more errors")
         return InputFileError(

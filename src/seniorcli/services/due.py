@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from seniorcli.dates import age_on, from_iso
 from seniorcli.rules.base import Facts, Outcome, RuleSet
+from seniorcli.services.cache import Fresh, cache_key, snapshot
 
 
 def _outcomes(packed: str | None) -> tuple[Outcome, ...]:
@@ -50,66 +51,39 @@ def due_list(
     """Current employees due on ``as_of`` (status "due") or within ``within_days`` after it
     ("upcoming"), sorted by due date, then department and employee id.
 
-    Memory stays flat however many are due: the decisions go to a TEMP table, and the sorted
-    list streams back from it.
+    The list is a range read of due_cache (services/cache.py): the rule set decides only for
+    employees who could be due by the horizon and have no cached answer yet (new employees,
+    a changed birth or hire date, a new outcome, or the first run under this rule set), and
+    those answers are kept for the next run. Memory stays flat: new answers go through a TEMP
+    table, and the sorted list streams back from SQLite.
     """
     horizon = as_of + timedelta(days=within_days)
-    where = ["(e.leave_date IS NULL OR e.leave_date > :as_of)"]
-    # Only those old enough to be due by the horizon, or who asked for a conversation.
-    where.append(
-        "(e.birth_date <= :cutoff OR EXISTS (SELECT 1 FROM conversation r "
-        "WHERE r.employee_id = e.employee_id AND r.outcome = 'requested'))"
-    )
-    # Skip, in SQL, those whose latest conversation puts the next offer past the horizon and
-    # who have not asked for one since (the rule set still decides everyone else; a test
-    # checks the result against deciding for every employee).
-    settling = "('held')" if rules.reoffer_age is not None else "('held', 'declined')"
-    latest = (
-        "(SELECT max(c.date) FROM conversation c WHERE c.employee_id = e.employee_id "
-        "AND c.outcome IN ('held', 'declined'))"
-    )
-    where.append(
-        f"NOT (coalesce((SELECT c.outcome IN {settling} FROM conversation c "
-        f"WHERE c.employee_id = e.employee_id AND c.outcome IN ('held', 'declined') "
-        f"ORDER BY c.date DESC, c.outcome DESC LIMIT 1), 0) AND {latest} > :settled "
-        f"AND NOT EXISTS (SELECT 1 FROM conversation r WHERE r.employee_id = e.employee_id "
-        f"AND r.outcome = 'requested' AND r.date > {latest}))"
-    )
+    key = cache_key(rules)
     args: dict[str, object] = {
-        "as_of": as_of.isoformat(), "cutoff": rules.latest_birth_due_by(horizon).isoformat(),
-        "settled": rules.settled_after(horizon).isoformat(),
+        "as_of": as_of.isoformat(), "horizon": horizon.isoformat(), "key": key,
+        "cutoff": rules.latest_birth_due_by(horizon).isoformat(),
     }
+    filters = ""  # columns of both employee and due_cache
     if department is not None:
-        where.append("e.department = :department")
+        filters += " AND department = :department"
         args["department"] = department
     if manager is not None:
-        where.append("e.manager_id = :manager")
+        filters += " AND manager_id = :manager"
         args["manager"] = manager
-    sql = (
-        "SELECT e.employee_id, e.birth_date, e.hire_date, e.leave_date, "
-        f"{_PACKED} FROM employee e WHERE {' AND '.join(where)}"
+    listed = (
+        "SELECT employee_id, name, department, manager_id, birth_date, due_date, pending, "
+        "reason FROM {} WHERE due_date <= :horizon AND (leave_date IS NULL OR "
+        f"(leave_date > :as_of AND due_date < leave_date)){filters}"
     )
-    conn.execute("DROP TABLE IF EXISTS temp.due")
-    conn.execute("CREATE TEMP TABLE due (employee_id TEXT, due_date TEXT, reason TEXT, "
-                 "pending TEXT)")
-    decide, fromiso = rules.decide, date.fromisoformat
-    batch: list[tuple] = []
-    for eid, birth_s, hire_s, leave_s, packed in conn.execute(sql, args):
-        facts = Facts(fromiso(birth_s), hire_s and fromiso(hire_s), leave_s and fromiso(leave_s),
-                      _outcomes(packed) if packed else ())
-        d = decide(facts, as_of, within_days)
-        if d is not None:
-            batch.append((eid, d.due_date.isoformat(), d.reason, d.pending))
-            if len(batch) >= 5000:
-                conn.executemany("INSERT INTO temp.due VALUES (?, ?, ?, ?)", batch)
-                batch.clear()
-    conn.executemany("INSERT INTO temp.due VALUES (?, ?, ?, ?)", batch)
-    rows = conn.execute(
-        "SELECT d.employee_id, e.name, e.department, e.manager_id, e.birth_date, d.due_date, "
-        "d.pending, d.reason FROM temp.due d JOIN employee e ON e.employee_id = d.employee_id "
-        "ORDER BY d.due_date, coalesce(e.department, ''), d.employee_id"
-    )
-    try:
+    with snapshot(conn):
+        fresh = Fresh(conn, key)
+        _decide_uncached(conn, rules, args, filters, fresh)
+        fresh.flush()
+        rows = conn.execute(
+            f"SELECT * FROM ({listed.format('due_cache')} AND rules_key = :key UNION ALL "
+            f"{listed.format('temp.fresh')}) "
+            "ORDER BY due_date, coalesce(department, ''), employee_id", args)
+        fromiso = date.fromisoformat
         for eid, name, dept, mgr, birth_s, due_s, pending, reason in rows:
             birth, due = fromiso(birth_s), fromiso(due_s)
             yield {
@@ -119,6 +93,25 @@ def due_list(
                 "reason": reason,
                 "days_overdue": (as_of - due).days if due <= as_of else None,
             }
-    finally:
-        rows.close()
-        conn.execute("DROP TABLE IF EXISTS temp.due")
+        fresh.keep()
+
+
+def _decide_uncached(conn: sqlite3.Connection, rules: RuleSet, args: dict, filters: str,
+                     fresh: Fresh) -> None:
+    """Decide for current employees without a cached answer who could be due by the horizon:
+    old enough for the first offer, or asked for a conversation. (Those settled by a recent
+    conversation are decided and cached too: that costs once, and spares every later run a
+    look at their conversations.)"""
+    sql = (
+        "SELECT employee_id, name, department, manager_id, birth_date, leave_date, hire_date, "
+        f"{_PACKED} FROM employee e WHERE (leave_date IS NULL OR leave_date > :as_of) "
+        "AND (birth_date <= :cutoff OR employee_id IN "
+        "(SELECT employee_id FROM conversation WHERE outcome = 'requested')) "
+        "AND NOT EXISTS (SELECT 1 FROM due_cache k WHERE k.employee_id = e.employee_id "
+        f"AND k.rules_key = :key){filters}"
+    )
+    next_due, fromiso, add = rules.next_due, date.fromisoformat, fresh.add
+    for eid, name, dept, mgr, birth_s, leave_s, hire_s, packed in conn.execute(sql, args):
+        d = next_due(Facts(fromiso(birth_s), hire_s and fromiso(hire_s), None,
+                           _outcomes(packed) if packed else ()))
+        add(eid, d.due_date.isoformat(), d.pending, d.reason, name, dept, mgr, birth_s, leave_s)

@@ -30,6 +30,7 @@ from datetime import date
 from seniorcli.dates import age_on
 from seniorcli.pension import pension_date
 from seniorcli.rules.base import Facts, RuleSet
+from seniorcli.services.cache import Fresh, cache_key, snapshot
 from seniorcli.services.due import _PACKED, _outcomes
 
 OVERDUE_DAYS = 90
@@ -57,48 +58,70 @@ class Period:
 
 def coverage(conn: sqlite3.Connection, rules: RuleSet, period: Period,
              by: str | None = None) -> list[dict]:
-    """One row per group (sorted), then the total row."""
+    """One row per group (sorted), then the total row.
+
+    "Still due on the last day" needs the rule set's decision with the outcomes up to that
+    day. For an employee with nothing logged after it, that is their next offer as kept in
+    due_cache (services/cache.py): read from there when present, otherwise decided here and
+    kept for the next report or due list.
+    """
     start, end = period.start, period.end
-    cutoff = rules.latest_birth_due_by(end).isoformat()
+    key = cache_key(rules)
     sql = (
-        f"SELECT {_group_sql(by)}, e.birth_date, e.hire_date, e.leave_date, {_PACKED} "
-        "FROM employee e WHERE (e.hire_date IS NULL OR e.hire_date <= :end) "
+        f"SELECT e.employee_id, {_group_sql(by)}, e.birth_date, e.hire_date, e.leave_date, "
+        f"{_PACKED}, k.due_date, e.name, e.department, e.manager_id FROM employee e "
+        "LEFT JOIN due_cache k "
+        "ON k.employee_id = e.employee_id AND k.rules_key = :key "
+        "WHERE (e.hire_date IS NULL OR e.hire_date <= :end) "
         "AND (e.leave_date IS NULL OR e.leave_date > :start) AND (e.birth_date <= :cutoff "
         "OR EXISTS (SELECT 1 FROM conversation c WHERE c.employee_id = e.employee_id "
         "AND c.date BETWEEN :start AND :end))"
     )
     counts: dict[str, Counter] = defaultdict(Counter)
-    args = {"start": start.isoformat(), "end": end.isoformat(), "cutoff": cutoff}
-    fromiso, first_due, decide = date.fromisoformat, rules.first_due, rules.decide
+    start_s, end_s = start.isoformat(), end.isoformat()
+    args = {"start": start_s, "end": end_s, "key": key,
+            "cutoff": rules.latest_birth_due_by(end).isoformat()}
+    fromiso, first_due, next_due = date.fromisoformat, rules.first_due, rules.next_due
     offers = ("invited", "held", "declined")
-    for group, birth_s, hire_s, leave_s, packed in conn.execute(sql, args):
-        birth = fromiso(birth_s)
-        hire = fromiso(hire_s) if hire_s else None
-        eligible_from = first_due(birth)[0]
-        if hire is not None and hire > eligible_from:
-            eligible_from = hire
-        if packed:
-            outcomes = [o for o in _outcomes(packed) if o.date <= end]
-            in_period = {o.outcome for o in outcomes if o.date >= start}
-        else:  # most employees: nothing logged
-            outcomes, in_period = [], set()
-        if eligible_from > end and not in_period:
-            continue
-        c = counts[group or "(none)"]
-        c["eligible"] += 1
-        if in_period:
-            for outcome in ("invited", "held", "declined", "requested"):
-                c[outcome] += outcome in in_period
-            c["offered"] += not in_period.isdisjoint(offers)
-        leave = fromiso(leave_s) if leave_s else None
-        decision = decide(Facts(birth, hire, leave, tuple(outcomes)), end)
-        if decision is not None:
-            c["still_due"] += 1
-            c["overdue_90"] += (end - decision.due_date).days > OVERDUE_DAYS
-        if eligible_from <= end and not any(
-            o.outcome in offers and o.date >= eligible_from for o in outcomes
-        ):
-            c["never_offered"] += 1
+    with snapshot(conn):
+        fresh = Fresh(conn, key)
+        for eid, group, birth_s, hire_s, leave_s, packed, cached, *shown in conn.execute(
+                sql, args):
+            birth = fromiso(birth_s)
+            hire = fromiso(hire_s) if hire_s else None
+            eligible_from = first_due(birth)[0]
+            if hire is not None and hire > eligible_from:
+                eligible_from = hire
+            if packed:
+                every = _outcomes(packed)
+                outcomes = [o for o in every if o.date <= end]
+                in_period = {o.outcome for o in outcomes if o.date >= start}
+            else:  # most employees: nothing logged
+                every, outcomes, in_period = (), [], set()
+            if eligible_from > end and not in_period:
+                continue
+            c = counts[group or "(none)"]
+            c["eligible"] += 1
+            if in_period:
+                for outcome in ("invited", "held", "declined", "requested"):
+                    c[outcome] += outcome in in_period
+                c["offered"] += not in_period.isdisjoint(offers)
+            if cached is not None and len(outcomes) == len(every):
+                due_s = cached
+            else:
+                d = next_due(Facts(birth, hire, None, tuple(outcomes)))
+                due_s = d.due_date.isoformat()
+                if len(outcomes) == len(every):  # nothing after the period: the next offer
+                    fresh.add(eid, due_s, d.pending, d.reason, *shown, birth_s, leave_s)
+            # The rule set's decide() on the last day, with the next offer known:
+            if due_s <= end_s and (leave_s is None or (leave_s > end_s and due_s < leave_s)):
+                c["still_due"] += 1
+                c["overdue_90"] += (end - fromiso(due_s)).days > OVERDUE_DAYS
+            if eligible_from <= end and not any(
+                o.outcome in offers and o.date >= eligible_from for o in outcomes
+            ):
+                c["never_offered"] += 1
+        fresh.keep()
     rows = []
     total: Counter = Counter()
     for group in sorted(counts) if by else []:
