@@ -6,7 +6,18 @@ import os
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from conftest import AS_OF, FIXTURES, db_snapshot, write_csv
+
+
+@pytest.fixture(autouse=True, params=["one process", "reader process"])
+def reader(request, monkeypatch):
+    """Every test runs both ways: a big file is read and checked by a second process
+    (services/roster_worker.py); SENIORCLI_IMPORT_WORKER=1 uses it for these small files."""
+    monkeypatch.setenv("SENIORCLI_IMPORT_WORKER", "1" if request.param == "reader process"
+                       else "0")
+    return request.param
 
 
 def employees(run, *extra):
@@ -298,3 +309,15 @@ def test_extra_non_empty_fields_are_an_error_but_trailing_empty_ones_are_fine(ru
 def test_directory_instead_of_file(run, tmp_path: Path):
     r = run("import", tmp_path)
     assert r.exit_code == 1 and "is a folder" in r.stderr
+
+
+def test_a_repeated_id_among_many_errors_is_still_among_the_first_shown(run, tmp_path):
+    """Repeated ids are found after the other errors; the first 20 shown are still the 20
+    lowest line numbers."""
+    rows = ["D1;Dup;1960-01-01", "D1;Dup;1960-01-01"] + [f"X{i};;1960-01-01" for i in range(250)]
+    f = write_csv(tmp_path / "r.csv", "id;name;birth_date", *rows)
+    r = run("import", f, "--as-of", AS_OF)
+    assert r.exit_code == 1 and "251 errors" in r.stderr
+    assert "line 3, employee_id: 'D1' appears again (first on line 2)" in r.stderr
+    assert "line 4, name: is missing" in r.stderr and "line 22, name" in r.stderr
+    assert "line 23, name" not in r.stderr

@@ -117,6 +117,22 @@ def test_sigkill_during_a_large_import_changes_nothing(tmp_path, where):
     cli(db, "import", small, "--as-of", AS_OF)
 
 
+def test_a_reader_process_that_dies_is_an_error_and_nothing_changes(run, db, tmp_path,
+                                                                   monkeypatch):
+    monkeypatch.setenv("SENIORCLI_IMPORT_WORKER", "1")
+    run("import", FIXTURES / "utf8_bom.csv", "--as-of", AS_OF)
+    before = db_snapshot(db)
+    dies = tmp_path / "python"
+    dies.write_text("#!/bin/sh\nexit 3\n")
+    dies.chmod(0o755)
+    monkeypatch.setattr("sys.executable", str(dies))
+    r = run("import", FIXTURES / "utf8_bom.csv", "--as-of", "2026-12-01")
+    assert r.exit_code == 1
+    assert "stopped unexpectedly (exit code 3); nothing was imported" in r.stderr
+    assert "SENIORCLI_IMPORT_WORKER=0" in r.stderr and "Traceback" not in r.stderr
+    assert db_snapshot(db) == before
+
+
 # --- upgrades -----------------------------------------------------------------------------
 
 def test_the_first_released_schema_is_read_with_every_row_intact(tmp_path):

@@ -85,7 +85,8 @@ class Fresh:
             return
         conn.execute("PRAGMA busy_timeout = 0")
         try:
-            conn.execute("INSERT OR REPLACE INTO due_cache SELECT * FROM temp.fresh")
+            conn.execute("INSERT OR REPLACE INTO due_cache SELECT * FROM temp.fresh "
+                         "ORDER BY rules_key, due_date, employee_id")  # appends: faster
             conn.execute("DELETE FROM temp.fresh")
             conn.execute("COMMIT")
         except sqlite3.OperationalError:
