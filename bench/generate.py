@@ -87,6 +87,31 @@ def outcome_rows(roster: list[tuple[str, date]], seed: int = 7, as_of: date = da
             day += timedelta(days=rng.randint(60, 400))
 
 
+def next_month_rows(rows, n: int, seed: int = 12, as_of: date = date(2026, 12, 1)):
+    """The next monthly export of a roster of ``n`` rows: about 1 % no longer listed (they
+    left), 1 % with a leave date, 2 % moved to another department and manager, and 1 % new
+    hires, appended with new ids."""
+    rng = random.Random(seed)
+    managers = {}
+    for row in rows:
+        if rng.random() < 0.01:
+            continue  # left: not in the export any more
+        row = list(row)
+        r = rng.random()
+        if r < 0.01 and not row[6]:
+            row[6] = (as_of + timedelta(days=rng.randint(0, 60))).isoformat()
+        elif r < 0.03:
+            row[3] = rng.choice(DEPARTMENTS)
+            row[4] = managers.setdefault(row[3], row[4])
+        managers.setdefault(row[3], row[4])
+        yield row
+    for row in roster_rows(n // 100, seed + 1, as_of, first_id=10 * n):
+        row[5] = as_of.isoformat()
+        row[4] = managers.get(row[3], row[4])
+        row[6] = ""
+        yield row
+
+
 AGREEMENT_TYPES = ["seniorstilling", "nedsat_tid", "loentillaeg", "hjemmearbejde",
                    "aflastning", "kompetenceudvikling"]
 

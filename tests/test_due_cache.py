@@ -221,3 +221,20 @@ def test_coverage_is_the_same_with_and_without_kept_answers(random_conn, rules):
         total = cold[-1]
         assert (total["still_due"], total["overdue_90"]) == (still, overdue)
         assert still > 10
+
+
+def test_only_the_import_changes_employee_rows():
+    """due_cache copies employee fields; the import drops the copies of the rows it changes
+    (roster._forget_due), since a trigger on every upserted row costs 0.5 s per 500,000. Any
+    other statement that changes employee rows would have to drop them too: this test names
+    it."""
+    import re
+    from pathlib import Path
+
+    import seniorcli
+
+    src = Path(seniorcli.__file__).parent
+    writers = {p.relative_to(src).as_posix() for p in src.rglob("*.py")
+               if re.search(r"(UPDATE|INSERT\s+INTO|REPLACE\s+INTO)\s+employee\b",
+                            p.read_text(encoding="utf-8"), re.IGNORECASE)}
+    assert writers == {"services/roster.py"}

@@ -73,8 +73,10 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         # Each employee's next offer under a rule set (it does not depend on the as-of date),
         # with what the due list shows of them, so `due` reads one range instead of deciding
         # for everyone again and looking each of them up. Derived data: written by `due` and
-        # `report coverage`, and deleted by the triggers below whenever an employee's row or
-        # conversations change (services/cache.py).
+        # `report coverage`; deleted by the triggers below when an employee's conversations
+        # change or the employee is deleted, and by the import for the rows it changes (only
+        # the import changes employee rows; a trigger on every row it upserts would cost 0.5 s
+        # per 500,000 rows). See services/cache.py.
         """CREATE TABLE due_cache (
             rules_key TEXT NOT NULL,
             due_date DATE NOT NULL,
@@ -89,12 +91,6 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             PRIMARY KEY (rules_key, due_date, employee_id)
         ) WITHOUT ROWID""",
         "CREATE UNIQUE INDEX ix_due_cache_employee_id ON due_cache (employee_id, rules_key)",
-        """CREATE TRIGGER due_cache_employee_changed AFTER UPDATE OF name, birth_date,
-                department, manager_id, hire_date, leave_date ON employee
-            WHEN OLD.name IS NOT NEW.name OR OLD.birth_date IS NOT NEW.birth_date
-                OR OLD.department IS NOT NEW.department OR OLD.manager_id IS NOT NEW.manager_id
-                OR OLD.hire_date IS NOT NEW.hire_date OR OLD.leave_date IS NOT NEW.leave_date
-            BEGIN DELETE FROM due_cache WHERE employee_id = OLD.employee_id; END""",
         """CREATE TRIGGER due_cache_employee_deleted AFTER DELETE ON employee
             BEGIN DELETE FROM due_cache WHERE employee_id = OLD.employee_id; END""",
         """CREATE TRIGGER due_cache_outcome_added AFTER INSERT ON conversation

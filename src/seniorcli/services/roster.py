@@ -313,6 +313,7 @@ def _load(conn, tf: TableFile, checker: _Rows, cols: dict[str, int], progress, p
             "UPDATE employee SET leave_date = ?, updated_at = ? WHERE leave_date IS NULL "
             "AND last_import IS NOT ?", (options.as_of.isoformat(), stamp, seq),
         ).rowcount
+    _forget_due(conn, stamp)
     summary = ImportSummary(
         file=str(path), rows=rows, added=added, updated=written - added,
         unchanged=rows - written, marked_left=marked_left, ignored_columns=ignored,
@@ -322,6 +323,14 @@ def _load(conn, tf: TableFile, checker: _Rows, cols: dict[str, int], progress, p
     conn.execute("UPDATE audit SET rows_changed = ? WHERE id = ?",
                  (summary.added + summary.updated + summary.marked_left, seq))
     return summary
+
+
+def _forget_due(conn: sqlite3.Connection, stamp: str) -> None:
+    """Drop the kept next offers (due_cache) of every employee this import changed (added,
+    updated or marked as left): their name, department, dates or leave date may differ now."""
+    if conn.execute("SELECT EXISTS (SELECT 1 FROM due_cache)").fetchone()[0]:
+        conn.execute("DELETE FROM due_cache WHERE employee_id IN "
+                     "(SELECT employee_id FROM employee WHERE updated_at = ?)", (stamp,))
 
 
 def valid_batches(tf: TableFile, checker: _Rows) -> Iterator[tuple[list[tuple], int]]:
