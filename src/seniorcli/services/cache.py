@@ -61,12 +61,14 @@ class Fresh:
     def __init__(self, conn: sqlite3.Connection, key: str):
         self.conn, self.key = conn, key
         self.batch: list[tuple] = []
+        self.added = 0
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS fresh AS SELECT * FROM due_cache WHERE 0")
         conn.execute("DELETE FROM temp.fresh")
 
     def add(self, employee_id: str, due_date: str, pending: str | None, reason: str,
             name: str, department: str | None, manager_id: str | None, birth_date: str,
             leave_date: str | None) -> None:
+        self.added += 1
         self.batch.append((self.key, due_date, employee_id, pending, reason, name, department,
                            manager_id, birth_date, leave_date))
         if len(self.batch) >= self.BATCH:
@@ -81,7 +83,7 @@ class Fresh:
         """Write the answers to due_cache and commit, if that can be done at once."""
         self.flush()
         conn = self.conn
-        if conn.execute("SELECT NOT EXISTS (SELECT 1 FROM temp.fresh)").fetchone()[0]:
+        if not self.added:
             return
         conn.execute("PRAGMA busy_timeout = 0")
         try:

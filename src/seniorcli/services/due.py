@@ -79,10 +79,11 @@ def due_list(
         fresh = Fresh(conn, key)
         _decide_uncached(conn, rules, args, filters, fresh)
         fresh.flush()
+        source = f"{listed.format('due_cache')} AND rules_key = :key"
+        if fresh.added:
+            source = f"SELECT * FROM ({source} UNION ALL {listed.format('temp.fresh')})"
         rows = conn.execute(
-            f"SELECT * FROM ({listed.format('due_cache')} AND rules_key = :key UNION ALL "
-            f"{listed.format('temp.fresh')}) "
-            "ORDER BY due_date, coalesce(department, ''), employee_id", args)
+            f"{source} ORDER BY due_date, coalesce(department, ''), employee_id", args)
         fromiso = date.fromisoformat
         for eid, name, dept, mgr, birth_s, due_s, pending, reason in rows:
             birth, due = fromiso(birth_s), fromiso(due_s)
