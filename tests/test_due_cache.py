@@ -238,3 +238,17 @@ def test_only_the_import_changes_employee_rows():
                if re.search(r"(UPDATE|INSERT\s+INTO|REPLACE\s+INTO)\s+employee\b",
                             p.read_text(encoding="utf-8"), re.IGNORECASE)}
     assert writers == {"services/roster.py"}
+
+
+def test_rule_sets_that_decide_alike_share_kept_answers_and_others_do_not():
+    import dataclasses
+
+    from seniorcli.services.cache import cache_key
+
+    norddjurs = next(r for r in BUILT_IN if r.name == "norddjurs")
+    renamed = dataclasses.replace(norddjurs, name="other", title="Other", sources=("x",))
+    assert cache_key(renamed) == cache_key(norddjurs)
+    for change in ({"first_offer_age": 56}, {"repeat_months": 24}, {"reoffer_age": 55},
+                   {"trigger": "calendar_year"}, {"repeat": "calendar_year"}):
+        assert cache_key(dataclasses.replace(norddjurs, **change)) != cache_key(norddjurs), change
+    assert len({cache_key(r) for r in BUILT_IN}) == len(BUILT_IN)

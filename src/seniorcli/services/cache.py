@@ -12,6 +12,7 @@ read-only file, another process writing, or a write since the snapshot means not
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import sqlite3
 from collections.abc import Iterator
@@ -22,7 +23,8 @@ from seniorcli.db.engine import BUSY_TIMEOUT_MS
 from seniorcli.rules.base import RuleSet
 
 #: The code a cached answer depends on: a change to any of these files is a new key.
-_CODE_FILES = ("rules/base.py", "dates.py", "services/due.py", "services/cache.py")
+_CODE_FILES = ("rules/base.py", "dates.py", "services/due.py", "services/reports.py",
+               "services/cache.py")
 _code_digest: str | None = None
 
 
@@ -36,9 +38,17 @@ def cache_key(rules: RuleSet) -> str:
             with contextlib.suppress(OSError):  # not installed as files: the version alone
                 digest.update(resources.files("seniorcli").joinpath(name).read_bytes())
         _code_digest = digest.hexdigest()
-    data = (rules.first_offer_age, rules.trigger, rules.repeat, rules.repeat_months,
-            rules.reoffer_age)
-    return hashlib.sha256(f"{_code_digest}{data!r}".encode()).hexdigest()[:20]
+    # Every field of the rule set except those that only name or explain it (a field added
+    # later is part of the key by default), and its class (a subclass may override the hooks).
+    data = sorted((f.name, repr(getattr(rules, f.name))) for f in dataclasses.fields(rules)
+                  if f.name not in _PRESENTATION)
+    kind = f"{type(rules).__module__}.{type(rules).__qualname__}"
+    return hashlib.sha256(f"{_code_digest}{kind}{data!r}".encode()).hexdigest()[:20]
+
+
+#: Rule-set fields that do not change a decision or its reason.
+_PRESENTATION = frozenset({"name", "title", "aliases", "sources", "interpretations", "origin",
+                           "agreement_default_term_months"})
 
 
 @contextlib.contextmanager
