@@ -153,11 +153,33 @@ def test_the_first_released_schema_is_read_with_every_row_intact(tmp_path):
     assert '"reason"' in due
 
 
-def test_every_later_schema_version_upgrades_a_v1_file_in_place(tmp_path, monkeypatch):
+def test_the_second_schema_is_read_with_its_kept_due_answers(tmp_path):
+    """schema_v2.db: written by the release that added due_cache (never regenerate it; add
+    schema_v3.db beside it when v3 ships). The list is the one deciding afresh gives, whether
+    the file's kept answers are used (same rule code) or ignored (a later seniorcli: the key
+    includes the code)."""
+    db = tmp_path / "v2.db"
+    shutil.copy(FIXTURES / "schema_v2.db", db)
+    before = db_snapshot(db)
+    assert len(before["due_cache"]) == 76 and len(before["employee"]) == 200
+    kept = cli(db, "due", "--as-of", AS_OF, "--within", "30", "-f", "json").stdout
+    after = db_snapshot(db)
+    for table in ("employee", "conversation", "agreement", "setting"):
+        assert after[table] == before[table], table
+    raw = sqlite3.connect(db)
+    with raw:
+        raw.execute("DELETE FROM due_cache")
+    raw.close()
+    assert cli(db, "due", "--as-of", AS_OF, "--within", "30", "-f", "json").stdout == kept
+    assert kept.count('"employee_id"') == 45
+
+
+@pytest.mark.parametrize("fixture", ["schema_v1.db", "schema_v2.db"])
+def test_every_later_schema_version_upgrades_an_old_file_in_place(tmp_path, monkeypatch, fixture):
     from seniorcli.db import engine, schema
 
     db = tmp_path / "old.db"
-    shutil.copy(FIXTURES / "schema_v1.db", db)
+    shutil.copy(FIXTURES / fixture, db)
     before = db_snapshot(db)
     nxt = schema.LATEST + 1
     monkeypatch.setitem(schema.MIGRATIONS, nxt, ("ALTER TABLE employee ADD COLUMN nickname TEXT",))
