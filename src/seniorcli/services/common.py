@@ -12,8 +12,9 @@ from seniorcli.cpr import redact
 MAX_SHOWN_ERRORS = 20
 
 
-def now_stamp() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+def now_stamp(timespec: str = "seconds") -> str:
+    """The current UTC time as ISO text (an import's stamp takes microseconds: see roster)."""
+    return datetime.now(UTC).isoformat(timespec=timespec)
 
 
 def os_user() -> str:

@@ -106,12 +106,13 @@ def coverage(conn: sqlite3.Connection, rules: RuleSet, period: Period,
                 for outcome in ("invited", "held", "declined", "requested"):
                     c[outcome] += outcome in in_period
                 c["offered"] += not in_period.isdisjoint(offers)
-            if cached is not None and len(outcomes) == len(every):
+            nothing_after = len(outcomes) == len(every)  # then this is the next offer
+            if cached is not None and nothing_after:
                 due_s = cached
             else:
                 d = next_due(Facts(birth, hire, None, tuple(outcomes)))
                 due_s = d.due_date.isoformat()
-                if len(outcomes) == len(every):  # nothing after the period: the next offer
+                if nothing_after:
                     fresh.add(eid, due_s, d.pending, d.reason, *shown, birth_s, leave_s)
             # The rule set's decide() on the last day, with the next offer known:
             if due_s <= end_s and (leave_s is None or (leave_s > end_s and due_s < leave_s)):

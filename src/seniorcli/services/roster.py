@@ -19,14 +19,14 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from seniorcli.cpr import CprError, birth_date_from_cpr, mask
 from seniorcli.dates import OPEN_END, DateFormatError, age_on, parse_date
 from seniorcli.db.engine import hold_before_commit
 from seniorcli.errors import InputFileError, SeniorError
-from seniorcli.services.common import RowErrors, audit, show_value
+from seniorcli.services.common import RowErrors, audit, now_stamp, show_value
 from seniorcli.tabular import TableFile, map_columns, open_table
 
 OPEN_END_ISO = OPEN_END.isoformat()
@@ -93,13 +93,15 @@ class ImportSummary:
         return dict(self.__dict__)
 
 
-def _parse_day(raw: str) -> date:
-    if len(raw) == 10 and raw[4] == "-":
+def _is_iso(raw: str) -> bool:
+    """A real date written YYYY-MM-DD: the fast path, kept as text (most payroll exports)."""
+    if len(raw) == 10 and raw[4] == "-" and raw[7] == "-":
         try:
-            return date.fromisoformat(raw)
+            fromiso(raw)
+            return True
         except ValueError:
-            pass
-    return parse_date(raw)
+            return False
+    return False
 
 
 class _Rows:
@@ -129,19 +131,15 @@ class _Rows:
 
     def _date(self, line: int, name: str, raw: str) -> date | None:
         try:
-            return _parse_day(raw)
+            return parse_date(raw)
         except DateFormatError as e:
             self.error(line, name, f"'{show_value(raw)}' {e}; use YYYY-MM-DD or DD-MM-YYYY")
             return None
 
     def _iso(self, line: int, name: str, raw: str) -> str | None:
         """The date as ISO text; ISO input that is a real date is kept as it is (fast path)."""
-        if len(raw) == 10 and raw[4] == "-" and raw[7] == "-":
-            try:
-                fromiso(raw)
-                return raw
-            except ValueError:
-                pass
+        if _is_iso(raw):
+            return raw
         d = self._date(line, name, raw)
         return d.isoformat() if d else None
 
@@ -191,15 +189,9 @@ class _Rows:
             self.error(line, "name", "is missing")
         raw = fields[i_birth].strip()
         cpr_raw = fields[i_cpr].strip()
-        birth: str | None = None
-        if not cpr_raw and len(raw) == 10 and raw[4] == "-" and raw[7] == "-" \
-                and self.old < raw < self.young:
-            try:  # the common case: an ISO date that certainly gives an age from 15 to 100
-                fromiso(raw)
-                birth = raw
-            except ValueError:
-                pass
-        if birth is None:
+        if not cpr_raw and self.old < raw < self.young and _is_iso(raw):
+            birth: str | None = raw  # certainly an age from 15 to 100: nothing more to check
+        else:
             birth = self._birth(line, raw, cpr_raw)
         raw = fields[i_hire].strip()
         hire = self._iso(line, "hire_date", raw) if raw else None
@@ -275,7 +267,7 @@ def _load(conn, tf: TableFile, checker: _Rows, cols: dict[str, int], progress, p
     employees_before = conn.execute("SELECT count(*) FROM employee").fetchone()[0]
     # Taken under the write lock, to the microsecond: no other import has this stamp, so the
     # rows it changed can be counted by it.
-    stamp = datetime.now(UTC).isoformat(timespec="microseconds")
+    stamp = now_stamp("microseconds")
     seq = audit(conn, "import --partial" if options.partial else "import", 0)
     repeated: set[str] = set()
 
@@ -286,7 +278,8 @@ def _load(conn, tf: TableFile, checker: _Rows, cols: dict[str, int], progress, p
     conn.create_function("seniorcli_repeated", 1, note_repeat)
     upsert = _upsert_sql(cols, stamp, seq)
     rows = 0
-    batches = _batches_from_worker(tf, checker) if _use_worker(tf) else valid_batches(tf, checker)
+    batches = _batches_from_worker(tf, checker, cols) if _use_worker(tf) else \
+        valid_batches(tf, checker)
     for batch, done in batches:
         conn.executemany(upsert, batch)
         rows += len(batch)
@@ -361,11 +354,12 @@ def _use_worker(tf: TableFile) -> bool:
     return tf.size >= WORKER_MIN_BYTES and bool(sys.executable)
 
 
-def _batches_from_worker(tf: TableFile, checker: _Rows) -> Iterator[tuple[list[tuple], int]]:
+def _batches_from_worker(tf: TableFile, checker: _Rows,
+                         cols: dict[str, int]) -> Iterator[tuple[list[tuple], int]]:
     """valid_batches, computed by `python -m seniorcli.services.roster_worker` and passed back
     through a pipe; its errors are merged into ``checker`` at the end."""
     job = {"path": str(tf.path), "encoding": tf.encoding, "delimiter": tf.delimiter,
-           "idx": checker.idx, "width": checker.width, "as_of": checker.as_of.isoformat()}
+           "cols": cols, "width": checker.width, "as_of": checker.as_of.isoformat()}
     debug = bool(os.environ.get("SENIORCLI_DEBUG"))
     proc = subprocess.Popen(
         [sys.executable, "-m", "seniorcli.services.roster_worker", json.dumps(job)],

@@ -13,15 +13,14 @@ from datetime import date
 from pathlib import Path
 
 from seniorcli.errors import SeniorError
-from seniorcli.services.roster import FIELDS, _Rows, valid_batches
+from seniorcli.services.roster import _Rows, valid_batches
 from seniorcli.tabular import open_table
 
 
 def main() -> int:
     job = json.loads(sys.argv[1])
     out = sys.stdout.buffer
-    cols = {f: i for f, i in zip(FIELDS, job["idx"], strict=True)}
-    checker = _Rows(cols, job["width"], date.fromisoformat(job["as_of"]))
+    checker = _Rows(job["cols"], job["width"], date.fromisoformat(job["as_of"]))
     try:
         try:
             with open_table(Path(job["path"]), job["encoding"], job["delimiter"]) as tf:
