@@ -214,3 +214,185 @@ def test_agreement_types_lists_danish_english_and_limits(run):
             "jobskifte", "loentillaeg", "andet"} <= set(types)
     assert "54" in types["generationsskifte"]["limits"]
     assert types["seniorstilling"]["danish"].startswith("Seniorstilling")
+
+
+# --- generationsskifte: one at a time, at most 6 years in all (separate agreements too) -------
+
+def gs(run, start, end, employee="L"):
+    return add(run, employee, "--type", "generationsskifte", "--start", start, "--end", end)
+
+
+def test_generationsskifte_one_at_a_time_across_separate_agreements(run, roster, db):
+    assert gs(run, "2026-04-01", "2027-03-31").exit_code == 0
+    before = db_snapshot(db)
+    r = gs(run, "2027-03-31", "2028-03-31")  # shares 2027-03-31 with agreement 1
+    assert r.exit_code == 1
+    assert "generationsskifte is one at a time for one person" in r.stderr
+    assert "overlaps agreement 1 (2026-04-01 to 2027-03-31)" in r.stderr
+    r = gs(run, "2026-03-10", "2026-04-01")  # ends on agreement 1's first day
+    assert r.exit_code == 1 and "agreement 1 (2026-04-01 to 2027-03-31)" in r.stderr
+    assert db_snapshot(db) == before
+    assert gs(run, "2027-04-01", "2028-03-31").stdout.strip() == "2"  # the day after: fine
+    r = gs(run, "2027-01-01", "2027-06-30")
+    assert r.exit_code == 1 and ("overlaps agreements 1 (2026-04-01 to 2027-03-31) and "
+                                 "2 (2027-04-01 to 2028-03-31)") in r.stderr
+    # other types and other employees are not held to it
+    assert add(run, "L", "--type", "seniorstilling", "--start", "2026-06-01",
+               "--end", "2026-12-31").exit_code == 0
+    assert [a["agreement_id"] for a in agreements(run, "--type", "generationsskifte")] == [1, 2]
+
+
+def test_an_agreement_ended_early_frees_the_days_after_its_last_day(run, roster):
+    gs(run, "2026-04-01", "2028-03-31")
+    assert run("agreement", "end", "1", "--date", "2026-12-31").exit_code == 0
+    r = gs(run, "2026-12-31", "2027-12-31")
+    assert r.exit_code == 1 and "overlaps agreement 1 (2026-04-01 to 2026-12-31)" in r.stderr
+    assert gs(run, "2027-01-01", "2027-12-31").exit_code == 0
+
+
+def test_renewal_may_not_run_into_a_separate_generationsskifte(run, roster, db):
+    gs(run, "2026-04-01", "2026-12-31")
+    gs(run, "2027-06-01", "2027-12-31")
+    before = db_snapshot(db)
+    r = run("agreement", "renew", "1", "--until", "2027-06-01")
+    assert r.exit_code == 1
+    assert "2027-01-01 to 2027-06-01 overlaps agreement 2 (2027-06-01 to 2027-12-31)" in r.stderr
+    assert db_snapshot(db) == before
+    assert run("agreement", "renew", "1", "--until", "2027-05-31").stdout.strip() == "3"
+
+
+def test_separate_generationsskifte_agreements_share_the_6_years(run, roster, db):
+    # 2026-04-01 .. 2032-03-31 is 2192 days; the first agreement takes 1096 of them
+    assert gs(run, "2026-04-01", "2029-03-31").exit_code == 0
+    before = db_snapshot(db)
+    r = gs(run, "2030-01-01", "2033-01-01")
+    assert r.exit_code == 1
+    assert "generationsskifte runs at most 6 years in all for one person" in r.stderr
+    assert "agreement 1 (2026-04-01 to 2029-03-31) already takes 1096 of the 2192 days" in r.stderr
+    assert "from 2030-01-01 the last possible end is 2032-12-31" in r.stderr
+    assert db_snapshot(db) == before
+    assert gs(run, "2030-01-01", "2032-12-31").exit_code == 0
+    r = gs(run, "2034-01-01", "2034-01-01")
+    assert r.exit_code == 1 and "which leaves none" in r.stderr
+    assert "agreements 1 (2026-04-01 to 2029-03-31) and 2 (2030-01-01 to 2032-12-31)" in r.stderr
+
+
+def test_renewals_and_separate_agreements_count_together(run, roster):
+    gs(run, "2026-04-01", "2028-03-31")  # 731 days
+    assert run("agreement", "renew", "1", "--until", "2030-03-31").exit_code == 0  # 730 days
+    r = gs(run, "2031-01-01", "2033-01-01")
+    assert r.exit_code == 1 and "the last possible end is 2032-12-31" in r.stderr
+    assert "agreements 1 (2026-04-01 to 2028-03-31) and 2 (2028-04-01 to 2030-03-31)" in r.stderr
+    assert gs(run, "2031-01-01", "2032-12-31").exit_code == 0
+    # and a renewal of the separate agreement finds the 6 years used up
+    r = run("agreement", "renew", "3", "--until", "2033-01-31")
+    assert r.exit_code == 1 and "which leaves none" in r.stderr
+
+
+def test_the_6_years_count_from_the_earliest_start_even_if_added_later(run, roster):
+    gs(run, "2030-01-01", "2032-12-31")  # 1096 days
+    # a new, earlier agreement from 2026-04-01: 2192 days in all, 1096 left
+    r = gs(run, "2026-04-01", "2029-04-01")
+    assert r.exit_code == 1 and "from 2026-04-01 the last possible end is 2029-03-31" in r.stderr
+    assert gs(run, "2026-04-01", "2029-03-31").exit_code == 0
+
+
+# --- 9999-12-31 means "no end" ----------------------------------------------------------------
+
+def test_end_9999_12_31_records_an_open_ended_agreement(run, roster):
+    r = add(run, "A", "--type", "seniorstilling", "--start", "2026-07-01", "--end", "9999-12-31")
+    assert r.exit_code == 0
+    a = agreements(run)[0]
+    assert a["open_ended"] is True and a["end_date"] is None and a["status"] == "active"
+    rows = run("agreement", "expiring", "--as-of", "9999-10-01", "--within", "365",
+               "-f", "json").json()
+    assert rows == []
+    r = run("agreement", "renew", "1")
+    assert r.exit_code == 1 and "open-ended: there is nothing to renew" in r.stderr
+
+
+def test_generationsskifte_ending_9999_12_31_is_refused(run, roster, db):
+    before = db_snapshot(db)
+    r = gs(run, "2026-04-01", "9999-12-31")
+    assert r.exit_code == 1
+    assert "generationsskifte must name its end" in r.stderr and "9999-12-31" in r.stderr
+    assert "runs at most 6 years" not in r.stderr
+    assert db_snapshot(db) == before
+
+
+def test_renew_until_9999_12_31_continues_without_an_end(run, roster):
+    add(run, "Y", "--type", "loentillaeg", "--start", "2026-01-01", "--end", "2026-06-30",
+        "--amount", "1500")
+    assert run("agreement", "renew", "1", "--until", "9999-12-31").stdout.strip() == "2"
+    new = {a["agreement_id"]: a for a in agreements(run)}[2]
+    assert (new["start_date"], new["end_date"], new["open_ended"]) == ("2026-07-01", None, True)
+    assert new["renews_id"] == 1 and new["amount"] == 1500
+    add(run, "Y", "--type", "hjemmearbejde", "--start", "2026-01-01", "--end", "2026-03-31")
+    assert run("agreement", "renew", "3", "--open-ended").exit_code == 0
+    assert {a["agreement_id"]: a for a in agreements(run)}[4]["open_ended"] is True
+    r = run("agreement", "renew", "3", "--until", "2026-12-31", "--open-ended")
+    assert r.exit_code == 2 and "not both" in r.stderr
+
+
+def test_renewing_a_generationsskifte_into_open_ended_is_refused(run, roster, db):
+    gs(run, "2026-04-01", "2027-03-31")
+    before = db_snapshot(db)
+    for extra in (["--until", "9999-12-31"], ["--open-ended"]):
+        r = run("agreement", "renew", "1", *extra)
+        assert r.exit_code == 1 and "generationsskifte must name its end" in r.stderr
+    assert db_snapshot(db) == before
+
+
+def test_end_date_9999_12_31_is_refused(run, roster, db):
+    add(run, "Y", "--type", "hjemmearbejde", "--start", "2026-01-01", "--open-ended")
+    add(run, "Y", "--type", "andet", "--start", "2026-01-01", "--end", "2026-12-31")
+    before = db_snapshot(db)
+    for aid in ("1", "2"):
+        r = run("agreement", "end", aid, "--date", "9999-12-31")
+        assert r.exit_code == 1 and "9999-12-31 means 'no end'" in r.stderr
+    r = add(run, "Y", "--type", "andet", "--start", "9999-12-31", "--open-ended")
+    assert r.exit_code == 1 and "not a start date" in r.stderr
+    assert db_snapshot(db) == before
+
+
+def test_9999_12_31_stored_by_an_older_version_reads_as_open_ended(run, roster, db):
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("INSERT INTO agreement (employee_id, type, start_date, end_date, "
+                     "open_ended, recorded_at) VALUES ('A', 'seniorstilling', '2026-07-01', "
+                     "'9999-12-31', 0, '2026-07-01T08:00:00+00:00')")
+    conn.close()
+    add(run, "Y", "--type", "andet", "--start", "2026-01-01", "--end", "2027-06-30")
+    rows = agreements(run)
+    assert [a["agreement_id"] for a in rows] == [2, 1]  # open-ended last
+    assert rows[1]["open_ended"] is True and rows[1]["end_date"] is None
+    r = run("agreement", "expiring", "--as-of", "9999-12-01", "--within", "90", "-f", "json")
+    assert r.exit_code == 0 and r.json() == []
+    assert "nothing to renew" in run("agreement", "renew", "1").stderr
+    assert run("agreement", "end", "1", "--date", "2027-12-31").exit_code == 0
+    assert agreements(run)[1]["end_date"] == "2027-12-31"
+
+
+# --- status on the as-of date -----------------------------------------------------------------
+
+def test_list_status_is_future_for_agreements_starting_after_the_as_of_date(run, roster):
+    add(run, "A", "--type", "seniorstilling", "--start", "2026-11-01", "--open-ended")
+    add(run, "Y", "--type", "andet", "--start", "2026-11-02", "--end", "2027-06-30")
+    status = {a["agreement_id"]: a["status"] for a in agreements(run)}
+    assert status == {1: "active", 2: "future"}  # as of 2026-11-01
+    # --active-on filters; the status stays the one on the as-of date
+    rows = agreements(run, "--active-on", "2027-01-01")
+    assert {a["agreement_id"]: a["status"] for a in rows} == {1: "active", 2: "future"}
+    assert agreements(run, "--active-on", "2026-11-01")[0]["agreement_id"] == 1
+    assert len(agreements(run, "--active-on", "2026-11-01")) == 1
+
+
+def test_agreement_types_shows_the_interpretations(run):
+    out = run("agreement", "types").stdout
+    assert "Interpretations:" in out
+    assert "6 years in all" in out and "separate ones and renewals alike" in out
+    assert "One at a time" in out
+    assert "9999-12-31" in out and "means open-ended" in out
+    assert "'future'" in out

@@ -184,3 +184,39 @@ def test_senior_days_xlsx(run, seniors, tmp_path):
     header = [c.value for c in ws[1]]
     assert header[:3] == ["employee_id", "name", "department"]
     assert ws.max_row == 1 + 4  # J1, D31, OLD, and NEW (hired 2028)
+
+
+def test_expiring_lists_only_agreements_started_by_the_as_of_date(run, payroll):
+    run("agreement", "add", "2", "--type", "loentillaeg", "--start", "2026-11-01",
+        "--end", "2026-12-15")
+    run("agreement", "add", "2", "--type", "andet", "--start", "2026-11-02",
+        "--end", "2026-12-31")  # not running on 2026-11-01
+    rows = expiring(run, "-f", "json").json()
+    assert [(r["start_date"], r["end_date"]) for r in rows] == [
+        ("2026-01-01", "2026-11-01"), ("2026-11-01", "2026-12-15"), ("2026-01-01", "2027-01-30")]
+    later = run("agreement", "expiring", "--as-of", "2026-11-02", "-f", "json").json()
+    assert ("2026-11-02", "2026-12-31") in [(r["start_date"], r["end_date"]) for r in later]
+
+
+def test_end_9999_12_31_never_expires_even_at_the_end_of_the_calendar(run, payroll):
+    assert run("agreement", "add", "2", "--type", "nedsat_tid", "--start", "2026-01-01",
+               "--end", "9999-12-31").exit_code == 0
+    for as_of in ("9999-10-01", "9999-12-31"):
+        r = run("agreement", "expiring", "--as-of", as_of, "--within", "90", "-f", "json")
+        assert r.exit_code == 0 and r.json() == []
+    listed = run("agreement", "list", "--as-of", AS_OF, "-f", "json").json()
+    assert [r["open_ended"] for r in listed][-2:] == [True, True]
+
+
+def test_senior_days_count_staff_employed_on_any_day_of_the_year(run, tmp_path):
+    f = write_csv(
+        tmp_path / "r.csv", "id,name,birth_date,hire_date,leave_date",
+        "HIREDLAST,Hired 31 Dec,1960-01-01,2027-12-31,",
+        "LEFTFIRST,Left 1 Jan,1960-01-01,2000-01-01,2027-01-01",
+        "LEFTBEFORE,Left 31 Dec before,1960-01-01,2000-01-01,2026-12-31",
+    )
+    run("import", f, "--as-of", "2026-06-01")
+    got = days(run, 2027)
+    assert set(got) == {"HIREDLAST", "LEFTFIRST"}
+    assert got["HIREDLAST"]["days"] == 4
+    assert set(days(run, 2028)) == {"HIREDLAST"}

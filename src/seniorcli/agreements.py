@@ -9,10 +9,11 @@ Pure: no database, no clock.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from seniorcli.dates import add_months, age_on, day_before
+from seniorcli.dates import OPEN_END, add_months, age_on, day_before
 
 FRAMEWORK = "Rammeaftale om seniorpolitik (KL/Forhandlingsfællesskabet)"
 KOEGE = "Køge Kommune, Seniorpolitik (seeds/koege-seniorpolitik.txt)"
@@ -25,8 +26,9 @@ class AgreementType:
     english: str
     source: str
     min_age: int | None = None  # age at the start
-    max_years: int | None = None  # whole agreement, renewals included
+    max_years: int | None = None  # for one person: all agreements of the type together
     requires_end: bool = False
+    one_at_a_time: bool = False  # one person's agreements of the type may not overlap
     limits: str = "no limits of age or length"
 
 
@@ -40,7 +42,9 @@ TYPES: tuple[AgreementType, ...] = (
         "generationsskifte", "Generationsskifteordning: særlige vilkår for ledere i en periode, "
         "derefter fratræden", "Generation change: special terms for a leader for a period, "
         "then the post is left", FRAMEWORK, min_age=54, max_years=6, requires_end=True,
-        limits="leaders from age 54; at most 6 years; must name its end (the date the leader "
+        one_at_a_time=True,
+        limits="leaders from age 54; one at a time; at most 6 years in all for one person "
+        "(separate agreements and renewals together); must name its end (the date the leader "
         "leaves)"),
     AgreementType(
         "fratraedelse", "Fratrædelsesordning: fratrædelsesgodtgørelse", "Severance: pay when "
@@ -71,10 +75,24 @@ BY_KEY = {t.key: t for t in TYPES}
 INTERPRETATIONS = (
     "A default term of N months ends the day before the start's N-month anniversary "
     "(2 years from 2026-03-01 ends 2028-02-29).",
-    "'At most 6 years' (generationsskifte): the last day may be the day before the 6th "
-    "anniversary of the first start; renewals count towards the 6 years.",
+    "'At most 6 years in all' (generationsskifte): every generationsskifte agreement of the "
+    "person counts, separate ones and renewals alike. Their days (first and last day "
+    "included) may add up to the days from the earliest start to its 6th anniversary, so one "
+    "agreement, or an unbroken chain of renewals, may last until the day before the 6th "
+    "anniversary of its start (from 2026-04-01: until 2032-03-31).",
+    "'One at a time' (generationsskifte): no two generationsskifte agreements of the person "
+    "may share a day; an agreement ended early runs until the day it was ended.",
+    f"An end date of {OPEN_END} (payroll systems' 'no end') means open-ended: `agreement add "
+    f"--end {OPEN_END}` records an open-ended agreement, `agreement renew --until {OPEN_END}` "
+    "continues one without an end (as --open-ended does), neither for a type that must name "
+    f"its end; `agreement end` needs a real last day, not {OPEN_END}.",
+    "Agreements starting after the as-of date are not running: `agreement list` shows them as "
+    "'future', and `agreement expiring` lists only agreements started on or before it.",
     "Ages are checked on the start date, in completed years.",
 )
+
+#: One of the person's other agreements of a type: (agreement id, start, end or None).
+Period = tuple[int, date, date | None]
 
 
 def default_end(start: date, term_months: int) -> date:
@@ -82,11 +100,36 @@ def default_end(start: date, term_months: int) -> date:
     return day_before(add_months(start, term_months))
 
 
+def _after_months(d: date, months: int) -> date:
+    """``add_months`` that stops at the calendar's last day instead of overflowing."""
+    try:
+        return add_months(d, months)
+    except (ValueError, OverflowError):
+        return date.max
+
+
+def _period(p: Period) -> str:
+    aid, start, end = p
+    return f"{aid} ({start} to {end})" if end else f"{aid} (from {start}, open-ended)"
+
+
+def _ids(periods: Sequence[Period]) -> str:
+    word = "agreement" if len(periods) == 1 else "agreements"
+    named = [_period(p) for p in periods]
+    return f"{word} " + (named[0] if len(named) == 1 else
+                         ", ".join(named[:-1]) + " and " + named[-1])
+
+
 def limit_problems(
     kind: AgreementType, birth: date, start: date, end: date | None, open_ended: bool,
-    chain_start: date | None = None,
+    others: Sequence[Period] = (),
 ) -> list[str]:
-    """What breaks the framework agreement's limits, each naming the limit and its source."""
+    """What breaks the framework agreement's limits, each naming the limit and its source.
+
+    ``others`` are the person's other agreements of the same type (renewals of this one and
+    separate ones), for the limits that count them all: one at a time, and ``max_years`` in
+    all. An agreement ended early has its last day as its end.
+    """
     problems = []
     if end is not None and end < start:
         problems.append(f"the end {end} is before the start {start}")
@@ -96,13 +139,47 @@ def limit_problems(
             f"{age_on(birth, start)} on {start}"
         )
     if kind.requires_end and (end is None or open_ended):
-        problems.append(f"{kind.key} must name its end ({kind.source}): give --end DATE")
-    if kind.max_years is not None and end is not None:
-        first = chain_start or start
-        last_allowed = default_end(first, 12 * kind.max_years)
-        if end > last_allowed:
+        problems.append(f"{kind.key} must name its end ({kind.source}): the date the leader "
+                        f"leaves, not open-ended or {OPEN_END}")
+    overlapping: list[Period] = []
+    if kind.one_at_a_time and end is not None and end >= start:
+        overlapping = [p for p in others
+                       if p[1] <= end and (p[2] is None or p[2] >= start)]
+        if overlapping:
             problems.append(
-                f"{kind.key} runs at most {kind.max_years} years ({kind.source}): from {first} "
-                f"the last possible end is {last_allowed}"
+                f"{kind.key} is one at a time for one person ({kind.source}): {start} to {end} "
+                f"overlaps {_ids(overlapping)}"
             )
+    # the days in all are counted once the periods are apart
+    if kind.max_years is not None and end is not None and end >= start and not overlapping:
+        problems += _total_problems(kind, start, end, others)
     return problems
+
+
+def _total_problems(kind: AgreementType, start: date, end: date,
+                    others: Sequence[Period]) -> list[str]:
+    """At most ``kind.max_years`` in all: the days of all the person's agreements of the type
+    together may not exceed the days from the earliest start to its max_years anniversary."""
+    first = min([start, *(p[1] for p in others)])
+    allowed = (_after_months(first, 12 * kind.max_years) - first).days
+    limit = f"{kind.key} runs at most {kind.max_years} years"
+    open_ones = [p for p in others if p[2] is None]
+    if open_ones:
+        return [f"{limit} in all for one person ({kind.source}): {_ids(open_ones)} has no end, "
+                "so nothing more fits"]
+    used = sum((p[2] - p[1]).days + 1 for p in others)
+    room = allowed - used
+    if (end - start).days + 1 <= room:
+        return []
+    if not others:
+        return [f"{limit} ({kind.source}): from {first} the last possible end is "
+                f"{day_before(_after_months(first, 12 * kind.max_years))}"]
+    counted = sorted(others, key=lambda p: (p[1], p[0]))
+    verb = "takes" if len(counted) == 1 else "take"
+    taken = f"{_ids(counted)} already {verb} {used} of the {allowed} days from {first}"
+    if room <= 0:
+        return [f"{limit} in all for one person, separate agreements and renewals together "
+                f"({kind.source}): {taken}, which leaves none"]
+    last = start + timedelta(days=room - 1)  # before ``end``, so within the calendar
+    return [f"{limit} in all for one person, separate agreements and renewals together "
+            f"({kind.source}): {taken}, so from {start} the last possible end is {last}"]

@@ -57,7 +57,8 @@ def add(
                                         help="First day of the agreement.")],
     end: Annotated[date | None, typer.Option(
         "--end", parser=parse_date_option, metavar="DATE",
-        help="Last day (default: the rule set's default term, e.g. Albertslund: 2 years).")
+        help="Last day (default: the rule set's default term, e.g. Albertslund: 2 years); "
+        "9999-12-31 means open-ended.")
     ] = None,
     open_ended: Annotated[bool, typer.Option(
         "--open-ended", help="No end date (not for generationsskifte).")] = False,
@@ -71,6 +72,10 @@ def add(
         help="A short note.")] = None,
 ) -> None:
     """Record a senior agreement, checking the framework agreement's limits.
+
+    A generationsskifte must name its end, may not overlap another generationsskifte of the
+    same employee, and all of that employee's generationsskifte agreements together run at
+    most 6 years.
 
     Example: seniorcli agreement add 00123 --type seniorstilling --start 2027-01-01 --hours 30
     """
@@ -90,7 +95,7 @@ def add(
 def list_(
     active_on: Annotated[date | None, typer.Option(
         "--active-on", parser=parse_date_option, metavar="DATE",
-        help="Only agreements running on DATE.")] = None,
+        help="Only agreements running on DATE (start <= DATE <= end).")] = None,
     kind: Annotated[str | None, typer.Option("--type", "-t", metavar="TYPE",
         help="Only this type.")] = None,
     department: DepartmentOpt = None,
@@ -99,7 +104,8 @@ def list_(
     output: OutputOpt = None,
     excel: ExcelOpt = False,
 ) -> None:
-    """List senior agreements, open-ended ones last, with their status.
+    """List senior agreements, open-ended ones last, with their status on the as-of date:
+    future (starts later: not running yet), active or ended.
 
     Example: seniorcli agreement list --active-on 2027-01-01 --format csv --excel -o aftaler.csv
     """
@@ -117,7 +123,7 @@ def list_(
 def end_(
     agreement_id: Annotated[int, typer.Argument(metavar="ID", help="The agreement's id.")],
     on: Annotated[date, typer.Option("--date", parser=parse_date_option, metavar="DATE",
-                                     help="The agreement's last day.")],
+                                     help="The agreement's last day (not 9999-12-31).")],
 ) -> None:
     """End an agreement early; DATE is its last day.
 
@@ -135,19 +141,26 @@ def renew(
     until: Annotated[date | None, typer.Option(
         "--until", parser=parse_date_option, metavar="DATE",
         help="Last day of the new period (default: the rule set's term, else the same length "
-        "as the old period).")] = None,
+        "as the old period); 9999-12-31 means open-ended.")] = None,
+    open_ended: Annotated[bool, typer.Option(
+        "--open-ended", help="Continue without an end (not for generationsskifte).")] = False,
     rules: RulesOpt = None,
     rules_file: RulesFileOpt = None,
 ) -> None:
     """Continue an agreement with a new period from the day after it ends.
 
+    With --open-ended (or --until 9999-12-31) the new period has no end, for the types that may
+    be open-ended.
+
     Example: seniorcli agreement renew 12 --until 2029-12-31
     """
     from seniorcli.services.agreements import renew_agreement
 
+    if until is not None and open_ended:
+        raise typer.BadParameter("give --until or --open-ended, not both", param_hint="--until")
     conn = open_db()
     rule_set = resolve_rules(conn, rules, rules_file, required=False)
-    new_id = renew_agreement(conn, agreement_id, until, rule_set)
+    new_id = renew_agreement(conn, agreement_id, until, rule_set, open_ended)
     say(f"Agreement {agreement_id} renewed as agreement {new_id}.")
     typer.echo(new_id)
 
@@ -183,8 +196,9 @@ def expiring(
 ) -> None:
     """Agreements whose end date falls in the window: the payroll export.
 
-    Open-ended agreements never expire (see `agreement list`). Agreements already renewed show
-    the id of their renewal.
+    Only agreements started on or before the as-of date (running) are listed. Open-ended
+    agreements never expire (see `agreement list`). Agreements already renewed show the id of
+    their renewal.
 
     Example: seniorcli agreement expiring --within 90 --output udloeb.xlsx
     """

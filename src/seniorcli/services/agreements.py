@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from seniorcli.agreements import BY_KEY, TYPES, default_end, limit_problems
-from seniorcli.dates import day_before, from_iso
+from seniorcli.agreements import BY_KEY, TYPES, Period, default_end, limit_problems
+from seniorcli.dates import OPEN_END, day_before
 from seniorcli.db.engine import transaction
 from seniorcli.errors import NotFoundError, SeniorError
 from seniorcli.rules.base import RuleSet
@@ -38,6 +38,35 @@ def agreement_type(key: str):
     return kind
 
 
+def _end(value: str | None) -> date | None:
+    """A stored end date; None for open-ended, including a stored 9999-12-31 ("no end")."""
+    if value is None or value == OPEN_END.isoformat():
+        return None
+    return date.fromisoformat(value)
+
+
+def _not_a_start(start: date) -> None:
+    if start == OPEN_END:
+        raise SeniorError(f"{OPEN_END} means 'no end' in payroll files, not a start date",
+                          hint="give the agreement's first day")
+
+
+def _term_end(start: date, term: int) -> date:
+    try:
+        return default_end(start, term)
+    except (ValueError, OverflowError):
+        raise SeniorError(f"a term of {term} months from {start} ends after {day_before(OPEN_END)}",
+                          hint="give the last day with --end (or --until)") from None
+
+
+def _same_type(conn: sqlite3.Connection, employee_id: str, kind: str) -> list[Period]:
+    """The employee's agreements of a type as (id, start, end) periods; an agreement ended
+    early ends on its last day (end_date is set to it), an open-ended one has no end."""
+    return [(aid, date.fromisoformat(start), _end(end)) for aid, start, end in conn.execute(
+        "SELECT id, start_date, end_date FROM agreement WHERE employee_id = ? AND type = ? "
+        "ORDER BY start_date, id", (employee_id, kind))]
+
+
 def _refuse(problems: list[str]) -> None:
     if problems:
         raise SeniorError(
@@ -47,10 +76,13 @@ def _refuse(problems: list[str]) -> None:
 
 
 def add_agreement(conn: sqlite3.Connection, new: NewAgreement, rules: RuleSet | None) -> int:
-    """Check the limits and record the agreement; returns its id."""
+    """Check the limits and record the agreement; returns its id. An end of 9999-12-31
+    (payroll systems' "no end") records an open-ended agreement."""
     kind = agreement_type(new.type)
-    end = new.end
-    if end is None and not new.open_ended:
+    _not_a_start(new.start)
+    open_ended = new.open_ended or new.end == OPEN_END
+    end = None if new.end == OPEN_END else new.end
+    if end is None and not open_ended:
         term = rules.agreement_default_term_months if rules else None
         if term is None:
             where = f"the rule set {rules.name} has" if rules else "no rule set is chosen, so"
@@ -59,19 +91,20 @@ def add_agreement(conn: sqlite3.Connection, new: NewAgreement, rules: RuleSet | 
                 hint="give --end DATE or --open-ended (or --rules albertslund for its 2-year "
                 "term)",
             )
-        end = default_end(new.start, term)
+        end = _term_end(new.start, term)
     with transaction(conn):
         eid, _name, birth, *_rest, leave, _email, _hours = get_employee(conn, new.employee_id)
         if leave and leave < new.start.isoformat():
             raise SeniorError(
                 f"employee '{eid}' left on {leave}, before the agreement's start {new.start}"
             )
-        _refuse(limit_problems(kind, date.fromisoformat(birth), new.start, end, new.open_ended))
+        _refuse(limit_problems(kind, date.fromisoformat(birth), new.start, end, open_ended,
+                               others=_same_type(conn, eid, kind.key)))
         cur = conn.execute(
             "INSERT INTO agreement (employee_id, type, start_date, end_date, open_ended, "
             "weekly_hours, amount, note, rules, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (eid, kind.key, new.start.isoformat(), end.isoformat() if end else None,
-             new.open_ended, new.weekly_hours, new.amount, new.note,
+             open_ended, new.weekly_hours, new.amount, new.note,
              rules.name if rules else None, now_stamp()),
         )
         audit(conn, "agreement add", 1)
@@ -92,15 +125,19 @@ def _get(conn: sqlite3.Connection, agreement_id: int) -> sqlite3.Row:
 
 def end_agreement(conn: sqlite3.Connection, agreement_id: int, on: date) -> None:
     """End an agreement early on ``on`` (its last day)."""
+    if on == OPEN_END:
+        raise SeniorError(f"{OPEN_END} means 'no end' in payroll files, not a last day",
+                          hint="give the agreement's last day with --date DATE")
     with transaction(conn):
         a = _get(conn, agreement_id)
         if a["ended_on"]:
             raise SeniorError(f"agreement {agreement_id} was already ended on {a['ended_on']}")
         if on.isoformat() < a["start_date"]:
             raise SeniorError(f"{on} is before the agreement's start {a['start_date']}")
-        if a["end_date"] and on.isoformat() > a["end_date"]:
+        planned = _end(a["end_date"])
+        if planned is not None and on > planned:
             raise SeniorError(
-                f"agreement {agreement_id} already ends on {a['end_date']}, before {on}",
+                f"agreement {agreement_id} already ends on {planned}, before {on}",
                 hint=f"to extend it, use: seniorcli agreement renew {agreement_id} --until DATE",
             )
         conn.execute(
@@ -110,21 +147,19 @@ def end_agreement(conn: sqlite3.Connection, agreement_id: int, on: date) -> None
         audit(conn, "agreement end", 1)
 
 
-def _chain_start(conn: sqlite3.Connection, a: sqlite3.Row) -> date:
-    """The start of the first agreement that this one (through renewals) continues."""
-    start, renews = a["start_date"], a["renews_id"]
-    while renews is not None:
-        start, renews = conn.execute(
-            "SELECT start_date, renews_id FROM agreement WHERE id = ?", (renews,)).fetchone()
-    return date.fromisoformat(start)
-
-
 def renew_agreement(conn: sqlite3.Connection, agreement_id: int, until: date | None,
-                    rules: RuleSet | None) -> int:
-    """A new period that continues the old one from the day after its end."""
+                    rules: RuleSet | None, open_ended: bool = False) -> int:
+    """A new period that continues the old one from the day after its end.
+
+    ``until`` 9999-12-31 (payroll systems' "no end"), like ``open_ended``, continues it without
+    an end: allowed for types that may be open-ended, refused for those that must name their
+    end (generationsskifte)."""
+    if until == OPEN_END:
+        until, open_ended = None, True
     with transaction(conn):
         a = _get(conn, agreement_id)
-        if a["end_date"] is None:
+        old_end = _end(a["end_date"])
+        if old_end is None:
             raise SeniorError(f"agreement {agreement_id} is open-ended: there is nothing to renew")
         if a["ended_on"]:
             raise SeniorError(f"agreement {agreement_id} was ended on {a['ended_on']}",
@@ -134,30 +169,41 @@ def renew_agreement(conn: sqlite3.Connection, agreement_id: int, until: date | N
         if successor:
             raise SeniorError(f"agreement {agreement_id} was already renewed by agreement "
                               f"{successor[0]}", hint=f"renew {successor[0]} instead")
-        old_start, old_end = date.fromisoformat(a["start_date"]), date.fromisoformat(
-            a["end_date"])
+        old_start = date.fromisoformat(a["start_date"])
+        if old_end >= day_before(OPEN_END):
+            raise SeniorError(f"agreement {agreement_id} ends on {old_end}: there is no day "
+                              "left to renew it into")
         start = old_end + timedelta(days=1)
         term = rules.agreement_default_term_months if rules else None
-        if until is not None:
+        end: date | None
+        if open_ended:
+            end = None
+        elif until is not None:
             end = until
         elif term is not None:
-            end = default_end(start, term)
+            end = _term_end(start, term)
         else:  # the same length as the period it continues
-            end = day_before(start + (old_end + timedelta(days=1) - old_start))
+            try:
+                end = day_before(start + (old_end + timedelta(days=1) - old_start))
+            except OverflowError:
+                raise SeniorError(
+                    f"a period as long as agreement {agreement_id}'s from {start} ends after "
+                    f"{day_before(OPEN_END)}", hint="give the last day with --until DATE",
+                ) from None
         eid, _n, birth, *_rest, leave, _e, _h = get_employee(conn, a["employee_id"])
         if leave and leave < start.isoformat():
             raise SeniorError(f"employee '{eid}' left on {leave}, before the renewal's start "
                               f"{start}")
         kind = agreement_type(a["type"])
-        _refuse(limit_problems(kind, date.fromisoformat(birth), start, end, False,
-                               chain_start=_chain_start(conn, a)))
+        _refuse(limit_problems(kind, date.fromisoformat(birth), start, end, open_ended,
+                               others=_same_type(conn, eid, kind.key)))
         cur = conn.execute(
             "INSERT INTO agreement (employee_id, type, start_date, end_date, open_ended, "
             "weekly_hours, amount, note, renews_id, rules, recorded_at) "
-            "VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)",
-            (a["employee_id"], a["type"], start.isoformat(), end.isoformat(), a["weekly_hours"],
-             a["amount"], a["note"], agreement_id, rules.name if rules else a["rules"],
-             now_stamp()),
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (a["employee_id"], a["type"], start.isoformat(), end.isoformat() if end else None,
+             open_ended, a["weekly_hours"], a["amount"], a["note"], agreement_id,
+             rules.name if rules else a["rules"], now_stamp()),
         )
         audit(conn, "agreement renew", 1)
         return int(cur.lastrowid)
@@ -174,10 +220,11 @@ _SELECT = (
 def _as_dict(r: tuple, as_of: date | None = None) -> dict:
     (aid, eid, name, dept, kind, start, end, open_ended, ended_on, hours, amount, note,
      renews, renewed_by) = r
-    start_d, end_d = date.fromisoformat(start), from_iso(end)
+    start_d, end_d = date.fromisoformat(start), _end(end)
     row = {
         "agreement_id": aid, "employee_id": eid, "name": name, "department": dept,
-        "type": kind, "start_date": start_d, "end_date": end_d, "open_ended": bool(open_ended),
+        "type": kind, "start_date": start_d, "end_date": end_d,
+        "open_ended": bool(open_ended) or end_d is None,
         "ended_early": ended_on is not None, "weekly_hours": hours, "amount": amount,
         "note": note, "renews_id": renews, "renewed_by": renewed_by,
     }
@@ -186,12 +233,16 @@ def _as_dict(r: tuple, as_of: date | None = None) -> dict:
     return row
 
 
+#: Open-ended: no end date, or the payroll systems' 9999-12-31 stored by an older version.
+_OPEN = f"(a.end_date IS NULL OR a.end_date >= '{OPEN_END.isoformat()}')"
+
+
 def list_agreements(
     conn: sqlite3.Connection, as_of: date, *, active_on: date | None = None,
     kind: str | None = None, department: str | None = None,
 ) -> Iterator[dict]:
-    """Agreements (open-ended last), with their status on ``active_on`` or ``as_of``:
-    future, active or ended."""
+    """Agreements (open-ended last), with their status on ``as_of``: future (starting after
+    it: not running yet), active or ended. ``active_on`` keeps those running on that day."""
     where, args = ["1 = 1"], []
     if active_on is not None:
         where.append("a.start_date <= ? AND (a.end_date IS NULL OR a.end_date >= ?)")
@@ -202,25 +253,29 @@ def list_agreements(
     if department is not None:
         where.append("e.department = ?")
         args.append(department)
-    sql = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY a.open_ended, a.end_date, a.id"
+    sql = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY {_OPEN}, a.end_date, a.id"
     for r in conn.execute(sql, args):
         row = _as_dict(r)
-        on = active_on or as_of
         row["status"] = (
-            "future" if row["start_date"] > on
-            else "ended" if row["end_date"] is not None and row["end_date"] < on
+            "future" if row["start_date"] > as_of
+            else "ended" if row["end_date"] is not None and row["end_date"] < as_of
             else "active"
         )
         yield row
 
 
 def expiring(conn: sqlite3.Connection, as_of: date, within_days: int = 90) -> Iterator[dict]:
-    """Agreements whose end date falls from ``as_of`` to ``within_days`` after it: payroll must
-    stop or renew supplements and reduced hours. Open-ended agreements never expire."""
-    sql = (f"{_SELECT} WHERE a.end_date IS NOT NULL AND a.end_date BETWEEN ? AND ? "
+    """Agreements running by ``as_of`` (started on or before it) whose end date falls from
+    ``as_of`` to ``within_days`` after it: payroll must stop or renew supplements and reduced
+    hours. Open-ended agreements (9999-12-31 included) never expire; one that has not started
+    is not running, so it does not expire either."""
+    sql = (f"{_SELECT} WHERE NOT {_OPEN} AND a.start_date <= ? AND a.end_date BETWEEN ? AND ? "
            "ORDER BY a.end_date, e.department, a.employee_id")
-    horizon = as_of + timedelta(days=within_days)
-    for r in conn.execute(sql, (as_of.isoformat(), horizon.isoformat())):
+    try:
+        horizon = as_of + timedelta(days=within_days)
+    except OverflowError:
+        horizon = date.max
+    for r in conn.execute(sql, (as_of.isoformat(), as_of.isoformat(), horizon.isoformat())):
         yield _as_dict(r, as_of)
 
 
