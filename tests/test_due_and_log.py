@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
+
 from conftest import AS_OF, FIXTURES, db_snapshot, write_csv
 
 CONTRACT_FIELDS = ["employee_id", "name", "department", "manager_id", "birth_date", "age",
@@ -146,7 +150,15 @@ def test_show_table_mentions_next_offer_and_history(run, tmp_path):
     assert "Next offer (albertslund): 2027-10-01" in r.stdout and "declined" in r.stdout
 
 
-def test_log_refusals_change_nothing(run, db, tmp_path):
+@pytest.fixture
+def real_today(monkeypatch):
+    """The real date, as `log` reads it (cli.common.today), pinned to the tests' AS_OF."""
+    from seniorcli.cli import common
+
+    monkeypatch.setattr(common, "today", lambda: date.fromisoformat(AS_OF))
+
+
+def test_log_refusals_change_nothing(run, db, tmp_path, real_today):
     setup_roster(run, tmp_path)
     run("log", "003", "held", "--date", "2026-10-01", "--as-of", AS_OF)
     before = db_snapshot(db)
@@ -165,9 +177,49 @@ def test_log_refusals_change_nothing(run, db, tmp_path):
     assert db_snapshot(db) == before
 
 
-def test_invited_may_be_dated_ahead(run, tmp_path):
+def test_invited_may_be_dated_ahead(run, tmp_path, real_today):
     setup_roster(run, tmp_path)
     assert run("log", "001", "invited", "--date", "2026-11-20", "--as-of", AS_OF).exit_code == 0
+    # also when --as-of is later still: an invitation for a planned meeting
+    r = run("log", "003", "invited", "--as-of", "2027-01-10")
+    assert r.exit_code == 0 and "Logged: 003 invited on 2027-01-10" in r.stderr
+
+
+def test_log_refuses_a_date_after_today_whatever_as_of_says(run, db, tmp_path, real_today):
+    setup_roster(run, tmp_path)
+    before = db_snapshot(db)
+    for args in (("003", "held", "--date", "2026-11-10", "--as-of", "2026-12-01"),
+                 ("003", "declined", "--as-of", "2026-11-02"),  # the date defaults to --as-of
+                 ("003", "requested", "--date", "2026-11-02", "--as-of", "2027-06-01")):
+        r = run("log", *args)
+        assert r.exit_code == 1, args
+        assert "is in the future: today is 2026-11-01" in r.stderr, (args, r.stderr)
+        assert "Traceback" not in r.stderr
+    assert db_snapshot(db) == before
+    # what happened by today may be logged, also when --as-of is earlier
+    r = run("log", "003", "held", "--date", "2026-11-01", "--as-of", "2026-10-01")
+    assert r.exit_code == 0, r.stderr
+    shown = run("show", "003", "--as-of", AS_OF, "-f", "json").json()
+    assert [c["outcome"] for c in shown["conversations"]] == ["held"]
+
+
+def test_log_from_file_refuses_dates_after_today_whatever_as_of_says(run, db, tmp_path,
+                                                                     real_today):
+    setup_roster(run, tmp_path)
+    before = db_snapshot(db)
+    f = write_csv(tmp_path / "o.csv", "employee_id,outcome,date",
+                  "001,invited,2026-12-15", "003,held,2026-11-01", "002,held,2026-11-02",
+                  "004,postponed,2027-01-05")
+    r = run("log", "--from-file", f, "--as-of", "2027-02-01")
+    assert r.exit_code == 1
+    assert "line 4, date: 2026-11-02 is in the future: today is 2026-11-01" in r.stderr
+    assert "line 5, date: 2027-01-05 is in the future" in r.stderr
+    assert "line 2" not in r.stderr and "line 3" not in r.stderr
+    assert "nothing was logged" in r.stderr
+    assert db_snapshot(db) == before
+    write_csv(f, "employee_id,outcome,date", "001,invited,2026-12-15", "003,held,2026-11-01")
+    r = run("log", "--from-file", f, "--as-of", "2026-10-01")
+    assert r.exit_code == 0 and "Logged 2 outcomes" in r.stderr
 
 
 def test_log_after_leave_date_is_refused(run, tmp_path):

@@ -321,3 +321,102 @@ def test_a_repeated_id_among_many_errors_is_still_among_the_first_shown(run, tmp
     assert "line 3, employee_id: 'D1' appears again (first on line 2)" in r.stderr
     assert "line 4, name: is missing" in r.stderr and "line 22, name" in r.stderr
     assert "line 23, name" not in r.stderr
+
+
+# --- left because a full roster left them out, and back again ---------------------------------
+
+def audit_commands(run) -> list[str]:
+    return [row["command"] for row in run("audit", "-f", "json").json()]
+
+
+def test_left_out_of_a_full_roster_then_listed_again_is_current_again(run, tmp_path):
+    everyone = write_csv(tmp_path / "all.csv", "id,name,birth_date", "1,Anna,1960-01-01",
+                         "2,Bo,1961-01-01", "3,Cai,1962-01-01")
+    run("import", everyone, "--as-of", "2026-09-01")
+    short = write_csv(tmp_path / "short.csv", "id,name,birth_date", "1,Anna,1960-01-01")
+    assert "2 marked as left" in run("import", short, "--as-of", "2026-10-01").stderr
+    run("import", short, "--as-of", "2026-10-15")  # still missing: the first date stays
+    assert set(employees(run)) == {"1"}
+    r = run("import", everyone, "--as-of", AS_OF)  # no leave-date column
+    assert r.exit_code == 0, r.stderr
+    assert "0 marked as left, 2 back again" in r.stderr and "Back again: 2" in r.stderr
+    current = employees(run)
+    assert set(current) == {"1", "2", "3"}
+    assert current["2"]["leave_date"] is None and current["3"]["leave_date"] is None
+    assert audit_commands(run)[-1] == ("import: 2 back again (marked as left when missing "
+                                       "from an earlier full roster)")
+    r = run("import", everyone, "--as-of", AS_OF, "-f", "json")  # once back, nothing more
+    assert r.json()["back_again"] == 0 and r.json()["unchanged"] == 3
+    assert audit_commands(run)[-1] == "import"
+
+
+def test_back_again_with_an_empty_leave_date_cell_or_a_partial_roster(run, tmp_path):
+    everyone = write_csv(tmp_path / "all.csv", "id,name,birth_date", "1,Anna,1960-01-01",
+                         "2,Bo,1961-01-01", "3,Cai,1962-01-01")
+    run("import", everyone, "--as-of", "2026-09-01")
+    run("import", write_csv(tmp_path / "s.csv", "id,name,birth_date", "1,Anna,1960-01-01"),
+        "--as-of", "2026-10-01")
+    cell = write_csv(tmp_path / "cell.csv", "id,name,birth_date,leave_date",
+                     "1,Anna,1960-01-01,", "2,Bo,1961-01-01,")
+    r = run("import", cell, "--partial", "--as-of", AS_OF, "-f", "json")
+    assert r.exit_code == 0 and r.json()["back_again"] == 1
+    assert audit_commands(run)[-1].startswith("import --partial: 1 back again")
+    partial = write_csv(tmp_path / "p.csv", "id,name,birth_date", "3,Cai,1962-01-01")
+    r = run("import", partial, "--partial", "--as-of", AS_OF)
+    assert "0 unchanged, 1 back again." in r.stderr  # a partial import marks no one as left
+    assert set(employees(run)) == {"1", "2", "3"}
+
+
+def test_a_leave_date_given_in_a_file_is_kept_by_a_file_without_the_column(run, tmp_path):
+    dated = write_csv(tmp_path / "d.csv", "id,name,birth_date,leave_date",
+                      "1,Anna,1960-01-01,", "2,Bo,1961-01-01,2026-06-30")
+    run("import", dated, "--as-of", "2026-09-01")
+    plain = write_csv(tmp_path / "p.csv", "id,name,birth_date", "1,Anna,1960-01-01",
+                      "2,Bo,1961-01-01")
+    r = run("import", plain, "--as-of", AS_OF, "-f", "json")
+    assert r.json()["back_again"] == 0
+    assert set(employees(run)) == {"1"}
+    assert employees(run, "--include-left")["2"]["leave_date"] == "2026-06-30"
+
+
+def test_a_leave_date_given_after_being_left_out_is_the_files_from_then_on(run, tmp_path):
+    everyone = write_csv(tmp_path / "all.csv", "id,name,birth_date", "1,Anna,1960-01-01",
+                         "2,Bo,1961-01-01")
+    run("import", everyone, "--as-of", "2026-09-01")
+    run("import", write_csv(tmp_path / "s.csv", "id,name,birth_date", "1,Anna,1960-01-01"),
+        "--as-of", "2026-10-01")  # Bo marked as left on 2026-10-01
+    dated = write_csv(tmp_path / "d.csv", "id,name,birth_date,leave_date",
+                      "1,Anna,1960-01-01,", "2,Bo,1961-01-01,2026-09-15")
+    r = run("import", dated, "--as-of", "2026-10-15", "-f", "json")
+    assert r.json()["back_again"] == 0 and r.json()["updated"] == 1
+    r = run("import", everyone, "--as-of", AS_OF, "-f", "json")  # no leave-date column
+    assert r.json()["back_again"] == 0
+    assert employees(run, "--include-left")["2"]["leave_date"] == "2026-09-15"
+    assert set(employees(run)) == {"1"}
+
+
+def test_dry_run_counts_who_would_be_back_and_writes_nothing(run, db, tmp_path):
+    everyone = write_csv(tmp_path / "all.csv", "id,name,birth_date", "1,Anna,1960-01-01",
+                         "2,Bo,1961-01-01")
+    run("import", everyone, "--as-of", "2026-09-01")
+    run("import", write_csv(tmp_path / "s.csv", "id,name,birth_date", "1,Anna,1960-01-01"),
+        "--as-of", "2026-10-01")
+    before = db_snapshot(db)
+    r = run("import", everyone, "--dry-run", "--as-of", AS_OF)
+    assert r.exit_code == 0 and "Would import 2 employees" in r.stderr
+    assert "1 back again" in r.stderr
+    assert db_snapshot(db) == before
+    assert set(employees(run)) == {"1"}
+
+
+def test_leavers_of_an_upgraded_database_keep_their_leave_dates(run, db, tmp_path):
+    """Schema 3 cannot tell how a version 2 database's leavers left: their dates are kept."""
+    import shutil
+
+    shutil.copy(FIXTURES / "schema_v2.db", db)
+    again = write_csv(tmp_path / "p.csv", "Medarbejdernr,Navn,Fødselsdato",
+                      "00030,Ærtebjørn Ærø,1976-02-09")
+    r = run("import", again, "--partial", "--as-of", AS_OF, "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    assert r.json()["back_again"] == 0
+    assert employees(run, "--include-left")["00030"]["leave_date"] == "2026-04-13"

@@ -69,3 +69,72 @@ def test_rules_folder_in_the_user_config_dir_is_picked_up(run, tmp_path, monkeyp
     (folder / "silkeborg.toml").write_text((FIXTURES / "silkeborg.toml").read_text())
     r = run("rules", "show", "silkeborg")
     assert r.exit_code == 0 and "60th birthday" in r.stdout
+
+
+def _rule_file(path, name, *aliases, title="Egne regler"):
+    alias_list = ", ".join(f'"{a}"' for a in aliases)
+    path.write_text(f'name = "{name}"\ntitle = "{title}"\nfirst_offer_age = 60\n'
+                    f'aliases = [{alias_list}]\nsources = ["vores personalepolitik"]\n',
+                    encoding="utf-8")
+    return path
+
+
+def test_a_rules_file_with_a_built_in_name_is_refused_naming_both(run, tmp_path):
+    roster = tmp_path / "r.csv"
+    roster.write_text("id,name,birth_date\n1,Anna,1960-01-01\n", encoding="utf-8")
+    assert run("import", roster, "--as-of", "2026-11-01").exit_code == 0
+    f = _rule_file(tmp_path / "koege.toml", "Koege")
+    for args in (("rules", "show", "koege"), ("rules", "list"),
+                 ("due", "--rules", "koege", "--as-of", "2026-11-01")):
+        r = run(*args, "--rules-file", f)
+        assert r.exit_code == 1, args
+        assert (f"{f}: the name 'koege' is already the built-in rule set Køge Kommune; "
+                "choose another name") in r.stderr
+        assert "Traceback" not in r.stderr
+    r = run("rules", "show", "koege")  # without the file: the built-in, as always
+    assert r.exit_code == 0 and "Defined in: built-in" in r.stdout
+
+
+@pytest.mark.parametrize("name,aliases,message", [
+    ("mykoege", ["køge"], "the alias 'køge' is already an alias of the built-in rule set "
+                          "Køge Kommune; choose another alias"),
+    ("mine", ["albertslund"], "the alias 'albertslund' is already the built-in rule set "
+                              "Albertslund Kommune; choose another alias"),
+    ("koge", [], "the name 'koge' is already an alias of the built-in rule set Køge Kommune; "
+                 "choose another name"),
+])
+def test_a_rules_file_reusing_a_built_in_alias_is_refused(run, tmp_path, name, aliases,
+                                                           message):
+    f = _rule_file(tmp_path / "mine.toml", name, *aliases)
+    r = run("rules", "list", "--rules-file", f)
+    assert r.exit_code == 1 and f"{f}: {message}" in r.stderr
+
+
+def test_two_rules_files_with_one_name_are_refused_naming_both_files(run, tmp_path,
+                                                                      monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+    folder = tmp_path / "cfg" / "seniorcli" / "rules"
+    folder.mkdir(parents=True)
+    kept = folder / "silkeborg.toml"
+    kept.write_text((FIXTURES / "silkeborg.toml").read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    other = _rule_file(tmp_path / "ny.toml", "lokal", "silkeborg")
+    r = run("rules", "show", "silkeborg", "--rules-file", other)
+    assert r.exit_code == 1
+    assert (f"{other}: the alias 'silkeborg' is already the rule set Silkeborg Kommune in "
+            f"{kept}; choose another alias") in r.stderr
+    # the folder's own file named again with --rules-file is the same rule set, not a rival
+    r = run("rules", "show", "silkeborg", "--rules-file", kept)
+    assert r.exit_code == 0 and "60th birthday" in r.stdout
+
+
+def test_a_rules_folder_file_with_a_built_in_name_stops_every_rule_command(run, tmp_path,
+                                                                            monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+    folder = tmp_path / "cfg" / "seniorcli" / "rules"
+    folder.mkdir(parents=True)
+    f = _rule_file(folder / "norddjurs.toml", "norddjurs")
+    r = run("rules", "show", "albertslund")
+    assert r.exit_code == 1
+    assert (f"{f}: the name 'norddjurs' is already the built-in rule set Norddjurs Kommune"
+            in r.stderr)

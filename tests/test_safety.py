@@ -144,9 +144,10 @@ def test_the_first_released_schema_is_read_with_every_row_intact(tmp_path):
     after = db_snapshot(db)
     for table in ("conversation", "agreement", "setting"):
         assert after[table] == before[table], table
-    # schema 2 added employee.last_import (empty until the next import) and the due cache
-    assert [row[:-1] for row in after["employee"]] == before["employee"]
-    assert all(row[-1] is None for row in after["employee"])
+    # schema 2 added employee.last_import (empty until the next import) and the due cache;
+    # schema 3 employee.left_by_import (empty: how a version 1 leaver left is not known)
+    assert [row[:-2] for row in after["employee"]] == before["employee"]
+    assert all(row[-2:] == (None, None) for row in after["employee"])
     assert after["due_cache"] == []
     assert cli(db, "config", "get", "rules").stdout.strip() == "albertslund"
     due = cli(db, "due", "--as-of", AS_OF, "-f", "json").stdout
@@ -164,8 +165,11 @@ def test_the_second_schema_is_read_with_its_kept_due_answers(tmp_path):
     assert len(before["due_cache"]) == 76 and len(before["employee"]) == 200
     kept = cli(db, "due", "--as-of", AS_OF, "--within", "30", "-f", "json").stdout
     after = db_snapshot(db)
-    for table in ("employee", "conversation", "agreement", "setting"):
+    for table in ("conversation", "agreement", "setting"):
         assert after[table] == before[table], table
+    # schema 3 added employee.left_by_import: empty, every other value as it was
+    assert [row[:-1] for row in after["employee"]] == before["employee"]
+    assert all(row[-1] is None for row in after["employee"])
     raw = sqlite3.connect(db)
     with raw:
         raw.execute("DELETE FROM due_cache")

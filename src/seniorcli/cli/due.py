@@ -125,11 +125,12 @@ def log(
     """Record what came of an offer: invited, held, declined, postponed or requested.
 
     Refused (exit 1, nothing logged): an unknown employee or outcome, a date before the hire
-    date or after the leave date, a future date (except 'invited'), the same outcome twice on
-    one day.
+    date or after the leave date, a date after today (except 'invited': an invitation for a
+    planned meeting; --as-of does not move today), the same outcome twice on one day.
 
     Example: seniorcli log 00123 held --date 2026-11-03 --with-mus --note "Ønsker 32 timer"
     """
+    from seniorcli.cli import common
     from seniorcli.services.conversations import (
         Entry,
         log_from_file,
@@ -137,12 +138,15 @@ def log(
         normalise_outcome,
     )
 
-    day = as_of or today()
+    # What happened is dated by the real calendar: --as-of only sets the default --date, it
+    # never makes a later day's outcome loggable.
+    real_today = common.today()
+    day = as_of or real_today
     conn = open_db()
     if from_file is not None:
         if employee_id or outcome:
             raise typer.BadParameter("give either EMPLOYEE_ID OUTCOME or --from-file, not both")
-        n = log_from_file(conn, from_file, day, dry_run=dry_run)
+        n = log_from_file(conn, from_file, real_today, dry_run=dry_run)
         say(f"{'Would log' if dry_run else 'Logged'} {n} outcomes from {from_file.name}.")
         return
     if not employee_id or not outcome:
@@ -154,7 +158,7 @@ def log(
         raise SeniorError(f"'{outcome}' is not an outcome",
                           hint="use invited, held, declined, postponed or requested")
     entry = Entry(employee_id.strip(), normal, on or day, note, with_mus, union_rep)
-    log_outcome(conn, entry, day)
+    log_outcome(conn, entry, real_today)
     say(f"Logged: {entry.employee_id} {entry.outcome} on {entry.date}.")
 
 

@@ -64,7 +64,9 @@ def import_cmd(
     """Load or refresh the roster from a payroll export (CSV).
 
     Every row is checked before anything is written; on any error nothing changes (exit 1).
-    Employees missing from a full roster are marked as left, never deleted.
+    Employees missing from a full roster are marked as left, never deleted; listed again
+    later without a leave date, they are current again ("back again"). A leave date given in
+    a file is kept until a file with a leave-date column changes it.
 
     Example: seniorcli import lonudtraek.csv --dry-run
     """
@@ -84,10 +86,15 @@ def import_cmd(
         return
     verb = "Would import" if dry_run else "Imported"
     left = "" if partial else f", {summary.marked_left} marked as left"
+    back = f", {summary.back_again} back again" if summary.back_again else ""
     say(
         f"{verb} {summary.rows} employees from {roster.name}: {summary.added} added, "
-        f"{summary.updated} updated, {summary.unchanged} unchanged{left}."
+        f"{summary.updated} updated, {summary.unchanged} unchanged{left}{back}."
     )
+    if summary.back_again:
+        say(f"Back again: {summary.back_again} employees left out of an earlier full roster "
+            "(and so marked as left) are listed again without a leave date: they are current "
+            "again.")
     if summary.ignored_columns:
         say("Ignored columns: " + ", ".join(summary.ignored_columns))
     if dry_run:

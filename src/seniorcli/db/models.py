@@ -25,6 +25,9 @@ class Employee(SQLModel, table=True):
     weekly_hours: float | None = None
     updated_at: str  # ISO timestamp of the last change by an import
     last_import: int | None = None  # audit id of the import that last listed the employee
+    # audit id of the full import that marked the employee as left for being missing from it
+    # (NULL: the leave date, if any, came from a file); schema version 3, with a partial index
+    left_by_import: int | None = None
 
 
 class Conversation(SQLModel, table=True):

@@ -101,6 +101,18 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         """CREATE TRIGGER due_cache_outcome_deleted AFTER DELETE ON conversation
             BEGIN DELETE FROM due_cache WHERE employee_id = OLD.employee_id; END""",
     ),
+    3: (
+        # The audit id of the full import that marked the employee as left because the roster
+        # left them out (leave date = that import's date); NULL when the leave date came from a
+        # file (or there is none). A later roster that lists them without a leave date makes
+        # them current again; a leave date given in a file is kept. Databases from version 2
+        # cannot tell the two apart: their leavers keep NULL (their leave dates are kept).
+        "ALTER TABLE employee ADD COLUMN left_by_import INTEGER",
+        # Only the few marked rows are in it: the import finds who is back again without
+        # scanning the table, and upserts that do not mark anyone never touch it.
+        "CREATE INDEX ix_employee_left_by_import ON employee (left_by_import) "
+        "WHERE left_by_import IS NOT NULL",
+    ),
 }
 
 LATEST = max(MIGRATIONS)

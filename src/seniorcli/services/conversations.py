@@ -56,7 +56,8 @@ def normalise_outcome(text: str) -> str | None:
 
 
 def _problem(conn: sqlite3.Connection, e: Entry, today: date) -> tuple[str, str] | None:
-    """(column, message) for the first thing wrong with an entry, or None."""
+    """(column, message) for the first thing wrong with an entry, or None. ``today`` is the
+    real date (never an as-of date): nothing but an invitation can have happened after it."""
     row = conn.execute(
         "SELECT hire_date, leave_date FROM employee WHERE employee_id = ?", (e.employee_id,)
     ).fetchone()
@@ -69,7 +70,8 @@ def _problem(conn: sqlite3.Connection, e: Entry, today: date) -> tuple[str, str]
     if leave and day > leave:
         return "date", f"{day} is after the leave date {leave}"
     if e.date > today and e.outcome != "invited":
-        return "date", f"{day} is in the future (only 'invited' may be dated ahead)"
+        return "date", (f"{day} is in the future: today is {today.isoformat()} (only 'invited' "
+                        "may be dated ahead, whatever --as-of says)")
     if conn.execute(
         "SELECT 1 FROM conversation WHERE employee_id = ? AND outcome = ? AND date = ?",
         (e.employee_id, e.outcome, day),
@@ -89,7 +91,8 @@ def _insert(conn: sqlite3.Connection, entries: list[Entry]) -> None:
 
 
 def log_outcome(conn: sqlite3.Connection, entry: Entry, today: date) -> None:
-    """Record one outcome; refuse unknown employees, impossible dates and repeats."""
+    """Record one outcome; refuse unknown employees, impossible dates (before the hire date,
+    after the leave date, after ``today``, the real date) and repeats."""
     with transaction(conn):
         problem = _problem(conn, entry, today)
         if problem is not None:
@@ -114,7 +117,8 @@ def log_from_file(
     conn: sqlite3.Connection, path: Path, today: date, *, encoding: str | None = None,
     delimiter: str | None = None, dry_run: bool = False,
 ) -> int:
-    """Validate every row, then log them all in one transaction. Returns the number logged."""
+    """Validate every row (with log_outcome's checks; ``today`` is the real date), then log them
+    all in one transaction. Returns the number logged."""
     with open_table(path, encoding, delimiter) as tf:
         cols, _ignored = map_columns(tf, FILE_ALIASES, FILE_FIELDS, {})
         missing = [f for f in ("employee_id", "outcome", "date") if f not in cols]

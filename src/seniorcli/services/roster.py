@@ -2,8 +2,10 @@
 
 Data flow: one write transaction from the first row to the last. The file is streamed; each
 row is validated and upserted by employee_id in batches, stamped with the import's audit id
-(employee.last_import): a full import marks those without it as left, and an id met twice is
-caught because its row already carries the stamp. Memory stays flat at 500,000 rows: no list of
+(employee.last_import): a full import marks those without it as left (and notes in
+employee.left_by_import that it did), an employee it marked who is listed again without a leave
+date is current again, and an id met twice is caught because its row already carries the
+stamp. Memory stays flat at 500,000 rows: no list of
 rows, no set of ids in Python. The first error stops the writing but
 not the checking, so every error is reported; then the transaction is rolled back. A refused
 file, a dry run or a killed process therefore leaves the database exactly as it was.
@@ -83,6 +85,9 @@ class ImportSummary:
     updated: int
     unchanged: int
     marked_left: int
+    #: listed again without a leave date after a full roster marked them as left for being
+    #: missing from it: current again (that leave date removed)
+    back_again: int
     ignored_columns: list[str]
     partial: bool
     dry_run: bool
@@ -226,7 +231,10 @@ def import_roster(
     """Validate the whole roster and upsert it by employee_id, all in one transaction.
 
     A full import marks employees missing from the file as left (leave date = the import date,
-    unless they already have one); ``partial`` touches only the rows in the file.
+    unless they already have one); ``partial`` touches only the rows in the file. Either kind
+    brings back those a full import marked as left if the file lists them without a leave date
+    (see _bring_back); a leave date that came from a file is never cleared by a file without a
+    leave-date column.
     """
     with open_table(path, options.encoding, options.delimiter) as tf:
         cols, ignored = map_columns(tf, ALIASES, FIELDS, options.mapping)
@@ -268,7 +276,8 @@ def _load(conn, tf: TableFile, checker: _Rows, cols: dict[str, int], progress, p
     # Taken under the write lock, to the microsecond: no other import has this stamp, so the
     # rows it changed can be counted by it.
     stamp = now_stamp("microseconds")
-    seq = audit(conn, "import --partial" if options.partial else "import", 0)
+    command = "import --partial" if options.partial else "import"
+    seq = audit(conn, command, 0)
     repeated: set[str] = set()
 
     def note_repeat(eid: str) -> int:
@@ -297,24 +306,30 @@ def _load(conn, tf: TableFile, checker: _Rows, cols: dict[str, int], progress, p
             "Nothing was imported",
             hint="check the export; use --partial to import a file of only some employees",
         )
+    back_again = _bring_back(conn, seq, stamp, "leave_date" in cols)
     added = conn.execute("SELECT count(*) FROM employee").fetchone()[0] - employees_before
     written = conn.execute("SELECT count(*) FROM employee WHERE updated_at = ?",
                            (stamp,)).fetchone()[0]
     marked_left = 0
     if not options.partial:
         marked_left = conn.execute(
-            "UPDATE employee SET leave_date = ?, updated_at = ? WHERE leave_date IS NULL "
-            "AND last_import IS NOT ?", (options.as_of.isoformat(), stamp, seq),
+            "UPDATE employee SET leave_date = ?, updated_at = ?, left_by_import = ? "
+            "WHERE leave_date IS NULL AND last_import IS NOT ?",
+            (options.as_of.isoformat(), stamp, seq, seq),
         ).rowcount
     _forget_due(conn, stamp)
     summary = ImportSummary(
         file=str(path), rows=rows, added=added, updated=written - added,
-        unchanged=rows - written, marked_left=marked_left, ignored_columns=ignored,
+        unchanged=rows - written, marked_left=marked_left, back_again=back_again,
+        ignored_columns=ignored,
         partial=options.partial, dry_run=options.dry_run, encoding=tf.encoding,
         delimiter=tf.delimiter,
     )
-    conn.execute("UPDATE audit SET rows_changed = ? WHERE id = ?",
-                 (summary.added + summary.updated + summary.marked_left, seq))
+    if back_again:
+        command += (f": {back_again} back again (marked as left when missing from an earlier "
+                    "full roster)")
+    conn.execute("UPDATE audit SET command = ?, rows_changed = ? WHERE id = ?",
+                 (command, summary.added + summary.updated + summary.marked_left, seq))
     return summary
 
 
@@ -324,6 +339,28 @@ def _forget_due(conn: sqlite3.Connection, stamp: str) -> None:
     if conn.execute("SELECT EXISTS (SELECT 1 FROM due_cache)").fetchone()[0]:
         conn.execute("DELETE FROM due_cache WHERE employee_id IN "
                      "(SELECT employee_id FROM employee WHERE updated_at = ?)", (stamp,))
+
+
+def _bring_back(conn: sqlite3.Connection, seq: int, stamp: str, leave_column: bool) -> int:
+    """Employees that a full import marked as left (left_by_import: they were missing from it)
+    and that this file lists (last_import = seq) without a leave date are current again: their
+    leave date, which no file gave, is removed. Returns how many. A leave date this file gives
+    them stays, and is from now on the file's (left_by_import cleared). Two UPDATEs by the
+    stamp over the partial index on left_by_import (only those marked), never one per row.
+
+    With a leave-date column the upsert has already written the file's cell (an empty cell
+    cleared the date); without one it left the marked date as it was."""
+    if not leave_column:
+        return conn.execute(
+            "UPDATE employee SET leave_date = NULL, left_by_import = NULL, updated_at = ? "
+            "WHERE left_by_import IS NOT NULL AND last_import = ?", (stamp, seq)).rowcount
+    back = conn.execute(
+        "UPDATE employee SET left_by_import = NULL, updated_at = ? "
+        "WHERE left_by_import IS NOT NULL AND last_import = ? AND leave_date IS NULL",
+        (stamp, seq)).rowcount
+    conn.execute("UPDATE employee SET left_by_import = NULL "
+                 "WHERE left_by_import IS NOT NULL AND last_import = ?", (seq,))
+    return back
 
 
 def valid_batches(tf: TableFile, checker: _Rows) -> Iterator[tuple[list[tuple], int]]:
