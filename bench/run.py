@@ -10,10 +10,11 @@ the references: the sqlite3 shell's ``.import`` of the same file into a typed ta
 validation) and ``python -c "import typer"``. It prints medians and ratios, checks the targets
 at the largest size, and writes everything to a JSON file (default bench/out/results.json).
 
-`due` and `report coverage` keep each employee's next offer between runs (due_cache), so they
-are measured three ways: the first run (nothing kept: after a fresh import or an upgrade of
-seniorcli), the runs after it, and — the monthly job — the due list right after importing next
-month's roster (1 % gone, 1 % leaving, 2 % moved, 1 % hired: bench/generate.next_month_rows).
+`due` and `report coverage` keep nothing between runs (they decide from scratch on the date
+asked about); they are measured three ways all the same: right after the roster was imported
+again (the first run after the monthly import), on a settled database, and — the monthly job —
+the due list right after importing next month's roster (1 % gone, 1 % leaving, 2 % moved, 1 %
+hired: bench/generate.next_month_rows).
 """
 
 from __future__ import annotations
@@ -52,10 +53,14 @@ SQLITE_DDL = (
 # (name, reference, limit as a ratio, memory limit in MB or None): checked at the largest size
 TARGETS = [
     ("import", "sqlite3 .import", 3.0, 64),
-    ("due norddjurs", "sqlite3 .import", 1.0, None),
+    ("due norddjurs (first run)", "sqlite3 .import", 1.0, None),
+    ("due koege (first run)", "sqlite3 .import", 1.0, None),
+    ("due albertslund (first run)", "sqlite3 .import", 1.0, None),
+    ("due norddjurs", "sqlite3 .import", 0.5, None),
+    ("due koege", "sqlite3 .import", 0.5, None),
+    ("due albertslund", "sqlite3 .import", 0.5, None),
     ("due after next month", "sqlite3 .import", 1.0, None),
-    ("due koege", "sqlite3 .import", 1.0, None),
-    ("due albertslund", "sqlite3 .import", 1.0, None),
+    ("report coverage (first run)", "sqlite3 .import", 1.5, None),
     ("report coverage", "sqlite3 .import", 1.5, None),
     ("--help", "import typer", 2.0, None),
     ("--version", "import typer", 2.0, None),
@@ -165,12 +170,16 @@ def commands(n: int, work: Path, roster: Path, db: Path) -> dict[str, tuple[list
     def remove(path: Path):
         return lambda: [p.unlink() for p in path.parent.glob(path.name + "*")]
 
-    def forget():
-        """Empty due_cache: the first run after a fresh import (or an upgrade of seniorcli)."""
-        conn = sqlite3.connect(db)
-        with conn:
-            conn.execute("DELETE FROM due_cache")
-        conn.close()
+    first_db = work / f"first-{n}.db"
+
+    def just_imported():
+        """A copy of the register with the roster imported into it again right before the
+        command (its pages fresh from the import, its -wal not yet checkpointed): the first
+        run after the monthly import."""
+        remove(first_db)()
+        shutil.copyfile(db, first_db)
+        subprocess.run([*cli, "--db", str(first_db), "import", str(roster), "--as-of", AS_OF],
+                       check=True, stderr=subprocess.DEVNULL)
 
     def due(rules: str, database: Path) -> list[str]:
         return [*cli, "--db", str(database), "due", "--rules", rules, "--as-of", AS_OF,
@@ -203,8 +212,9 @@ def commands(n: int, work: Path, roster: Path, db: Path) -> dict[str, tuple[list
         "re-import": ([*cli, "--db", str(fresh), "import", str(roster), "--as-of", AS_OF],
                       None),
         **{name: entry for r in rules_sets for name, entry in (
-            (f"due {r} (first run)", (due(r, db), forget)), (f"due {r}", (due(r, db), None)))},
-        "report coverage (first run)": (cov, forget),
+            (f"due {r} (first run)", (due(r, first_db), just_imported)),
+            (f"due {r}", (due(r, db), None)))},
+        "report coverage (first run)": ([*cov[:2], str(first_db), *cov[3:]], just_imported),
         "report coverage": (cov, None),
         "import next month": (month_import, last_month(then_import=False)),
         "due after next month": (due("norddjurs", month_db), last_month(then_import=True)),

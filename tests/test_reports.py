@@ -47,9 +47,10 @@ def test_coverage_totals_by_hand(run, council):
         "group": "Total",
         "eligible": 7,  # A B C D F G I (E not yet 55, H left before)
         "invited": 1, "held": 1, "declined": 1, "requested": 1,  # C, A, B, F
-        "still_due": 4,  # C (since 2023), D (on the last day), F (asked), I (hired)
+        "still_due": 3,  # D (on the last day), F (asked), I (hired)
+        "due_before": 1,  # C (due since 2023: before the period)
         "overdue_90": 1,  # C
-        "never_offered": 3,  # D, G, I
+        "never_offered": 3,  # D, F, I (G left: not counted)
         "offered": 3,  # A B C
         "held_rate": round(1 / 7, 4), "declined_rate": round(1 / 3, 4),
     }
@@ -59,7 +60,7 @@ def test_coverage_by_department(run, council):
     rows = coverage(run, "--by", "department")
     assert list(rows) == ["X", "Y", "Total"]
     assert (rows["X"]["eligible"], rows["X"]["held"], rows["X"]["still_due"],
-            rows["X"]["never_offered"]) == (3, 1, 1, 0)
+            rows["X"]["due_before"], rows["X"]["never_offered"]) == (3, 1, 0, 1, 0)
     assert (rows["Y"]["eligible"], rows["Y"]["requested"], rows["Y"]["still_due"],
             rows["Y"]["never_offered"], rows["Y"]["held_rate"]) == (4, 1, 3, 3, 0.0)
     assert rows["Y"]["declined_rate"] is None  # nobody offered: no rate, not a zero

@@ -113,9 +113,12 @@ def render(sections: dict, as_of: str, rules_title: str | None, period: str | No
     if "coverage" in sections:
         rows, cols, pct = sections["coverage"]
         out += ["<section><h2>Senior conversations: coverage</h2>", _table(rows, cols, pct),
-                '<p class="note">Eligible: employed in the period and due an offer by its end '
-                "(or with an outcome logged in it). Held rate = held ÷ eligible; declined rate "
-                "= declined ÷ offered (invited, held or declined). Still due and overdue are "
-                "counted on the last day of the period.</p></section>"]
+                '<p class="note">Eligible: due for an offer on some day of the period, '
+                "whatever their age (a request counts), or with an outcome logged in it. Held "
+                "rate = held ÷ eligible; declined rate = declined ÷ offered (invited, held or "
+                "declined). Still due: on the due list on the period's last day, with a due "
+                "date inside the period; due from before: on it with an earlier due date. "
+                "Overdue: due more than 90 days before the last day. Only what was logged up "
+                "to the last day counts.</p></section>"]
     out.append("</body></html>")
     return "\n".join(out)

@@ -95,6 +95,13 @@ def open_db() -> sqlite3.Connection:
     return connect(resolve_db_path(state.db_option))
 
 
+def db_exists() -> bool:
+    """Whether the chosen database file is there (without creating it)."""
+    from seniorcli.db.engine import resolve_db_path
+
+    return resolve_db_path(state.db_option).is_file()
+
+
 def say(message: str) -> None:
     """A message for people: always on standard error, never mixed with data."""
     sys.stderr.write(message.rstrip("\n") + "\n")
@@ -142,6 +149,7 @@ def resolve_rules(conn, name: str | None, files: list[Path] | None, required: bo
         from seniorcli.rules.loader import load_rule_file
 
         name = load_rule_file(files[0]).name
+    start = get_setting(conn, "start-date") if conn is not None else None
     if name is None and conn is not None:
         name = get_setting(conn, "rules")
     if name is None:
@@ -152,4 +160,5 @@ def resolve_rules(conn, name: str | None, files: list[Path] | None, required: bo
             f"no rule set chosen. Known rule sets: {known}",
             hint="--rules NAME, or store a default: seniorcli config set rules NAME",
         )
-    return registry.get(name)
+    return registry.get(name).with_register_start(
+        date.fromisoformat(start) if start else None)

@@ -47,6 +47,7 @@ def _coverage_columns():
             Column("invited", "Invited", "number"), Column("held", "Held", "number"),
             Column("declined", "Declined", "number"), Column("requested", "Requested", "number"),
             Column("offered", "Offered", "number"), Column("still_due", "Still due", "number"),
+            Column("due_before", "Due from before", "number"),
             Column("overdue_90", "Overdue >90 d", "number"),
             Column("never_offered", "Never offered", "number"),
             Column("held_rate", "Held ÷ eligible", "number"),
@@ -176,9 +177,9 @@ def _print_overview(sections, day, rule_set, period) -> None:
         c = sections["coverage"][0][-1]
         console.print(
             f"Coverage {period} under {rule_set.name}: {c['eligible']} eligible, {c['held']} held"
-            f" ({_p(c['held_rate'])}), {c['declined']} declined, {c['still_due']} still due, "
-            f"{c['overdue_90']} overdue by more than 90 days, {c['never_offered']} never "
-            "offered.", highlight=False)
+            f" ({_p(c['held_rate'])}), {c['declined']} declined, {c['still_due']} still due "
+            f"(and {c['due_before']} due since before the period), {c['overdue_90']} overdue "
+            f"by more than 90 days, {c['never_offered']} never offered.", highlight=False)
     else:
         console.print("Coverage: choose a rule set (--rules NAME) to include it.")
 

@@ -6,12 +6,29 @@ from typing import Annotated
 
 import typer
 
-from seniorcli.cli.common import Format, FormatOpt, RulesFileOpt, open_db, rules_dir, say
+from seniorcli.cli.common import (
+    Format,
+    FormatOpt,
+    RulesFileOpt,
+    open_db,
+    parse_date_option,
+    resolve_rules,
+    rules_dir,
+    say,
+)
 
 rules_app = typer.Typer(help="The rule sets: when senior conversations must be offered.",
                         no_args_is_help=True)
 config_app = typer.Typer(help="Settings stored in the database (e.g. the default rule set).",
                          no_args_is_help=True)
+
+
+def _open_if_exists():
+    """The database, for the settings that shape a rule set (start-date); None if there is
+    none yet (``rules show`` works before anything is imported)."""
+    from seniorcli.cli.common import db_exists
+
+    return open_db() if db_exists() else None
 
 
 def _registry(files):
@@ -54,9 +71,9 @@ def rules_show(
 
     Example: seniorcli rules show albertslund
     """
-    from seniorcli.rules.base import COMMON_INTERPRETATIONS
+    from seniorcli.rules.base import AS_OF_RULES, COMMON_INTERPRETATIONS
 
-    rs = _registry(rules_file).get(name)
+    rs = resolve_rules(_open_if_exists(), name, rules_file)
     out = [f"{rs.title} ({rs.name})", f"Defined in: {rs.origin}", "", "Definition:"]
     out += [f"  - {line}" for line in rs.describe()]
     out += ["", "Sources:"] + [f"  - {s}" for s in rs.sources]
@@ -70,26 +87,34 @@ def rules_show(
             "  - A conversation held or declined before the first offer was due counts: the next "
             "offer is due on the later of the first due date and the repeat date.",
             "  - Hired after a due date: due from the hire date.",
-            "", "Common interpretations:"]
+            "", "Answers on a date:"]
+    out += [f"  - {s}" for s in AS_OF_RULES]
+    out += ["", "Common interpretations:"]
     out += [f"  - {s}" for s in COMMON_INTERPRETATIONS]
     typer.echo("\n".join(out))
 
 
 @config_app.command("set")
 def config_set(
-    key: Annotated[str, typer.Argument(metavar="KEY", help="The setting: rules.")],
+    key: Annotated[str, typer.Argument(metavar="KEY",
+        help="The setting: rules (the default rule set) or start-date (the day the register "
+        "started).")],
     value: Annotated[str, typer.Argument(metavar="VALUE",
         help="Its value, e.g. a rule set's name.")],
     rules_file: RulesFileOpt = None,
 ) -> None:
-    """Store a setting, e.g. the default rule set, so --rules may be omitted.
+    """Store a setting: the default rule set (so --rules may be omitted), or the day the
+    register started (start-date: a due date before it is reported from it, so a municipality
+    starting today is not shown hundreds of people "overdue" since years).
 
-    Example: seniorcli config set rules albertslund
+    Example: seniorcli config set rules albertslund; seniorcli config set start-date 2026-01-01
     """
     from seniorcli.services.settings import set_setting
 
     if key == "rules":
         value = _registry(rules_file).get(value).name
+    elif key == "start-date":
+        value = parse_date_option(value).isoformat()
     set_setting(open_db(), key, value)
     say(f"{key} = {value}")
 

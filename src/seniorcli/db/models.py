@@ -63,24 +63,6 @@ class Agreement(SQLModel, table=True):
     recorded_at: str
 
 
-class DueCache(SQLModel, table=True):
-    """An employee's next offer under one rule set (derived; see schema version 2 and
-    services/cache.py)."""
-
-    __tablename__ = "due_cache"
-    rules_key: str = Field(primary_key=True)  # the rule set's data and the rule code, hashed
-    due_date: date = Field(primary_key=True)
-    employee_id: str = Field(primary_key=True)
-    pending: str | None = None
-    reason: str
-    # as the due list shows them (copies of the employee row, deleted when it changes)
-    name: str
-    department: str | None = None
-    manager_id: str | None = None
-    birth_date: date
-    leave_date: date | None = None
-
-
 class Setting(SQLModel, table=True):
     __tablename__ = "setting"
     key: str = Field(primary_key=True)

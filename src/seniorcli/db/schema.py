@@ -102,6 +102,15 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             BEGIN DELETE FROM due_cache WHERE employee_id = OLD.employee_id; END""",
     ),
     3: (
+        # The kept due answers go: they did not depend on the as-of date while the outcomes
+        # they were decided from do (an answer for a past date counted later conversations).
+        # `due` and `report coverage` now decide from scratch on the date asked about, fast
+        # enough without keeping anything (services/due.py).
+        "DROP TRIGGER IF EXISTS due_cache_employee_deleted",
+        "DROP TRIGGER IF EXISTS due_cache_outcome_added",
+        "DROP TRIGGER IF EXISTS due_cache_outcome_changed",
+        "DROP TRIGGER IF EXISTS due_cache_outcome_deleted",
+        "DROP TABLE IF EXISTS due_cache",
         # The audit id of the full import that marked the employee as left because the roster
         # left them out (leave date = that import's date); NULL when the leave date came from a
         # file (or there is none). A later roster that lists them without a leave date makes
@@ -112,6 +121,10 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         # scanning the table, and upserts that do not mark anyone never touch it.
         "CREATE INDEX ix_employee_left_by_import ON employee (left_by_import) "
         "WHERE left_by_import IS NOT NULL",
+        # 9999-12-31 is payroll systems' "no end": agreements stored with it by version 2 are
+        # open-ended (and so are leave dates, which the import already read as none).
+        "UPDATE agreement SET end_date = NULL, open_ended = 1 WHERE end_date = '9999-12-31'",
+        "UPDATE employee SET leave_date = NULL WHERE leave_date = '9999-12-31'",
     ),
 }
 

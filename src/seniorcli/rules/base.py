@@ -8,8 +8,8 @@ outcomes. Rules see plain immutable tuples, never ORM rows, and never read the c
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from typing import Literal, NamedTuple
 
 from seniorcli.dates import add_months, age_on, birthday, jan1
@@ -31,7 +31,30 @@ COMMON_INTERPRETATIONS = (
     "2024-02-29 is 2025-03-01.",
     "An employee whose leave date is on or before the as-of date is never due; no one is listed "
     "as upcoming for a due date on or after their leave date.",
+    "A request or conversation dated before the (latest) hire date belongs to an earlier "
+    "employment: shown in `show`, but it neither makes anyone due nor completes a cycle; a "
+    "returning employee starts afresh at the hire date.",
 )
+
+#: What an answer "as of" a date means (domain.md, "Answers on a date"); `rules show` prints it.
+AS_OF_RULES = (
+    "Every answer is as of a date A (today by default, --as-of DATE) and uses only what was "
+    "true on A.",
+    "Staff on A: hired on or before A, and no leave date on or before A (someone who leaves "
+    "after A is still staff on A; someone hired after A is not counted in any list or report).",
+    "Outcomes count only if dated on or before A: a conversation logged later for a later date "
+    "changes nothing about the answer as of A.",
+    "The answer belongs to the current employment, which starts at the (latest) hire date: "
+    "nobody is due before it.",
+    "Agreements run on A if they start on or before A and end on or after it.",
+    "The same question about the same date gives the same answer, whatever was logged since "
+    "about later dates; a report for a period ending on E agrees with `due --as-of E`.",
+)
+
+
+def is_staff(hire: date | None, leave: date | None, on: date) -> bool:
+    """Employed on ``on``: hired on or before it, and no leave date on or before it."""
+    return (hire is None or hire <= on) and (leave is None or leave > on)
 
 
 def ordinal(n: int) -> str:
@@ -88,6 +111,14 @@ def explain(why: tuple) -> str:
                 " due from the hire date")
     if kind == "requested":
         return f"asked for a conversation on {why[1].isoformat()}"
+    if kind == "in_force":
+        _, since, earlier = why
+        return (f"{explain(earlier)}; the rule set is in force from {since.isoformat()}: "
+                "due from then")
+    if kind == "register_start":
+        _, since, was_due, earlier = why
+        return (f"{explain(earlier)} (due {was_due.isoformat()}, before the register started "
+                f"on {since.isoformat()}): due from the register's start")
     _, last, age, detail = why
     when = f"{last.outcome} at {age} on {last.date.isoformat()}"
     if kind == "reoffer":
@@ -121,6 +152,18 @@ class RuleSet:
     sources: tuple[str, ...] = ()
     interpretations: tuple[str, ...] = ()
     origin: str = "built-in"
+    #: Nobody is due under the rule set before this date (optional, from the rule-set file).
+    in_force_from: date | None = None
+    #: The day the register started (``config set start-date``): a due date before it is
+    #: reported from it. Not part of a rule-set file; set by ``with_register_start``.
+    register_start: date | None = None
+    #: first_due by birth date, worked out once per date (a large register has ~16,000
+    #: distinct birth dates among 500,000 employees). Not data: excluded from comparisons.
+    _first: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def with_register_start(self, start: date | None) -> RuleSet:
+        """This rule set as applied in a register that started on ``start``."""
+        return self if start == self.register_start else replace(self, register_start=start)
 
     # --- the two hooks -------------------------------------------------------------------
     def first_due(self, birth: date) -> tuple[date, tuple]:
@@ -162,50 +205,99 @@ class RuleSet:
 
     # --- the common rules, once --------------------------------------------------------------
     def next_due(self, facts: Facts) -> Decision:
-        """The date the next offer is due, why, and what is pending (see domain.md)."""
-        due, why = self.first_due(facts.birth_date)
-        outcomes = facts.outcomes
-        last_done = None
-        if outcomes:
-            ordered = sorted(outcomes) if len(outcomes) > 1 else outcomes
-            last_done = next((o for o in reversed(ordered) if o.outcome in COMPLETING), None)
-            if last_done is not None:
-                # A conversation before the first due date counts: the later of the two dates.
-                again, again_why = self.repeat_due(facts.birth_date, last_done)
-                if again >= due:
-                    due, why = again, again_why
-                else:
-                    why = ("first_despite", why, last_done)
-        hire = facts.hire_date
-        if hire is not None and hire > due:
-            # Hired after the due date: due from the hire date, never before it.
-            due, why = hire, ("hired", hire, due)
+        """The date the next offer is due, why, and what is pending (see domain.md), from all
+        the outcomes given (``offer_on`` picks those that count on a date)."""
+        return self._next(facts.birth_date, facts.hire_date, facts.outcomes)
+
+    def _next(self, birth: date, hire: date | None, outcomes: Sequence[Outcome]) -> Decision:
+        first = self._first.get(birth)
+        if first is None:
+            first = self._first[birth] = self.first_due(birth)
+        due, why = first
         if not outcomes:
+            if hire is not None and hire > due:
+                # Hired after the due date: due from the hire date, never before it.
+                return Decision(hire, ("hired", hire, due))
             return Decision(due, why)
-        open_cycle = [o for o in ordered if last_done is None or o.date > last_done.date]
-        request = next((o for o in open_cycle if o.outcome == "requested"), None)
-        if request is not None and request.date < due:
-            # Asked for a conversation: due no later than the (first open) request.
-            due, why = request.date, ("requested", request.date)
-        pending = next((o.outcome for o in reversed(open_cycle) if o.outcome in PENDING), None)
+        ordered = sorted(outcomes) if len(outcomes) > 1 else outcomes
+        last_done = None
+        for o in reversed(ordered):
+            if o.outcome in COMPLETING:
+                last_done = o
+                break
+        if last_done is not None:
+            # A conversation before the first due date counts: the later of the two dates.
+            again, again_why = self.repeat_due(birth, last_done)
+            if again >= due:
+                due, why = again, again_why
+            else:
+                why = ("first_despite", why, last_done)
+            open_cycle = [o for o in ordered if o.date > last_done.date]
+        else:
+            open_cycle = ordered
+        if hire is not None and hire > due:
+            due, why = hire, ("hired", hire, due)
+        pending = None
+        for o in open_cycle:
+            if o.outcome == "requested":
+                if o.date < due:
+                    # Asked for a conversation: due no later than the (first open) request.
+                    due, why = o.date, ("requested", o.date)
+                break
+        for o in reversed(open_cycle):
+            if o.outcome in PENDING:
+                pending = o.outcome
+                break
         return Decision(due, why, pending)
 
-    def offer_for(self, facts: Facts, as_of: date) -> Decision | None:
-        """The next offer of an employee still here on ``as_of`` (however far ahead), or None
-        for those who have left and those who leave on or before it falls due."""
-        if facts.leave_date is not None and facts.leave_date <= as_of:
-            return None
-        decision = self.next_due(facts)
-        if facts.leave_date is not None and decision.due_date >= facts.leave_date:
+    def offer_on(self, facts: Facts, as_of: date) -> Decision | None:
+        """The one definition of the next offer on ``as_of`` (domain.md, "Answers on a date"):
+        None unless the employee is staff on ``as_of`` and stays until the offer falls due;
+        otherwise the next offer (however far ahead), decided from the outcomes of the current
+        employment (dated from the hire date to ``as_of``), no earlier than the date the rule
+        set is in force and the register's start."""
+        birth, hire, leave, outcomes = facts
+        if (hire is not None and hire > as_of) or (leave is not None and leave <= as_of):
+            return None  # not staff on as_of (is_staff)
+        if outcomes:
+            outcomes = [o for o in outcomes
+                        if o.date <= as_of and (hire is None or o.date >= hire)]
+        decision = self._next(birth, hire, outcomes)
+        since = self.in_force_from
+        if since is not None and decision.due_date < since:
+            decision = Decision(since, ("in_force", since, decision._why), decision.pending)
+        start = self.register_start
+        if start is not None and decision.due_date < start:
+            decision = Decision(start, ("register_start", start, decision.due_date,
+                                        decision._why), decision.pending)
+        if leave is not None and decision.due_date >= leave:
             return None
         return decision
 
     def decide(self, facts: Facts, as_of: date, within_days: int = 0) -> Decision | None:
         """The decision if the employee is due on ``as_of`` or within ``within_days`` after it."""
-        decision = self.offer_for(facts, as_of)
+        decision = self.offer_on(facts, as_of)
         if decision is None or (decision.due_date - as_of).days > within_days:
             return None
         return decision
+
+    def due_during(self, facts: Facts, start: date, end: date) -> bool:
+        """Whether the employee was due on some day from ``start`` to ``end``.
+
+        The answer on a day changes only on the day of an outcome, the hire date and the leave
+        date; between two such days it is the same, and being due is likeliest on the last day
+        of each stretch. So it is enough to decide on those last days."""
+        days = {end}
+        if facts.leave_date is not None and start < facts.leave_date <= end:
+            days.add(facts.leave_date - timedelta(days=1))
+        for o in facts.outcomes:
+            if start < o.date <= end:
+                days.add(o.date - timedelta(days=1))
+        for day in sorted(days):
+            d = self.offer_on(facts, day)
+            if d is not None and d.due_date <= day:
+                return True
+        return False
 
     # --- plain language, for `rules show` ----------------------------------------------------
     def describe(self) -> list[str]:
@@ -242,6 +334,18 @@ class RuleSet:
             )
         else:
             lines.append("No default term for senior agreements: give --end or --open-ended.")
+        if self.in_force_from is not None:
+            lines.append(f"In force from {self.in_force_from.isoformat()}: nobody is due under "
+                         "this rule set before that date.")
+        else:
+            lines.append("In force: no start date given (in_force_from): applies to any date.")
+        if self.register_start is not None:
+            lines.append(f"Register started on {self.register_start.isoformat()} (config "
+                         "start-date): a due date before it is reported from that day, the "
+                         "earlier date kept in the reason.")
+        else:
+            lines.append("Register start: not set (config set start-date DATE): due dates are "
+                         "reported as the rule gives them, however long ago.")
         return lines
 
 
@@ -258,4 +362,5 @@ TOML_KEYS: dict[str, str] = {
     "aliases": "list of text, optional",
     "sources": "list of text",
     "interpretations": "list of text, optional",
+    "in_force_from": "a date (YYYY-MM-DD), optional: nobody is due under the rule set before it",
 }

@@ -14,9 +14,11 @@ Example (Silkeborg offers the senior conversation from 60, yearly)::
 from __future__ import annotations
 
 import tomllib
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from seniorcli.dates import DateFormatError, parse_date
 from seniorcli.errors import RuleError, SeniorError
 from seniorcli.rules.base import TOML_KEYS, RuleSet
 
@@ -78,6 +80,11 @@ def rule_set_from_mapping(data: dict[str, Any], where: str) -> RuleSet:
             raise bad(key, "must be a list of text")
     if not data["sources"]:
         raise bad("sources", "must name at least one source document")
+    in_force = data.get("in_force_from")
+    if in_force is not None:
+        in_force = _date_value(in_force)
+        if in_force is None:
+            raise bad("in_force_from", f"must be a date, not {data['in_force_from']!r}")
     reoffer = data.get("reoffer_age")
     if reoffer is not None and reoffer <= data["first_offer_age"]:
         raise bad("reoffer_age", "must be above first_offer_age")
@@ -94,4 +101,19 @@ def rule_set_from_mapping(data: dict[str, Any], where: str) -> RuleSet:
         sources=tuple(data["sources"]),
         interpretations=tuple(data.get("interpretations", [])),
         origin=where,
+        in_force_from=in_force,
     )
+
+
+def _date_value(value: object) -> date | None:
+    """A TOML date (``2026-01-01``) or text in one of the accepted date formats."""
+    if isinstance(value, datetime):
+        return None
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return parse_date(value)
+        except DateFormatError:
+            return None
+    return None

@@ -29,11 +29,13 @@ def list_employees(
     conn: sqlite3.Connection, as_of: date, *, department: str | None = None,
     manager: str | None = None, include_left: bool = False,
 ) -> Iterator[dict]:
-    """Employees in id order, streamed. Current = no leave date, or one after ``as_of``."""
+    """Employees in id order, streamed: the staff on ``as_of`` (hired on or before it, no leave
+    date on or before it), or everyone with ``include_left``."""
     where, args = ["1 = 1"], []
-    if not include_left:
-        where.append("(leave_date IS NULL OR leave_date > ?)")
-        args.append(as_of.isoformat())
+    if not include_left:  # staff on as_of (rules.base.is_staff)
+        where.append("(hire_date IS NULL OR hire_date <= ?) AND (leave_date IS NULL OR "
+                     "leave_date > ?)")
+        args += [as_of.isoformat()] * 2
     if department is not None:
         where.append("department = ?")
         args.append(department)

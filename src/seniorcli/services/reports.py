@@ -1,21 +1,20 @@
 """Figures for HR and the works council (Hovedudvalg): coverage, age profile, retirements.
 
-Definitions (also printed with the reports):
+Definitions (also printed with the reports). Every figure is decided by the rule set's one
+definition of "due on date D" (rules/base.py), from what was logged up to the day asked about.
 
 coverage, for a period [start, end] and a rule set:
-  population     employed at some time in the period (hired by ``end``; no leave date, or one
-                 after ``start``)
-  eligible       of those, everyone whose first offer was due by ``end`` under the rule set
-                 (first-offer date, or the hire date if later), and anyone with an outcome
-                 logged in the period
+  eligible       due on some day of the period (whatever their age: requests included), or
+                 with an outcome logged in the period, in their current employment
   invited, held, declined, requested
                  eligible employees with at least one such outcome dated in the period
   offered        eligible employees invited, held or declined in the period
-  still_due      due on ``end`` under the rule set, counting only outcomes up to ``end``
-                 (leavers are not)
-  overdue_90     still due, and due more than 90 days before ``end``
-  never_offered  eligible on ``end`` with no invited, held or declined outcome since their
-                 first offer fell due
+  still_due      listed as due by `due --as-of END` with a due date inside the period
+  due_before     listed as due by `due --as-of END` with a due date before the period
+                 (still_due + due_before = the due list as of END)
+  overdue_90     listed as due by `due --as-of END`, due more than 90 days before ``end``
+  never_offered  staff on ``end``, eligible, and never invited, held or declined in their
+                 current employment up to ``end``
   held_rate      held ÷ eligible; declined_rate = declined ÷ offered
 """
 
@@ -29,14 +28,13 @@ from datetime import date
 
 from seniorcli.dates import age_on
 from seniorcli.pension import pension_date
-from seniorcli.rules.base import Facts, RuleSet
-from seniorcli.services.cache import Fresh, cache_key, snapshot
-from seniorcli.services.due import _PACKED, _outcomes
+from seniorcli.rules.base import Facts, RuleSet, is_staff
+from seniorcli.services.due import STAFF_ON_AS_OF, outcomes_from, packed_outcomes
 
 OVERDUE_DAYS = 90
 TOTAL = "Total"
 COVERAGE_COUNTS = ("eligible", "invited", "held", "declined", "requested", "still_due",
-                   "overdue_90", "never_offered")
+                   "due_before", "overdue_90", "never_offered")
 
 
 def _rate(a: int, b: int) -> float | None:
@@ -58,71 +56,43 @@ class Period:
 
 def coverage(conn: sqlite3.Connection, rules: RuleSet, period: Period,
              by: str | None = None) -> list[dict]:
-    """One row per group (sorted), then the total row.
-
-    "Still due on the last day" needs the rule set's decision with the outcomes up to that
-    day. For an employee with nothing logged after it, that is their next offer as kept in
-    due_cache (services/cache.py): read from there when present, otherwise decided here and
-    kept for the next report or due list.
-    """
+    """One row per group (sorted), then the total row."""
     start, end = period.start, period.end
-    key = cache_key(rules)
-    sql = (
-        f"SELECT e.employee_id, {_group_sql(by)}, e.birth_date, e.hire_date, e.leave_date, "
-        f"{_PACKED}, k.due_date, e.name, e.department, e.manager_id FROM employee e "
-        "LEFT JOIN due_cache k "
-        "ON k.employee_id = e.employee_id AND k.rules_key = :key "
-        "WHERE (e.hire_date IS NULL OR e.hire_date <= :end) "
-        "AND (e.leave_date IS NULL OR e.leave_date > :start) AND (e.birth_date <= :cutoff "
-        "OR EXISTS (SELECT 1 FROM conversation c WHERE c.employee_id = e.employee_id "
-        "AND c.date BETWEEN :start AND :end))"
-    )
+    # Employed at some time in the period, and old enough to be due by its end or with an
+    # outcome up to its end (a request, or an outcome that makes them eligible).
+    columns = (f"SELECT e.employee_id, {_group_sql(by)}, e.birth_date, e.hire_date, "
+               f"e.leave_date, {packed_outcomes('end')} FROM employee e WHERE "
+               "(e.hire_date IS NULL OR e.hire_date <= :end) "
+               "AND (e.leave_date IS NULL OR e.leave_date > :start)")
+    sql = (f"{columns} AND e.birth_date <= :cutoff UNION ALL {columns} "
+           "AND e.birth_date > :cutoff AND e.employee_id IN (SELECT employee_id "
+           "FROM conversation WHERE date <= :end)")
     counts: dict[str, Counter] = defaultdict(Counter)
-    start_s, end_s = start.isoformat(), end.isoformat()
-    args = {"start": start_s, "end": end_s, "key": key,
+    args = {"start": start.isoformat(), "end": end.isoformat(),
             "cutoff": rules.latest_birth_due_by(end).isoformat()}
-    fromiso, first_due, next_due = date.fromisoformat, rules.first_due, rules.next_due
+    fromiso, decide, due_during = date.fromisoformat, rules.decide, rules.due_during
     offers = ("invited", "held", "declined")
-    with snapshot(conn):
-        fresh = Fresh(conn, key)
-        for eid, group, birth_s, hire_s, leave_s, packed, cached, *shown in conn.execute(
-                sql, args):
-            birth = fromiso(birth_s)
-            hire = fromiso(hire_s) if hire_s else None
-            eligible_from = first_due(birth)[0]
-            if hire is not None and hire > eligible_from:
-                eligible_from = hire
-            if packed:
-                every = _outcomes(packed)
-                outcomes = [o for o in every if o.date <= end]
-                in_period = {o.outcome for o in outcomes if o.date >= start}
-            else:  # most employees: nothing logged
-                every, outcomes, in_period = (), [], set()
-            if eligible_from > end and not in_period:
-                continue
-            c = counts[group or "(none)"]
-            c["eligible"] += 1
-            if in_period:
-                for outcome in ("invited", "held", "declined", "requested"):
-                    c[outcome] += outcome in in_period
-                c["offered"] += not in_period.isdisjoint(offers)
-            nothing_after = len(outcomes) == len(every)  # then this is the next offer
-            if cached is not None and nothing_after:
-                due_s = cached
-            else:
-                d = next_due(Facts(birth, hire, None, tuple(outcomes)))
-                due_s = d.due_date.isoformat()
-                if nothing_after:
-                    fresh.add(eid, due_s, d.pending, d.reason, *shown, birth_s, leave_s)
-            # The rule set's decide() on the last day, with the next offer known:
-            if due_s <= end_s and (leave_s is None or (leave_s > end_s and due_s < leave_s)):
-                c["still_due"] += 1
-                c["overdue_90"] += (end - fromiso(due_s)).days > OVERDUE_DAYS
-            if eligible_from <= end and not any(
-                o.outcome in offers and o.date >= eligible_from for o in outcomes
-            ):
-                c["never_offered"] += 1
-        fresh.keep()
+    for _eid, group, birth_s, hire_s, leave_s, packed in conn.execute(sql, args):
+        hire = fromiso(hire_s) if hire_s else None
+        facts = Facts(fromiso(birth_s), hire, fromiso(leave_s) if leave_s else None,
+                      outcomes_from(packed))
+        # Outcomes of the current employment, up to the end of the period.
+        mine = [o for o in facts.outcomes if hire is None or o.date >= hire]
+        in_period = {o.outcome for o in mine if o.date >= start}
+        on_end = decide(facts, end)  # due on the last day: then due during the period
+        if not in_period and on_end is None and not due_during(facts, start, end):
+            continue
+        c = counts[group or "(none)"]
+        c["eligible"] += 1
+        for outcome in ("invited", "held", "declined", "requested"):
+            c[outcome] += outcome in in_period
+        c["offered"] += not in_period.isdisjoint(offers)
+        if on_end is not None:
+            c["still_due" if on_end.due_date >= start else "due_before"] += 1
+            c["overdue_90"] += (end - on_end.due_date).days > OVERDUE_DAYS
+        if is_staff(hire, facts.leave_date, end) and not any(
+                o.outcome in offers for o in mine):
+            c["never_offered"] += 1
     rows = []
     total: Counter = Counter()
     for group in sorted(counts) if by else []:
@@ -153,9 +123,8 @@ BAND_LABELS = [band_label(lo, hi) for lo, hi in AGE_BANDS]
 
 
 def _current(conn: sqlite3.Connection, as_of: date, by: str | None):
-    sql = (f"SELECT {_group_sql(by)}, e.birth_date FROM employee e "
-           "WHERE e.leave_date IS NULL OR e.leave_date > ?")
-    for group, birth in conn.execute(sql, (as_of.isoformat(),)):
+    sql = f"SELECT {_group_sql(by)}, e.birth_date FROM employee e WHERE {STAFF_ON_AS_OF}"
+    for group, birth in conn.execute(sql, {"as_of": as_of.isoformat()}):
         yield group or "(none)", date.fromisoformat(birth)
 
 

@@ -317,7 +317,6 @@ def _load(conn, tf: TableFile, checker: _Rows, cols: dict[str, int], progress, p
             "WHERE leave_date IS NULL AND last_import IS NOT ?",
             (options.as_of.isoformat(), stamp, seq, seq),
         ).rowcount
-    _forget_due(conn, stamp)
     summary = ImportSummary(
         file=str(path), rows=rows, added=added, updated=written - added,
         unchanged=rows - written, marked_left=marked_left, back_again=back_again,
@@ -331,14 +330,6 @@ def _load(conn, tf: TableFile, checker: _Rows, cols: dict[str, int], progress, p
     conn.execute("UPDATE audit SET command = ?, rows_changed = ? WHERE id = ?",
                  (command, summary.added + summary.updated + summary.marked_left, seq))
     return summary
-
-
-def _forget_due(conn: sqlite3.Connection, stamp: str) -> None:
-    """Drop the kept next offers (due_cache) of every employee this import changed (added,
-    updated or marked as left): their name, department, dates or leave date may differ now."""
-    if conn.execute("SELECT EXISTS (SELECT 1 FROM due_cache)").fetchone()[0]:
-        conn.execute("DELETE FROM due_cache WHERE employee_id IN "
-                     "(SELECT employee_id FROM employee WHERE updated_at = ?)", (stamp,))
 
 
 def _bring_back(conn: sqlite3.Connection, seq: int, stamp: str, leave_column: bool) -> int:

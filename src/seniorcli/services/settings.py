@@ -8,7 +8,10 @@ from seniorcli.db.engine import transaction
 from seniorcli.errors import SeniorError
 from seniorcli.services.common import audit
 
-KNOWN = {"rules": "the default rule set, used when --rules is not given"}
+KNOWN = {
+    "rules": "the default rule set, used when --rules is not given",
+    "start-date": "the day the register started: due dates before it are reported from it",
+}
 
 
 def get_setting(conn: sqlite3.Connection, key: str) -> str | None:
