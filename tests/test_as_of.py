@@ -319,3 +319,28 @@ def test_due_during_matches_asking_every_day_at_the_boundaries():
     g = facts("1972-02-29", ("declined", "2024-03-05"), hired="2000-01-01")
     assert ALBERTSLUND.due_during(g, D("2027-02-28"), D("2027-02-28")) is False
     assert ALBERTSLUND.due_during(g, D("2027-02-28"), D("2027-03-01")) is True
+
+
+def test_show_marks_history_that_does_not_count_on_the_day(run, office, tmp_path):
+    r = run("show", "002", "--rules", "norddjurs", "--as-of", "2026-11-30")
+    assert "earlier employment: does not count" in r.stdout
+    r = run("show", "001", "--rules", "norddjurs", "--as-of", "2026-11-01")
+    assert "after 2026-11-01: does not count yet" in r.stdout  # held on 2026-11-16
+    assert "Next offer (norddjurs): 2015-03-01" in r.stdout
+    r = run("show", "003", "--rules", "norddjurs", "--as-of", "2026-11-30")
+    assert "not employed yet on 2026-11-30 (hired 2026-12-01)" in r.stdout
+
+
+def test_show_says_who_a_full_roster_left_out_and_who_is_back(run, tmp_path):
+    both = write_csv(tmp_path / "a.csv", "id;name;birth_date", "1;Anna;1960-01-01",
+                     "2;Bent;1961-01-01")
+    one = write_csv(tmp_path / "b.csv", "id;name;birth_date", "1;Anna;1960-01-01")
+    assert run("import", both, "--as-of", "2026-10-01").exit_code == 0
+    assert run("import", one, "--as-of", "2026-11-01").exit_code == 0
+    r = run("show", "2", "--as-of", "2026-11-15")
+    assert "Marked as left by the import of" in r.stdout and "left them out" in r.stdout
+    assert run("import", both, "--as-of", "2026-12-01").exit_code == 0
+    r = run("show", "2", "--as-of", "2026-12-15")
+    assert "Back again since the import of" in r.stdout
+    r = run("show", "2", "--as-of", "2026-12-15", "-f", "json")
+    assert r.json()["leave_date"] is None and r.json()["roster"]["back_again_by_import_at"]

@@ -138,7 +138,8 @@ def test_held_removes_from_due_list_and_shows_in_history(run, tmp_path):
     shown = run("show", "003", "--rules", "norddjurs", "--as-of", AS_OF, "-f", "json").json()
     assert shown["conversations"] == [{"date": "2026-10-01", "outcome": "held",
                                        "note": "Ønsker 32 timer", "with_mus": True,
-                                       "union_rep": True}]
+                                       "union_rep": True, "counts": True,
+                                       "earlier_employment": False}]
     assert shown["next_due"]["due_date"] == "2027-10-01"
     assert shown["next_due"]["reason"] == "held at 55 on 2026-10-01: next offer 12 months later"
 
@@ -241,7 +242,8 @@ def test_log_from_file_logs_all_with_danish_words(run, tmp_path):
     shown = run("show", "003", "--as-of", AS_OF, "-f", "json").json()
     assert shown["conversations"][0] == {"date": "2026-10-01", "outcome": "held",
                                               "note": "Godt møde", "with_mus": True,
-                                              "union_rep": False}
+                                              "union_rep": False, "counts": True,
+                                              "earlier_employment": False}
 
 
 def test_log_from_file_is_all_or_nothing_with_line_numbers(run, db, tmp_path):

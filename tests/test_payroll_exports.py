@@ -212,11 +212,13 @@ def test_senior_days_count_staff_employed_on_any_day_of_the_year(run, tmp_path):
     f = write_csv(
         tmp_path / "r.csv", "id,name,birth_date,hire_date,leave_date",
         "HIREDLAST,Hired 31 Dec,1960-01-01,2027-12-31,",
+        "LEFTSECOND,Left 2 Jan,1960-01-01,2000-01-01,2027-01-02",
         "LEFTFIRST,Left 1 Jan,1960-01-01,2000-01-01,2027-01-01",
         "LEFTBEFORE,Left 31 Dec before,1960-01-01,2000-01-01,2026-12-31",
     )
     run("import", f, "--as-of", "2026-06-01")
     got = days(run, 2027)
-    assert set(got) == {"HIREDLAST", "LEFTFIRST"}
+    # staff on a day = hired by it, no leave date on or before it (as for every answer)
+    assert set(got) == {"HIREDLAST", "LEFTSECOND"}
     assert got["HIREDLAST"]["days"] == 4
     assert set(days(run, 2028)) == {"HIREDLAST"}

@@ -147,9 +147,9 @@ def test_the_first_released_schema_is_read_with_every_row_intact(tmp_path):
         assert after[table] == before[table], table
     # schema 2 added employee.last_import (empty until the next import) and the due cache,
     # which schema 3 dropped again; schema 3 added employee.left_by_import (empty: how a
-    # version 1 leaver left is not known)
-    assert [row[:-2] for row in after["employee"]] == before["employee"]
-    assert all(row[-2:] == (None, None) for row in after["employee"])
+    # version 1 leaver left is not known) and employee.back_by_import
+    assert [row[:-3] for row in after["employee"]] == before["employee"]
+    assert all(row[-3:] == (None, None, None) for row in after["employee"])
     assert "due_cache" not in after
     assert cli(db, "config", "get", "rules").stdout.strip() == "albertslund"
     due = cli(db, "due", "--as-of", AS_OF, "-f", "json").stdout
@@ -169,9 +169,9 @@ def test_the_second_schema_is_read_and_its_kept_due_answers_dropped(tmp_path):
     after = db_snapshot(db)
     for table in ("conversation", "agreement", "setting"):
         assert after[table] == before[table], table
-    # schema 3 added employee.left_by_import: empty, every other value as it was
-    assert [row[:-1] for row in after["employee"]] == before["employee"]
-    assert all(row[-1] is None for row in after["employee"])
+    # schema 3 added employee.left_by_import and back_by_import: empty, the rest as it was
+    assert [row[:-2] for row in after["employee"]] == before["employee"]
+    assert all(row[-2:] == (None, None) for row in after["employee"])
     assert "due_cache" not in after
     kept_then = {(r[2], r[1]) for r in before["due_cache"] if r[1] <= "2026-12-01"}
     listed = {(r["employee_id"], r["due_date"]) for r in json.loads(kept)}

@@ -28,13 +28,25 @@ def render_employee(detail: dict, as_of: date) -> None:
     ):
         head.add_row(label, Text(str(value)))
     console.print(head)
+    roster = detail.get("roster")
+    if roster and roster["marked_left_by_import_at"]:
+        console.print(f"Marked as left by the import of {roster['marked_left_by_import_at'][:10]}"
+                      ": that full roster left them out (a later roster that lists them without "
+                      "a leave date makes them current again).")
+    elif roster and roster["back_again_by_import_at"]:
+        console.print(f"Back again since the import of {roster['back_again_by_import_at'][:10]}: "
+                      "a full roster had left them out and marked them as left.")
 
     console.print()
     if detail["rules"] is None:
         console.print("Next offer: choose a rule set (--rules NAME or `seniorcli config set rules "
                       "NAME`) to see it.")
     elif detail["next_due"] is None:
-        console.print(f"Next offer ({detail['rules']}): none — the employee has left.")
+        why = {"not_hired_yet": f"not employed yet on {as_of} (hired {_d(detail['hire_date'])})",
+               "left": f"left on {_d(detail['leave_date'])}",
+               "staff": f"leaves on {_d(detail['leave_date'])}, before the next offer falls "
+                        "due"}[detail["staff"]]
+        console.print(f"Next offer ({detail['rules']}): none — {why}.")
     else:
         nd = detail["next_due"]
         pending = f", pending: {nd['pending']}" if nd["pending"] else ""
@@ -47,8 +59,13 @@ def render_employee(detail: dict, as_of: date) -> None:
         for col in ("Date", "Outcome", "With MUS", "Union rep", "Note"):
             t.add_column(col)
         for c in detail["conversations"]:
+            note = Text(c["note"] or "")
+            if c["earlier_employment"]:
+                note = Text("(earlier employment: does not count) ", style="dim") + note
+            elif not c["counts"]:
+                note = Text(f"(after {as_of}: does not count yet) ", style="dim") + note
             t.add_row(_d(c["date"]), c["outcome"], "yes" if c["with_mus"] else "",
-                      "yes" if c["union_rep"] else "", Text(c["note"] or ""))
+                      "yes" if c["union_rep"] else "", note)
         console.print(t)
     else:
         console.print("Conversations: none logged.")

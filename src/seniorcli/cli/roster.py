@@ -143,12 +143,13 @@ def employees(
     department: DepartmentOpt = None,
     manager: ManagerOpt = None,
     include_left: Annotated[bool, typer.Option(
-        "--include-left", help="Also employees who have left.")] = False,
+        "--include-left",
+        help="Also those who have left, and those not hired yet on the as-of date.")] = False,
     as_of: AsOf = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
 ) -> None:
-    """List employees (current ones, on the as-of date).
+    """List the staff on the as-of date: hired on or before it, not left on or before it.
 
     Example: seniorcli employees --department "Ældreplejen" --format csv
     """

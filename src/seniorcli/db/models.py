@@ -28,6 +28,7 @@ class Employee(SQLModel, table=True):
     # audit id of the full import that marked the employee as left for being missing from it
     # (NULL: the leave date, if any, came from a file); schema version 3, with a partial index
     left_by_import: int | None = None
+    back_by_import: int | None = None
 
 
 class Conversation(SQLModel, table=True):

@@ -121,6 +121,9 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         # scanning the table, and upserts that do not mark anyone never touch it.
         "CREATE INDEX ix_employee_left_by_import ON employee (left_by_import) "
         "WHERE left_by_import IS NOT NULL",
+        # The audit id of the import that made such an employee current again ("back again"),
+        # for `show`.
+        "ALTER TABLE employee ADD COLUMN back_by_import INTEGER",
         # 9999-12-31 is payroll systems' "no end": agreements stored with it by version 2 are
         # open-ended (and so are leave dates, which the import already read as none).
         "UPDATE agreement SET end_date = NULL, open_ended = 1 WHERE end_date = '9999-12-31'",

@@ -280,13 +280,14 @@ def expiring(conn: sqlite3.Connection, as_of: date, within_days: int = 90) -> It
 
 
 def seniordays(conn: sqlite3.Connection, year: int, table) -> Iterator[dict]:
-    """Each employee employed in ``year``, with a senior-day entitlement for that year."""
+    """Each employee who is staff on some day of ``year`` (rules.base.is_staff: hired by 31
+    December, no leave date on or before 1 January), with a senior-day entitlement for it."""
     from seniorcli.seniordays import entitlement
 
     latest_birth = date(year - table.first_age, 12, 31).isoformat()
     sql = (
         "SELECT employee_id, name, department, birth_date FROM employee "
-        "WHERE birth_date <= ? AND (leave_date IS NULL OR leave_date >= ?) "
+        "WHERE birth_date <= ? AND (leave_date IS NULL OR leave_date > ?) "
         "AND (hire_date IS NULL OR hire_date <= ?) ORDER BY department, employee_id"
     )
     for eid, name, dept, birth in conn.execute(

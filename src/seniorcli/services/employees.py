@@ -8,7 +8,7 @@ from datetime import date
 
 from seniorcli.dates import age_on, from_iso
 from seniorcli.errors import NotFoundError
-from seniorcli.rules.base import RuleSet
+from seniorcli.rules.base import RuleSet, is_staff
 
 _COLUMNS = (
     "employee_id, name, birth_date, department, manager_id, hire_date, leave_date, email, "
@@ -59,6 +59,18 @@ def get_employee(conn: sqlite3.Connection, employee_id: str) -> tuple:
     return r
 
 
+def _roster_history(conn: sqlite3.Connection, employee_id: str) -> dict | None:
+    """Marked as left because a full roster left them out, or back again since: which import
+    (its date), from the audit log."""
+    marked, back = conn.execute(
+        "SELECT (SELECT at FROM audit WHERE id = e.left_by_import), "
+        "(SELECT at FROM audit WHERE id = e.back_by_import) FROM employee e "
+        "WHERE employee_id = ?", (employee_id,)).fetchone()
+    if marked is None and back is None:
+        return None
+    return {"marked_left_by_import_at": marked, "back_again_by_import_at": back}
+
+
 def employee_detail(
     conn: sqlite3.Connection, employee_id: str, as_of: date, rules: RuleSet | None
 ) -> dict:
@@ -67,12 +79,19 @@ def employee_detail(
 
     r = get_employee(conn, employee_id)
     detail = _row(r, as_of)
+    hire, leave = detail["hire_date"], detail["leave_date"]
+    detail["staff"] = ("staff" if is_staff(hire, leave, as_of)
+                       else "not_hired_yet" if hire is not None and hire > as_of else "left")
+    detail["roster"] = _roster_history(conn, r[0])
     detail["conversations"] = [
-        {"date": date.fromisoformat(d), "outcome": o, "note": n, "with_mus": bool(m),
-         "union_rep": bool(u)}
-        for d, o, n, m, u in conn.execute(
-            "SELECT date, outcome, note, with_mus, union_rep FROM conversation "
-            "WHERE employee_id = ? ORDER BY date, id", (r[0],))
+        {"date": day, "outcome": o, "note": n, "with_mus": bool(m), "union_rep": bool(u),
+         # what the answer on as_of is decided from (rules.base.RuleSet.offer_on)
+         "counts": day <= as_of and (hire is None or day >= hire),
+         "earlier_employment": hire is not None and day < hire}
+        for day, o, n, m, u in (
+            (date.fromisoformat(d), o, n, m, u) for d, o, n, m, u in conn.execute(
+                "SELECT date, outcome, note, with_mus, union_rep FROM conversation "
+                "WHERE employee_id = ? ORDER BY date, id", (r[0],)))
     ]
     detail["agreements"] = [
         {"agreement_id": i, "type": t, "start_date": date.fromisoformat(s),

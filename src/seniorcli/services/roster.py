@@ -343,12 +343,13 @@ def _bring_back(conn: sqlite3.Connection, seq: int, stamp: str, leave_column: bo
     cleared the date); without one it left the marked date as it was."""
     if not leave_column:
         return conn.execute(
-            "UPDATE employee SET leave_date = NULL, left_by_import = NULL, updated_at = ? "
-            "WHERE left_by_import IS NOT NULL AND last_import = ?", (stamp, seq)).rowcount
+            "UPDATE employee SET leave_date = NULL, left_by_import = NULL, back_by_import = ?, "
+            "updated_at = ? WHERE left_by_import IS NOT NULL AND last_import = ?",
+            (seq, stamp, seq)).rowcount
     back = conn.execute(
-        "UPDATE employee SET left_by_import = NULL, updated_at = ? "
+        "UPDATE employee SET left_by_import = NULL, back_by_import = ?, updated_at = ? "
         "WHERE left_by_import IS NOT NULL AND last_import = ? AND leave_date IS NULL",
-        (stamp, seq)).rowcount
+        (seq, stamp, seq)).rowcount
     conn.execute("UPDATE employee SET left_by_import = NULL "
                  "WHERE left_by_import IS NOT NULL AND last_import = ?", (seq,))
     return back
