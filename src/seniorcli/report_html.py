@@ -16,9 +16,9 @@ body { font: 10.5pt/1.4 "Segoe UI", Helvetica, Arial, sans-serif; color: #1d232a
 h1 { font-size: 18pt; margin: 0 0 2mm; } h2 { font-size: 13pt; margin: 8mm 0 2mm;
      border-bottom: 1px solid #c8d0d8; padding-bottom: 1mm; page-break-after: avoid; }
 .meta { color: #56606b; margin-bottom: 4mm; } .note { color: #56606b; font-size: 9pt; }
-table { border-collapse: collapse; width: 100%; margin: 2mm 0; font-size: 9.5pt;
+table { border-collapse: collapse; width: 100%; margin: 2mm 0; font-size: 9pt;
         page-break-inside: avoid; }
-th, td { border-bottom: 1px solid #e1e6eb; padding: 1.2mm 2mm; text-align: right; }
+th, td { border-bottom: 1px solid #e1e6eb; padding: 1.2mm 1.3mm; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
 th { background: #f2f5f8; font-weight: 600; } tr.total td { font-weight: 700;
      border-top: 2px solid #8795a1; }

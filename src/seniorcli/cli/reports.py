@@ -47,7 +47,7 @@ def _coverage_columns():
             Column("invited", "Invited", "number"), Column("held", "Held", "number"),
             Column("declined", "Declined", "number"), Column("requested", "Requested", "number"),
             Column("offered", "Offered", "number"), Column("still_due", "Still due", "number"),
-            Column("due_before", "Due from before", "number"),
+            Column("due_before", "Due earlier", "number"),
             Column("overdue_90", "Overdue >90 d", "number"),
             Column("never_offered", "Never offered", "number"),
             Column("held_rate", "Held ÷ eligible", "number"),
