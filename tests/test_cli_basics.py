@@ -54,13 +54,18 @@ def test_default_database_lives_in_the_user_data_folder(tmp_path, monkeypatch):
     monkeypatch.delenv("SENIORCLI_DB", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    created = tmp_path / "data" / "seniorcli" / "seniorcli.db"
+    r = CliRunner().invoke(app, ["employees", "-f", "json"])  # reading creates nothing
+    assert r.exit_code == 1 and str(created) in r.stderr and not created.exists()
+    assert CliRunner().invoke(app, ["config", "set", "rules", "koege"]).exit_code == 0
+    assert created.exists() and os.stat(created).st_mode & 0o777 == 0o600
     r = CliRunner().invoke(app, ["employees", "-f", "json"])
     assert r.exit_code == 0 and r.stdout.strip() == "[]"
-    created = tmp_path / "data" / "seniorcli" / "seniorcli.db"
-    assert created.exists() and os.stat(created).st_mode & 0o777 == 0o600
 
 
-def test_unknown_employee_is_refused_by_name(run):
+def test_unknown_employee_is_refused_by_name(run, tmp_path):
+    run("import", write_csv(tmp_path / "r.csv", "id,name,birth_date", "1,Anna,1960-01-01"),
+        "--as-of", AS_OF)
     r = run("show", "E404")
     assert r.exit_code == 1
     assert "no employee with id 'E404'" in r.stderr

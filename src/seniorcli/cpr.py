@@ -16,8 +16,20 @@ import re
 from datetime import date
 
 _SEPARATORS = re.compile(r"[\s-]")
-# Ten digits with an optional dash after the sixth: anything that looks like a full CPR number.
-_CPR_LIKE = re.compile(r"(?<!\d)(\d{6})-?(\d{4})(?!\d)")
+# What people type between the date and the serial number: nothing, a dash or spaces.
+_GAP = r"(?:[ \t\u00a0]*-[ \t\u00a0]*|[ \t\u00a0]+)?"
+# Ten digits (DDMMYY-SSSS, DDMMYYSSSS, DDMMYY SSSS): anything that looks like a full CPR number,
+# masked whatever its date part. Nine digits (the leading zero a spreadsheet dropped: DMMYYSSSS)
+# only when they read as a day 1-9 and a month 01-12, so that most nine-digit ids stay readable.
+_CPR_LIKE = re.compile(
+    rf"(?<!\d)(\d{{6}}){_GAP}(\d{{4}})(?!\d)"
+    rf"|(?<!\d)([1-9](?:0[1-9]|1[0-2])\d\d){_GAP}(\d{{4}})(?!\d)"
+)
+
+
+# A whole cell written as a CPR number (for looks_like_cpr): DDMMYY-SSSS, DDMMYYSSSS,
+# DDMMYY SSSS, or with the leading zero a spreadsheet dropped (9 digits).
+_CPR_CELL = re.compile(r"^\d{5,6}[ \t\u00a0]*-?[ \t\u00a0]*\d{4}$")
 
 
 class CprError(ValueError):
@@ -47,6 +59,25 @@ def birth_date_from_cpr(text: str) -> date:
         raise CprError("is not a CPR number (no such birth date)") from None
 
 
+def looks_like_cpr(text: str) -> bool:
+    """Whether a cell that should be something else (an employee id, a note) is a CPR number:
+    written in one of its forms, and its first six digits a real birth date. Payroll numbers
+    of up to 8 digits never are; a 9- or 10-digit number that is not a date is not either."""
+    s = text.strip()
+    if len(s) < 9 or len(s) > 16 or not _CPR_CELL.match(s):
+        return False
+    try:
+        birth_date_from_cpr(s)
+    except CprError:
+        return False
+    return True
+
+
+def contains_cpr(text: str) -> bool:
+    """Whether free text (a note) holds something written like a full CPR number."""
+    return any(looks_like_cpr(m[0]) for m in _CPR_LIKE.finditer(text))
+
+
 def mask(text: str) -> str:
     """Show at most the date part: '0102031234' → '010203-XXXX'. Never the last four digits."""
     number = normalise(text)
@@ -58,5 +89,7 @@ def mask(text: str) -> str:
 
 
 def redact(text: str) -> str:
-    """Mask anything in free text that looks like a full CPR number."""
-    return _CPR_LIKE.sub(lambda m: f"{m[1]}-XXXX", text)
+    """Mask anything in free text that looks like a full CPR number, in any of the forms people
+    write one: '010170-1234', '0101701234', '010170 1234' and '101701234' (the leading zero
+    lost) all become '010170-XXXX'."""
+    return _CPR_LIKE.sub(lambda m: f"{m[1]}-XXXX" if m[1] else f"0{m[3]}-XXXX", text)

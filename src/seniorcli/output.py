@@ -1,26 +1,28 @@
-"""The one place that writes data: table | csv | json (| xlsx), to stdout or ``--output FILE``.
+"""The one place that writes data: table | csv | json | xlsx, to stdout or ``--output FILE``.
 
-Machine formats never pass through Rich; messages go to standard error. Files are written to a
-temporary file beside the target and renamed into place (never half-written), mode 0600.
-CSV and XLSX cells that a spreadsheet would read as a formula are neutralised.
+Machine formats never pass through Rich; messages go to standard error. Files are written
+through ``seniorcli.files`` (private, never half-written, never onto the database; a FIFO or
+device is written into). CSV and XLSX cells that a spreadsheet would read as a formula are
+neutralised. Which format a command writes is decided once, by ``cli.common.output_format``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
-import os
 import sys
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
-FORMATS = ("table", "csv", "json")
+# Still importable from here (services.admin uses private_path); the code lives in files.py.
+from seniorcli.files import private_file as private_file
+from seniorcli.files import private_path as private_path
+
+FORMATS = ("table", "csv", "json", "xlsx")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -58,31 +60,6 @@ def json_default(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     raise TypeError(type(value).__name__)
-
-
-@contextlib.contextmanager
-def private_path(path: Path) -> Iterator[Path]:
-    """A temporary file beside ``path`` (mode 0600) that becomes ``path`` only if the block
-    succeeds: nothing is ever half-written, and nothing is left behind on failure."""
-    path = path.expanduser()
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)  # mkstemp: mode 0600
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-@contextlib.contextmanager
-def private_file(path: Path, mode: str = "w", **kwargs: Any) -> Iterator[Any]:
-    """Write ``path`` atomically with permissions 0600."""
-    with private_path(path) as tmp, open(tmp, mode, **kwargs) as f:
-        yield f
 
 
 def dumps(value: Any) -> str:
@@ -147,8 +124,11 @@ def emit(
     row_style: Callable[[dict], str | None] | None = None,
     footer: Callable[[int], str] | None = None,
 ) -> int:
-    """Write rows in the chosen format; returns the number of rows written."""
-    if output is not None and (fmt == "xlsx" or output.suffix.lower() == ".xlsx"):
+    """Write rows in ``fmt`` (already resolved: see ``cli.common.output_format``) to standard
+    output or to ``output``; returns the number of rows written."""
+    if fmt == "xlsx":
+        if output is None:
+            raise ValueError("xlsx needs an output file")
         from seniorcli.xlsx import write_xlsx
 
         return write_xlsx(rows, columns, output, title=title)

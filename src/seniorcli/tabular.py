@@ -1,6 +1,13 @@
 """Reading the CSV files people actually have: UTF-8 (with or without BOM) or cp1252, separated
 by ``,`` ``;`` or tab, Danish headers. Streams rows with their line numbers (header = line 1) in
 bounded memory.
+
+Encodings, honestly (README): a file is read as one encoding, never re-read as another because
+of one bad byte. Without ``--encoding`` a file is UTF-8 if it decodes as UTF-8 (a BOM says so
+too); it is cp1252 only if it holds no UTF-8 character at all (every byte above 127 stands
+alone, as in a single-byte code page) and every byte is defined in cp1252. A file with UTF-8
+characters *and* bytes that are not UTF-8 is mixed: it is refused, naming the lines and columns
+of the bad bytes, since reading it as either encoding would garble some names.
 """
 
 from __future__ import annotations
@@ -18,6 +25,8 @@ ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
 DELIMITERS = {",": ",", ";": ";", "\t": "\t", "tab": "\t", "\\t": "\t", "comma": ",",
               "semicolon": ";"}
 _CHUNK = 1 << 20
+#: Lines with bad bytes named in a refusal (then a count).
+SHOWN_BAD_LINES = 10
 
 
 def normalise_header(text: str) -> str:
@@ -25,8 +34,38 @@ def normalise_header(text: str) -> str:
     return re.sub(r"[\s\-_.]", "", text).lower()
 
 
+# Terminal escape sequences (CSI, OSC, DCS/PM/APC strings, two-character escapes, and their
+# one-byte C1 forms) and the characters that are not text: C0/C1 controls and the bidi
+# overrides that make a name display as something else.
+_ESCAPES = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b[\]PX^_]|[\x90\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]?"
+)
+_LINE_BREAKS = re.compile(r"[\t\n\v\f\r\x85\u2028\u2029]+")
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(text: str) -> str:
+    """A cell as text people may see: terminal escape codes and control characters removed,
+    line breaks and tabs turned into one space. Printable text is returned as it is."""
+    if text.isprintable():
+        return text
+    text = _ESCAPES.sub("", text)
+    text = _LINE_BREAKS.sub(" ", text)
+    text = _CONTROLS.sub("", text)
+    return re.sub(r" {2,}", " ", text).strip()
+
+
+def _codec_name(encoding: str) -> str:
+    """The codec's own name, UTF-8 with or without BOM as 'utf-8'."""
+    name = codecs.lookup(encoding).name
+    return "utf-8" if name == "utf-8-sig" else name
+
+
 def detect_encoding(path: Path) -> str:
-    """UTF-8 with BOM, UTF-8, or else cp1252 (the Windows code page Danish payroll uses)."""
+    """UTF-8 with BOM, UTF-8, or else cp1252 (the Windows code page Danish payroll uses) — but
+    only for a file with no UTF-8 character in it; a mixed file is refused (InputFileError)."""
     with path.open("rb") as f:
         head = f.read(3)
         if head == codecs.BOM_UTF8:
@@ -37,9 +76,144 @@ def detect_encoding(path: Path) -> str:
             while chunk := f.read(_CHUNK):
                 decoder.decode(chunk)
             decoder.decode(b"", final=True)
+            return "utf-8"
         except UnicodeDecodeError:
-            return "cp1252"
-    return "utf-8"
+            pass
+    if _has_utf8_characters(path):
+        raise undecodable(path, "utf-8", mixed=True)
+    if not _decodes(path, "cp1252"):
+        raise undecodable(path, "cp1252", detected=True)
+    return "cp1252"
+
+
+def _has_utf8_characters(path: Path) -> bool:
+    """Whether the file holds any valid UTF-8 sequence of two or more bytes. Decoding with
+    surrogateescape turns every byte that is not UTF-8 into one character, so the text is
+    exactly as long as the bytes unless some bytes formed a UTF-8 character."""
+    decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
+    size = chars = 0
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            size += len(chunk)
+            chars += len(decoder.decode(chunk))
+    chars += len(decoder.decode(b"", final=True))
+    return chars < size
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with path.open("rb") as f:
+            while chunk := f.read(_CHUNK):
+                decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _bad_spots(path: Path, encoding: str) -> tuple[list[tuple[int, int, bytes, bytes]], int,
+                                                    int | None]:
+    """Where the file cannot be decoded: ([(line, byte offset in the line, the bad byte, the
+    line)] for the first lines, how many lines in all, the first line with a UTF-8 character).
+    Line numbers count physical lines, header = 1, as the row messages do."""
+    utf8 = _codec_name(encoding) == "utf-8"
+    shown: list[tuple[int, int, bytes, bytes]] = []
+    count, first_utf8 = 0, None
+    with path.open("rb") as f:
+        for number, line in enumerate(f, 1):
+            if line.isascii():
+                continue
+            if number == 1 and line.startswith(codecs.BOM_UTF8):
+                line = line[3:]
+            if utf8:
+                text = line.decode("utf-8", "surrogateescape")
+                bad = next((i for i, c in enumerate(text) if "\udc80" <= c <= "\udcff"), None)
+                if first_utf8 is None and len(text) < len(line):
+                    first_utf8 = number
+                if bad is None:
+                    continue
+                offset = len(text[:bad].encode("utf-8", "surrogateescape"))
+            else:
+                try:
+                    line.decode(encoding)
+                    continue
+                except UnicodeDecodeError as e:
+                    offset = e.start
+            count += 1
+            if len(shown) < SHOWN_BAD_LINES:
+                shown.append((number, offset, line[offset:offset + 1], line))
+    return shown, count, first_utf8
+
+
+def _column_of(line: bytes, offset: int, delimiter: str | None, header: list[str] | None,
+               encoding: str) -> str:
+    """The header name of the column holding byte ``offset`` of ``line`` (or its number)."""
+    if delimiter is None:
+        return ""
+    text = line[:offset].decode(encoding, "replace") + "\x00"  # the bad byte's place
+    try:
+        fields = next(csv.reader([text.rstrip("\r\n")], delimiter=delimiter))
+    except (csv.Error, StopIteration):
+        return ""
+    index = len(fields) - 1
+    if header and index < len(header) and header[index]:
+        return f", column {header[index]}"
+    return f", column {index + 1}"
+
+
+def _header_guess(path: Path, delimiter: str | None) -> tuple[str | None, list[str] | None]:
+    with path.open("rb") as f:
+        first = f.readline().decode("utf-8", "replace").lstrip("\ufeff")
+    if not first.strip():
+        return None, None
+    delimiter = DELIMITERS.get(delimiter, delimiter) if delimiter else detect_delimiter(first)
+    try:
+        header = next(csv.reader([first.rstrip("\r\n")], delimiter=delimiter))
+    except (csv.Error, StopIteration):
+        return delimiter, None
+    return delimiter, [h.strip() for h in header]
+
+
+def undecodable(path: Path, encoding: str, *, mixed: bool = False, detected: bool = False,
+                delimiter: str | None = None, header: list[str] | None = None
+                ) -> InputFileError:
+    """The refusal for a file that cannot be read as ``encoding``: each line (and column) with
+    a bad byte, and what to do. ``mixed``: UTF-8 characters and bytes that are not UTF-8 in one
+    file. ``detected``: no encoding was given and the file is neither UTF-8 nor cp1252."""
+    if delimiter is None or header is None:
+        delimiter, header = _header_guess(path, delimiter)
+    name = _codec_name(encoding)
+    shown, count, first_utf8 = _bad_spots(path, encoding)
+    label = name
+    details = []
+    for line, offset, byte, text in shown:
+        column = _column_of(text, offset, delimiter, header, encoding)
+        what = f"line {line}{column}: byte 0x{byte.hex().upper()} is not {label}"
+        as_cp1252 = byte.decode("cp1252", "replace")
+        if name == "utf-8" and as_cp1252 != "\ufffd":
+            what += f" (in cp1252 it is '{as_cp1252}')"
+        details.append(what)
+    if count > len(shown):
+        details.append(f"… and {count - len(shown)} more lines")
+    lines = f"{count} line{'s' if count != 1 else ''}"
+    if mixed:
+        message = (f"{path} is partly UTF-8 (e.g. line {first_utf8}) and partly not: {lines} "
+                   "with bytes that are not UTF-8. Read as UTF-8 or as cp1252, some names "
+                   "would be garbled, so nothing was changed")
+        hint = ("correct those lines, or export the file again as UTF-8; if the file really is "
+                "cp1252 (Windows), say so with --encoding cp1252")
+    elif detected:
+        message = (f"{path} is neither UTF-8 nor cp1252: {lines} with bytes that neither "
+                   "defines; nothing was changed")
+        hint = "give the file's encoding with --encoding NAME (e.g. latin-1)"
+    else:
+        message = (f"{path} cannot be read as {label}: {lines} with bytes that are not "
+                   f"{label}; nothing was changed")
+        other = "cp1252" if name == "utf-8" else "utf-8"
+        hint = (f"correct those lines, or give the file's real encoding with --encoding "
+                f"(e.g. {other})")
+    return InputFileError(message, hint=hint, details=details)
 
 
 def detect_delimiter(header_line: str) -> str:
@@ -72,10 +246,9 @@ class TableFile:
                     continue
                 yield start, fields
         except UnicodeDecodeError:
-            raise InputFileError(
-                f"{self.path}: line {last + 1}: cannot be read as {self.encoding}",
-                hint="give the file's encoding with --encoding (utf-8 or cp1252)",
-            ) from None
+            # The text layer decodes ahead of the rows: find the real lines in the bytes.
+            raise undecodable(self.path, self.encoding, delimiter=self.delimiter,
+                              header=self.header) from None
         except csv.Error as e:
             raise InputFileError(f"{self.path}: line {last + 1}: {e}") from None
 
@@ -115,10 +288,7 @@ def open_table(path: Path, encoding: str | None = None, delimiter: str | None = 
         header_line = text.readline()
     except UnicodeDecodeError:
         text.close()
-        raise InputFileError(
-            f"{path}: line 1: cannot be read as {encoding}",
-            hint="give the file's encoding with --encoding (utf-8 or cp1252)",
-        ) from None
+        raise undecodable(path, encoding, delimiter=delimiter) from None
     if not header_line.strip():
         text.close()
         raise InputFileError(

@@ -3,13 +3,15 @@ column widths, formula injection neutralised. Streams rows (openpyxl write-only 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from datetime import date
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from seniorcli.output import Column, neutralise, private_file
+from seniorcli.files import private_file
+from seniorcli.output import Column, neutralise
 
 _SAMPLE = 500  # rows looked at to size the columns
 
@@ -24,14 +26,37 @@ def _value(v: Any) -> Any:
 
 def write_xlsx(rows: Iterable[dict], columns: list[Column], path: Path,
                title: str | None = None) -> int:
+    # The target is checked and its temporary file made first, so a refused target (the
+    # database, a folder) costs nothing and an interrupted export leaves nothing behind.
     from openpyxl import Workbook
+
+    with private_file(path, "wb") as f:
+        wb = Workbook(write_only=True)  # keeps its rows in temporary files until saved
+        try:
+            n = _fill(wb, rows, columns, title)
+            wb.save(f)
+        except BaseException:
+            _discard(wb)
+            raise
+    return n
+
+
+def _discard(wb: Any) -> None:
+    """An unfinished workbook (an error, Ctrl-C, SIGTERM): close its row streams now, while
+    their files are open, so that nothing is written to a closed file when Python cleans up
+    ("Exception ignored …" on the terminal). openpyxl removes its temporary files at exit."""
+    for ws in wb.worksheets:
+        with contextlib.suppress(Exception):
+            ws.close()
+
+
+def _fill(wb: Any, rows: Iterable[dict], columns: list[Column], title: str | None) -> int:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     rows = iter(rows)
     head = list(islice(rows, _SAMPLE))
-    wb = Workbook(write_only=True)
     ws = wb.create_sheet((title or "seniorcli")[:31].replace("/", "-").replace(":", ""))
     ws.freeze_panes = "A2"
     for i, c in enumerate(columns, 1):
@@ -64,6 +89,4 @@ def write_xlsx(rows: Iterable[dict], columns: list[Column], path: Path,
     for row in rows:
         ws.append(cells(row))
         n += 1
-    with private_file(path, "wb") as f:
-        wb.save(f)
     return n

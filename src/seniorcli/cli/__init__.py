@@ -18,15 +18,28 @@ class _Group(TyperGroup):
     """The root group: every SeniorError becomes one clear message and exit code 1.
 
     No traceback ever reaches a user; locals (which hold personal data) are never printed.
+    Every message, Typer's own usage errors (exit 2) included, has CPR numbers masked and
+    terminal escape codes removed, and says truthfully whether the command saved anything.
     """
 
+    def make_context(self, info_name: Any, args: Any, parent: Any = None, **extra: Any) -> Any:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except typer.TyperException as e:  # a bad root option: Typer prints it (exit 2)
+            _clean_usage_error(e)
+            raise
+
     def invoke(self, ctx: Any) -> Any:
+        start = _commits()
         try:
             return super().invoke(ctx)
         except SeniorError as e:
-            report(e)
+            report(e, saved=not e.after_commit and _commits() > start)
             raise typer.Exit(e.exit_code) from None
-        except (typer.Exit, typer.Abort, typer.BadParameter, KeyboardInterrupt):
+        except typer.TyperException as e:  # usage errors: Typer prints them (exit 2)
+            _clean_usage_error(e)
+            raise
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except BrokenPipeError:
             # `seniorcli due -f csv | head`: the reader went away; that is not an error.
@@ -38,29 +51,100 @@ class _Group(TyperGroup):
                 raise
             if os.environ.get("SENIORCLI_DEBUG"):
                 raise
-            _internal(e)
+            _internal(e, saved=_commits() > start)
             raise typer.Exit(1) from None
 
 
-def report(e: SeniorError) -> None:
-    from seniorcli.cpr import redact
+def _commits() -> int:
+    """Commits so far in this process (0 before the database module is loaded: importing it
+    just to ask would slow down every start)."""
+    engine = sys.modules.get("seniorcli.db.engine")
+    return engine.commit_count() if engine is not None else 0
+
+
+SAVED_NOTE = ("Note: this command had already saved its change to the database before the "
+              "error (see `seniorcli audit`).")
+
+
+def _clean_usage_error(e: Exception) -> None:
+    """Typer (click) prints the value it refused: `show "010170 1234"`, `due --within
+    0101701234`. Mask it the way every other message is masked."""
+    from seniorcli.errors import clean_message
+
+    message = getattr(e, "message", None)
+    if isinstance(message, str):
+        e.message = clean_message(message)  # type: ignore[attr-defined]
+
+
+def report(e: SeniorError, saved: bool = False) -> None:
+    """Print a refusal on standard error: ``Error: …``, details, ``Try: …``; CPR numbers masked,
+    escape codes and control characters removed (a name from a file never reaches the
+    terminal raw). ``saved``: the command had committed a change before the error."""
+    from seniorcli.errors import clean_message
 
     lines = [f"Error: {e.message}"] + [f"  {d}" for d in e.details]
     if e.hint:
         lines.append(f"Try: {e.hint}")
-    sys.stderr.write(redact("\n".join(lines)) + "\n")
+    if saved:
+        lines.append(SAVED_NOTE)
+    sys.stderr.write(clean_message("\n".join(lines)) + "\n")
 
 
-def _internal(e: Exception) -> None:
+def _internal(e: Exception, saved: bool = False) -> None:
+    """An exception that is not a SeniorError: a failure of the database file or the disk (said
+    in plain words), or else a programming error (said as such, without a traceback)."""
     import sqlite3
 
-    if isinstance(e, sqlite3.OperationalError) and "locked" in str(e):
-        msg = "the database is busy (another seniorcli is writing); nothing was changed"
-        hint = "run the command again in a minute"
-    else:
-        msg = f"unexpected internal error ({type(e).__name__}); nothing was changed"
-        hint = "run again with SENIORCLI_DEBUG=1 for details, and report it"
-    sys.stderr.write(f"Error: {msg}\nTry: {hint}\n")
+    from seniorcli.db.engine import explain, root_cause
+
+    cause = root_cause(e)
+    error = explain(cause, saved=saved) if isinstance(cause, sqlite3.Error) else None
+    if error is None and isinstance(cause, OSError):
+        error = _file_error(cause, saved)
+    if error is not None:
+        report(error)
+        return
+    if isinstance(cause, ValueError) and "null" in str(cause):
+        # os.stat/open refuse a path with a NUL byte (pasted binary, a broken script)
+        report(SeniorError("a file or folder name contains a NUL character, which no file "
+                           "name can hold" + ("" if saved else "; nothing was changed"),
+                           hint="check the paths given (--db, --output, the file arguments)"),
+               saved=saved)
+        return
+    done = ("the command had already saved its change before it (see `seniorcli audit`)"
+            if saved else "nothing was changed")
+    report(SeniorError(f"unexpected internal error ({type(e).__name__}); {done}",
+                       hint="run again with SENIORCLI_DEBUG=1 for details, and report it"))
+
+
+def _file_error(e: OSError, saved: bool) -> SeniorError:
+    """A file other than the database (an export, a roster, standard output) could not be
+    read or written."""
+    import errno
+
+    name = f" {e.filename}" if e.filename else ""
+    done = ("; the command had already saved its change to the database before this (see "
+            "`seniorcli audit`)" if saved else "; nothing was changed in the database")
+    code = e.errno
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        return SeniorError(f"the disk is full: could not write{name}{done}",
+                           hint="free some space on the disk and run the command again")
+    if code == errno.EROFS:
+        return SeniorError(f"cannot write{name}: the disk or folder is read-only{done}",
+                           hint="choose a file in a folder you can write to")
+    if code in (errno.EACCES, errno.EPERM):
+        return SeniorError(f"no permission to use{name}{done}",
+                           hint="check the permissions of the file and its folder (ls -l)")
+    if code == errno.EISDIR:
+        return SeniorError(f"{e.filename or 'the file'} is a folder, not a file{done}",
+                           hint="give a file name")
+    if code in (errno.ENOENT, errno.ENOTDIR):
+        return SeniorError(f"there is no such file or folder:{name or ' (unknown)'}{done}",
+                           hint="check the path")
+    if code == errno.EIO:
+        return SeniorError(f"the disk reported an error reading or writing{name}{done}",
+                           hint="check the disk, then run the command again")
+    return SeniorError(f"could not use{name or ' a file'}: {e.strerror or e}{done}")
 
 
 app = typer.Typer(
@@ -95,9 +179,24 @@ def root(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
     ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="Print no summaries and no warnings on standard "
+                     "error, only errors (summaries are only shown on a terminal anyway)."),
+    ] = False,
 ) -> None:
     """Senior conversations and senior agreements for Danish municipalities."""
+    from seniorcli.files import guard_database
+
     state.db_option = db
+    state.quiet = quiet
+
+    def database_in_use():  # no file the tool writes may land on it (asked for lazily)
+        from seniorcli.db.engine import resolve_db_path
+
+        return resolve_db_path(state.db_option)
+
+    guard_database(database_in_use)
 
 
 def _register() -> None:

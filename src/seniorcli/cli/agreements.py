@@ -1,4 +1,5 @@
-"""``agreement add|list|end|renew|types|expiring`` and ``seniordays``: what payroll needs."""
+"""``agreement add|list|end|renew|correct|withdraw|types|expiring`` and ``seniordays``: what
+payroll needs."""
 
 from __future__ import annotations
 
@@ -12,14 +13,14 @@ from seniorcli.cli.common import (
     AsOf,
     DepartmentOpt,
     ExcelOpt,
-    ExportFormat,
     ExportFormatOpt,
     OutputOpt,
     RulesFileOpt,
     RulesOpt,
-    check_output_format,
     open_db,
+    output_format,
     parse_date_option,
+    parse_day_option,
     resolve_rules,
     say,
     today,
@@ -28,6 +29,30 @@ from seniorcli.cli.common import (
 agreement_app = typer.Typer(help="Senior agreements (seniorordninger).", no_args_is_help=True)
 
 DateOpt = Annotated[date, typer.Option(parser=parse_date_option, metavar="DATE")]
+
+
+def parse_amount_option(value: str) -> float:
+    """--amount in kroner as Danes write it (seniorcli.numbers.parse_amount)."""
+    from seniorcli.numbers import NumberError, parse_amount
+
+    if isinstance(value, float):
+        return value
+    try:
+        return parse_amount(value)
+    except NumberError as e:
+        raise typer.BadParameter(f"'{value}' {e}") from None
+
+
+def parse_hours_option(value: str) -> float:
+    """--hours a week: 37, 37,5 or 37.5 (seniorcli.numbers.parse_hours)."""
+    from seniorcli.numbers import NumberError, parse_hours
+
+    if isinstance(value, float):
+        return value
+    try:
+        return parse_hours(value)
+    except NumberError as e:
+        raise typer.BadParameter(f"'{value}' {e}") from None
 
 
 def _columns(kind: str):
@@ -65,9 +90,12 @@ def add(
     rules: RulesOpt = None,
     rules_file: RulesFileOpt = None,
     hours: Annotated[float | None, typer.Option(
-        "--hours", min=0, max=80, help="Weekly hours under the agreement.")] = None,
+        "--hours", parser=parse_hours_option, metavar="HOURS",
+        help="Weekly hours under the agreement, 0-80: 30, 37,5 or 37.5.")] = None,
     amount: Annotated[float | None, typer.Option(
-        "--amount", min=0, metavar="KR", help="Supplement or bonus in kroner.")] = None,
+        "--amount", parser=parse_amount_option, metavar="KR",
+        help="Supplement or bonus in kroner, Danish style: 85.000, 85.000,50 or 85000,50 "
+        "(up to 10.000.000).")] = None,
     note: Annotated[str | None, typer.Option("--note", metavar="TEXT",
         help="A short note.")] = None,
 ) -> None:
@@ -94,13 +122,13 @@ def add(
 @agreement_app.command("list")
 def list_(
     active_on: Annotated[date | None, typer.Option(
-        "--active-on", parser=parse_date_option, metavar="DATE",
+        "--active-on", parser=parse_day_option, metavar="DATE",
         help="Only agreements running on DATE (start <= DATE <= end).")] = None,
     kind: Annotated[str | None, typer.Option("--type", "-t", metavar="TYPE",
         help="Only this type.")] = None,
     department: DepartmentOpt = None,
     as_of: AsOf = None,
-    fmt: ExportFormatOpt = ExportFormat.table,
+    fmt: ExportFormatOpt = None,
     output: OutputOpt = None,
     excel: ExcelOpt = False,
 ) -> None:
@@ -112,10 +140,14 @@ def list_(
     from seniorcli.output import emit
     from seniorcli.services.agreements import list_agreements
 
-    check_output_format(fmt.value, output)
-    rows = list_agreements(open_db(), as_of or today(), active_on=active_on, kind=kind,
+    fmt = output_format(fmt, output, excel=excel)
+    conn = open_db(must_exist=True)
+    from seniorcli.services.filters import resolve_department
+
+    department = resolve_department(conn, department)
+    rows = list_agreements(conn, as_of or today(), active_on=active_on, kind=kind,
                            department=department)
-    emit(rows, _columns("list"), fmt.value, output, title="Senior agreements", excel=excel,
+    emit(rows, _columns("list"), fmt, output, title="Senior agreements", excel=excel,
          footer=lambda n: f"{n} agreements")
 
 
@@ -165,8 +197,76 @@ def renew(
     typer.echo(new_id)
 
 
+@agreement_app.command("correct")
+def correct(
+    agreement_id: Annotated[int, typer.Argument(metavar="ID", help="The agreement's id.")],
+    start: Annotated[date | None, typer.Option(
+        "--start", parser=parse_date_option, metavar="DATE", help="The right first day.")
+    ] = None,
+    end: Annotated[date | None, typer.Option(
+        "--end", parser=parse_date_option, metavar="DATE",
+        help="The right last day (of one ended early: the day it ended); 9999-12-31 means "
+        "open-ended.")] = None,
+    open_ended: Annotated[bool, typer.Option(
+        "--open-ended", help="It has no end (not for generationsskifte).")] = False,
+    hours: Annotated[float | None, typer.Option(
+        "--hours", parser=parse_hours_option, metavar="HOURS",
+        help="The right weekly hours, 0-80: 30, 37,5 or 37.5.")] = None,
+    amount: Annotated[float | None, typer.Option(
+        "--amount", parser=parse_amount_option, metavar="KR",
+        help="The right supplement or bonus in kroner, Danish style: 85.000, 85.000,50 or "
+        "85000,50.")] = None,
+    note: Annotated[str | None, typer.Option(
+        "--note", metavar="TEXT", help='The right note ("" removes it).')] = None,
+) -> None:
+    """Correct an agreement's dates, hours, amount or note.
+
+    New dates are checked as `agreement add` checks them (age, must name its end, one at a
+    time and 6 years in all for generationsskifte). The audit log and `show` keep the old
+    values (who, when, old → new). To stop an agreement that ran, use `agreement end`; to take
+    back one recorded by mistake, `agreement withdraw`.
+
+    Example: seniorcli agreement correct 12 --end 2028-06-30 --hours 30
+    """
+    from seniorcli.cpr import redact
+    from seniorcli.errors import printable
+    from seniorcli.services.agreements import AgreementChange, correct_agreement
+
+    if end is not None and open_ended:
+        raise typer.BadParameter("give --end or --open-ended, not both", param_hint="--end")
+    change = AgreementChange(start, end, open_ended, hours, amount, note)
+    if change == AgreementChange():
+        raise typer.BadParameter(
+            "say what to correct: --start, --end, --open-ended, --hours, --amount or --note")
+    changes = correct_agreement(open_db(must_exist=True), agreement_id, change)
+    if changes:
+        say(printable(redact(f"Corrected agreement {agreement_id}: {'; '.join(changes)}.")))
+    else:
+        say(f"Agreement {agreement_id} already is so: nothing was changed.")
+
+
+@agreement_app.command("withdraw")
+def withdraw(
+    agreement_id: Annotated[int, typer.Argument(metavar="ID", help="The agreement's id.")],
+    reason: Annotated[str, typer.Option(
+        "--reason", metavar="TEXT", help="Why (kept in the audit log and shown by `show`).")],
+) -> None:
+    """Withdraw an agreement recorded by mistake: it no longer counts anywhere.
+
+    Unlike `agreement end` (an agreement that ran and stopped early), a withdrawn agreement is
+    left out of `agreement list`, `agreement expiring` and the limits of new agreements; `show`
+    still lists it, marked as withdrawn, and the audit log keeps who withdrew it, when and why.
+
+    Example: seniorcli agreement withdraw 12 --reason "recorded for the wrong employee"
+    """
+    from seniorcli.services.agreements import withdraw_agreement
+
+    withdraw_agreement(open_db(must_exist=True), agreement_id, reason)
+    say(f"Withdrew agreement {agreement_id}: it no longer counts anywhere.")
+
+
 @agreement_app.command("types")
-def types(fmt: ExportFormatOpt = ExportFormat.table, output: OutputOpt = None) -> None:
+def types(fmt: ExportFormatOpt = None, output: OutputOpt = None) -> None:
     """The agreement types, in Danish and English, with their limits and sources.
 
     Example: seniorcli agreement types
@@ -174,13 +274,13 @@ def types(fmt: ExportFormatOpt = ExportFormat.table, output: OutputOpt = None) -
     from seniorcli.agreements import INTERPRETATIONS, TYPES
     from seniorcli.output import Column, emit
 
-    check_output_format(fmt.value, output)
+    fmt = output_format(fmt, output)
     rows = [{"type": t.key, "danish": t.danish, "english": t.english, "limits": t.limits,
              "source": t.source} for t in TYPES]
     cols = [Column("type", "Type"), Column("danish", "Dansk"), Column("english", "English"),
             Column("limits", "Limits"), Column("source", "Source")]
-    emit(rows, cols, fmt.value, output, title="Senior agreement types")
-    if fmt == ExportFormat.table and output is None:
+    emit(rows, cols, fmt, output, title="Senior agreement types")
+    if fmt == "table" and output is None:
         typer.echo("Interpretations:\n" + "\n".join(f"  - {i}" for i in INTERPRETATIONS))
 
 
@@ -190,7 +290,7 @@ def expiring(
     within: Annotated[int, typer.Option(
         "--within", min=0, max=3660, metavar="DAYS", help="The window after the as-of date.")
     ] = 90,
-    fmt: ExportFormatOpt = ExportFormat.table,
+    fmt: ExportFormatOpt = None,
     output: OutputOpt = None,
     excel: ExcelOpt = False,
 ) -> None:
@@ -205,10 +305,10 @@ def expiring(
     from seniorcli.output import emit
     from seniorcli.services.agreements import expiring as find
 
-    check_output_format(fmt.value, output)
+    fmt = output_format(fmt, output, excel=excel)
     day = as_of or today()
-    rows = find(open_db(), day, within)
-    emit(rows, _columns("expiring"), fmt.value, output, excel=excel,
+    rows = find(open_db(must_exist=True), day, within)
+    emit(rows, _columns("expiring"), fmt, output, excel=excel,
          title=f"Agreements ending {day} – {within} days",
          footer=lambda n: f"{n} agreements end within {within} days of {day}")
 
@@ -219,7 +319,7 @@ def seniordays(
         "--table", metavar="FILE.toml",
         help="Your own table of days and percentages (default: the municipal framework; "
         "also read from <config>/seniorcli/seniordays.toml).")] = None,
-    fmt: ExportFormatOpt = ExportFormat.table,
+    fmt: ExportFormatOpt = None,
     output: OutputOpt = None,
     excel: ExcelOpt = False,
 ) -> None:
@@ -235,7 +335,7 @@ def seniordays(
     from seniorcli.seniordays import DEFAULT, load_table
     from seniorcli.services.agreements import seniordays as find
 
-    check_output_format(fmt.value, output)
+    fmt = output_format(fmt, output, excel=excel)
     user_table = rules_dir().parent / "seniordays.toml"
     if table is not None:
         days_table = load_table(table)
@@ -257,7 +357,7 @@ def seniordays(
             totals["days"] += r["days"]
             yield r
 
-    emit(counted(find(open_db(), year, days_table)), cols, fmt.value, output, excel=excel,
+    emit(counted(find(open_db(must_exist=True), year, days_table)), cols, fmt, output, excel=excel,
          title=f"Senior days {year}",
          footer=lambda n: f"{n} employees, {totals['days']} senior days in {year} "
          f"({days_table.source})")

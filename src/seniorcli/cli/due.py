@@ -1,9 +1,7 @@
-"""``due`` and ``log``."""
+"""``due`` (and, registered from cli/outcomes.py, ``log``)."""
 
 from __future__ import annotations
 
-from datetime import date
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,14 +9,14 @@ import typer
 from seniorcli.cli.common import (
     AsOf,
     DepartmentOpt,
-    Format,
-    FormatOpt,
+    ExcelOpt,
+    ExportFormatOpt,
     ManagerOpt,
     OutputOpt,
     RulesFileOpt,
     RulesOpt,
     open_db,
-    parse_date_option,
+    output_format,
     resolve_rules,
     say,
     today,
@@ -50,20 +48,25 @@ def due(
         help="Also list those due in the DAYS after the as-of date (status 'upcoming').")] = 0,
     department: DepartmentOpt = None,
     manager: ManagerOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: ExportFormatOpt = None,
     output: OutputOpt = None,
+    excel: ExcelOpt = False,
 ) -> None:
     """Who must be offered a senior conversation, by when, and why.
 
     Lists current employees whose next offer is due on or before the as-of date, and with
     --within DAYS also those due soon. An empty list is a success.
 
-    Example: seniorcli due --rules koege --within 30 --department "Ældreplejen"
+    Example: seniorcli due --rules koege --within 30 --department "Ældreplejen" -o due.xlsx
     """
     from seniorcli.output import emit
     from seniorcli.services.due import due_list
 
-    conn = open_db()
+    fmt = output_format(fmt, output, excel=excel)
+    conn = open_db(must_exist=True)
+    from seniorcli.services.filters import resolve_filters
+
+    department, manager = resolve_filters(conn, department, manager)
     rule_set = resolve_rules(conn, rules, rules_file)
     day = as_of or today()
     rows = due_list(conn, rule_set, day, within, department=department, manager=manager)
@@ -91,77 +94,16 @@ def due(
             return "dim"
         return "bold red" if (r["days_overdue"] or 0) > LONG_OVERDUE_DAYS else None
 
-    table = fmt == Format.table
-    emit(counted(rows), due_columns(table), fmt.value, output,
+    table = fmt == "table"
+    emit(counted(rows), due_columns(table), fmt, output, excel=excel,
          title=f"Senior conversations due — {rule_set.title}, {day}", row_style=style,
          footer=footer)
-    if not table:
-        say(footer(0))
-
-
-def log(
-    employee_id: Annotated[str | None, typer.Argument(
-        metavar="EMPLOYEE_ID", help="The employee's id.", show_default=False)] = None,
-    outcome: Annotated[str | None, typer.Argument(
-        metavar="OUTCOME", help="invited, held, declined, postponed or requested.",
-        show_default=False)] = None,
-    on: Annotated[date | None, typer.Option(
-        "--date", parser=parse_date_option, metavar="DATE",
-        help="When it happened (default: today).")] = None,
-    note: Annotated[str | None, typer.Option("--note", metavar="TEXT",
-        help="A short note.")] = None,
-    with_mus: Annotated[bool, typer.Option(
-        "--with-mus", help="Held together with the yearly appraisal (MUS).")] = False,
-    union_rep: Annotated[bool, typer.Option(
-        "--union-rep", help="The union representative (TR) took part.")] = False,
-    from_file: Annotated[Path | None, typer.Option(
-        "--from-file", metavar="FILE.csv",
-        help="Log many outcomes: columns employee_id, outcome, date [, note, with_mus].")
-    ] = None,
-    dry_run: Annotated[bool, typer.Option(
-        "--dry-run", help="With --from-file: check the file, log nothing.")] = False,
-    as_of: AsOf = None,
-) -> None:
-    """Record what came of an offer: invited, held, declined, postponed or requested.
-
-    Refused (exit 1, nothing logged): an unknown employee or outcome, a date before the hire
-    date or after the leave date, a date after today (except 'invited': an invitation for a
-    planned meeting; --as-of does not move today), the same outcome twice on one day.
-
-    Example: seniorcli log 00123 held --date 2026-11-03 --with-mus --note "Ønsker 32 timer"
-    """
-    from seniorcli.cli import common
-    from seniorcli.services.conversations import (
-        Entry,
-        log_from_file,
-        log_outcome,
-        normalise_outcome,
-    )
-
-    # What happened is dated by the real calendar: --as-of only sets the default --date, it
-    # never makes a later day's outcome loggable.
-    real_today = common.today()
-    day = as_of or real_today
-    conn = open_db()
-    if from_file is not None:
-        if employee_id or outcome:
-            raise typer.BadParameter("give either EMPLOYEE_ID OUTCOME or --from-file, not both")
-        n = log_from_file(conn, from_file, real_today, dry_run=dry_run)
-        say(f"{'Would log' if dry_run else 'Logged'} {n} outcomes from {from_file.name}.")
-        return
-    if not employee_id or not outcome:
-        raise typer.BadParameter("give EMPLOYEE_ID and OUTCOME (or --from-file FILE.csv)")
-    normal = normalise_outcome(outcome)
-    if normal is None:
-        from seniorcli.errors import SeniorError
-
-        raise SeniorError(f"'{outcome}' is not an outcome",
-                          hint="use invited, held, declined, postponed or requested")
-    entry = Entry(employee_id.strip(), normal, on or day, note, with_mus, union_rep)
-    log_outcome(conn, entry, real_today)
-    say(f"Logged: {entry.employee_id} {entry.outcome} on {entry.date}.")
+    if not table or output is not None:
+        say(footer(0) + (f" Wrote {output}." if output is not None else ""))
 
 
 def register(app: typer.Typer) -> None:
+    from seniorcli.cli import outcomes
+
     app.command("due")(due)
-    app.command("log")(log)
+    outcomes.register(app)  # `log`, its corrections and withdrawals

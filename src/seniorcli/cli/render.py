@@ -3,17 +3,33 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+from seniorcli.errors import printable
 
 
 def _d(v: date | None) -> str:
     return v.isoformat() if v else ""
 
 
+def _printable(value: Any) -> Any:
+    """Every text in ``value`` as it may reach a terminal: a name or note stored with escape
+    codes or control characters (an older import, another tool) is shown without them."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {k: _printable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_printable(v) for v in value]
+    return value
+
+
 def render_employee(detail: dict, as_of: date) -> None:
+    detail = _printable(detail)
     console = Console(highlight=False)
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
@@ -56,7 +72,7 @@ def render_employee(detail: dict, as_of: date) -> None:
     console.print()
     if detail["conversations"]:
         t = Table(title="Conversations", title_justify="left", header_style="bold")
-        for col in ("Date", "Outcome", "With MUS", "Union rep", "Note"):
+        for col in ("Id", "Date", "Outcome", "With MUS", "Union rep", "Note"):
             t.add_column(col)
         for c in detail["conversations"]:
             note = Text(c["note"] or "")
@@ -64,7 +80,7 @@ def render_employee(detail: dict, as_of: date) -> None:
                 note = Text("(earlier employment: does not count) ", style="dim") + note
             elif not c["counts"]:
                 note = Text(f"(after {as_of}: does not count yet) ", style="dim") + note
-            t.add_row(_d(c["date"]), c["outcome"], "yes" if c["with_mus"] else "",
+            t.add_row(str(c["id"]), _d(c["date"]), c["outcome"], "yes" if c["with_mus"] else "",
                       "yes" if c["union_rep"] else "", note)
         console.print(t)
     else:
@@ -78,10 +94,24 @@ def render_employee(detail: dict, as_of: date) -> None:
             end = "open-ended" if a["open_ended"] else _d(a["end_date"])
             if a["ended_on"]:
                 end += " (ended early)"
+            note = Text(a["note"] or "")
+            if a["withdrawn_at"]:
+                note = Text(f"(withdrawn on {a['withdrawn_at'][:10]}: counts nowhere) ",
+                            style="bold") + note
             t.add_row(str(a["agreement_id"]), a["type"], _d(a["start_date"]), end,
                       "" if a["weekly_hours"] is None else f"{a['weekly_hours']:g}",
                       "" if a["amount"] is None else f"{a['amount']:,.0f} kr",
-                      Text(a["note"] or ""))
+                      note, style="dim" if a["withdrawn_at"] else None)
         console.print(t)
     else:
         console.print("Senior agreements: none.")
+
+    if detail.get("corrections"):
+        t = Table(title="Corrections and withdrawals", title_justify="left",
+                  header_style="bold")
+        for col in ("When (UTC)", "User", "Command", "What changed (old → new)"):
+            t.add_column(col)
+        for c in detail["corrections"]:
+            t.add_row(c["at"][:16].replace("T", " "), Text(c["os_user"]), c["command"],
+                      Text(c["detail"]))
+        console.print(t)

@@ -12,17 +12,17 @@ import typer
 from seniorcli.cli.common import (
     AsOf,
     ExcelOpt,
-    ExportFormat,
     ExportFormatOpt,
     OutputOpt,
     RulesFileOpt,
     RulesOpt,
-    check_output_format,
     open_db,
-    parse_date_option,
+    output_format,
+    parse_day_option,
     resolve_rules,
     say,
     today,
+    warn,
 )
 
 report_app = typer.Typer(
@@ -103,16 +103,12 @@ def _emit(rows, columns, fmt, output, title, excel=False, footer=None, pct_table
 
 
 def _html(output: Path, sections: dict, as_of: date, rules_title=None, period=None) -> None:
-    from seniorcli.output import private_file
+    from seniorcli.files import private_file
     from seniorcli.report_html import render
 
     with private_file(output, "w", encoding="utf-8") as f:
         f.write(render(sections, as_of.isoformat(), rules_title, str(period) if period else None))
     say(f"Wrote {output}")
-
-
-def _is_html(output: Path | None) -> bool:
-    return output is not None and output.suffix.lower() in (".html", ".htm")
 
 
 @report_app.callback()
@@ -137,9 +133,17 @@ def overview(
         return
     from seniorcli.services import reports
 
-    conn = open_db()
+    if output is not None:
+        if output.suffix.lower() not in (".html", ".htm"):
+            raise typer.BadParameter("the overview is written as HTML: use --output FILE.html",
+                                     param_hint="--output")
+        output_format(None, output, html=True)  # checks the target before any work
+    conn = open_db(must_exist=True)
     day = as_of or today()
     rule_set = resolve_rules(conn, rules, rules_file, required=False)
+    if rule_set is None and output is not None:
+        warn(f"no rule set chosen, so {output.name} leaves out coverage; give --rules NAME or "
+             "store a default with `seniorcli config set rules NAME`")
     sections = {}
     period = None
     if rule_set is not None:
@@ -149,9 +153,6 @@ def overview(
     sections["ages"] = (reports.ages(conn, day), _ages_columns(), PCT)
     sections["retirements"] = (reports.retirements(conn, day), _retirement_columns(), PCT)
     if output is not None:
-        if not _is_html(output):
-            raise typer.BadParameter("the overview is written as HTML: use --output FILE.html",
-                                     param_hint="--output")
         _html(output, sections, day, rule_set.title if rule_set else None, period)
         return
     _print_overview(sections, day, rule_set, period)
@@ -212,15 +213,15 @@ def coverage(
     year: Annotated[int | None, typer.Option("--year", min=1900, max=2200,
                                              help="A calendar year.")] = None,
     start: Annotated[date | None, typer.Option(
-        "--from", parser=parse_date_option, metavar="DATE", help="First day of the period.")
+        "--from", parser=parse_day_option, metavar="DATE", help="First day of the period.")
     ] = None,
     end: Annotated[date | None, typer.Option(
-        "--to", parser=parse_date_option, metavar="DATE", help="Last day of the period.")
+        "--to", parser=parse_day_option, metavar="DATE", help="Last day of the period.")
     ] = None,
     by: Annotated[By | None, typer.Option("--by", help="One row per department or manager.")
                   ] = None,
     as_of: AsOf = None,
-    fmt: ExportFormatOpt = ExportFormat.table,
+    fmt: ExportFormatOpt = None,
     output: OutputOpt = None,
     excel: ExcelOpt = False,
 ) -> None:
@@ -234,18 +235,18 @@ def coverage(
     from seniorcli.services.reports import __doc__ as definitions
     from seniorcli.services.reports import coverage as compute
 
-    check_output_format(fmt.value, output)
-    conn = open_db()
+    fmt = output_format(fmt, output, excel=excel, html=True)
+    conn = open_db(must_exist=True)
     rule_set = resolve_rules(conn, rules, rules_file)
     period = _period(year, start, end, as_of or today())
     rows = compute(conn, rule_set, period, by.value if by else None)
-    if _is_html(output):
+    if fmt == "html":
         _html(output, {"coverage": (rows, _coverage_columns(), PCT)}, period.end,
               rule_set.title, period)
         return
-    _emit(rows, _coverage_columns(), fmt.value, output,
+    _emit(rows, _coverage_columns(), fmt, output,
           f"Coverage {period} — {rule_set.title}", excel)
-    if fmt == ExportFormat.table and output is None:
+    if fmt == "table" and output is None:
         typer.echo(definitions.split("coverage, for a period")[1].split("\n", 1)[1].rstrip())
 
 
@@ -254,7 +255,7 @@ def ages(
     as_of: AsOf = None,
     by: Annotated[ByDepartment | None, typer.Option("--by", help="One row per department.")
                   ] = None,
-    fmt: ExportFormatOpt = ExportFormat.table,
+    fmt: ExportFormatOpt = None,
     output: OutputOpt = None,
     excel: ExcelOpt = False,
 ) -> None:
@@ -264,19 +265,19 @@ def ages(
     """
     from seniorcli.services.reports import ages as compute
 
-    check_output_format(fmt.value, output)
+    fmt = output_format(fmt, output, excel=excel, html=True)
     day = as_of or today()
-    rows = compute(open_db(), day, by.value if by else None)
-    if _is_html(output):
+    rows = compute(open_db(must_exist=True), day, by.value if by else None)
+    if fmt == "html":
         _html(output, {"ages": (rows, _ages_columns(), PCT)}, day)
         return
-    if fmt == ExportFormat.table and output is None:
+    if fmt == "table" and output is None:
         from rich.console import Console
 
         console = Console()
         console.print(f"[bold]Age profile[/bold] on {day}")
         _age_chart(console, rows[-1])
-    _emit(rows, _ages_columns(), fmt.value, output, f"Age profile on {day}", excel)
+    _emit(rows, _ages_columns(), fmt, output, f"Age profile on {day}", excel)
 
 
 @report_app.command("retirements")
@@ -284,7 +285,7 @@ def retirements(
     as_of: AsOf = None,
     years: Annotated[int, typer.Option("--years", min=1, max=50, help="How many years.")] = 10,
     by: Annotated[ByDepartment | None, typer.Option("--by", help="Per department.")] = None,
-    fmt: ExportFormatOpt = ExportFormat.table,
+    fmt: ExportFormatOpt = None,
     output: OutputOpt = None,
     excel: ExcelOpt = False,
 ) -> None:
@@ -296,13 +297,13 @@ def retirements(
     from seniorcli.pension import SOURCE
     from seniorcli.services.reports import retirements as compute
 
-    check_output_format(fmt.value, output)
+    fmt = output_format(fmt, output, excel=excel, html=True)
     day = as_of or today()
-    rows = compute(open_db(), day, years, by.value if by else None)
-    if _is_html(output):
+    rows = compute(open_db(must_exist=True), day, years, by.value if by else None)
+    if fmt == "html":
         _html(output, {"retirements": (rows, _retirement_columns(), PCT)}, day)
         return
-    _emit(rows, _retirement_columns(), fmt.value, output,
+    _emit(rows, _retirement_columns(), fmt, output,
           f"Reaching state pension age, from {day}", excel,
           footer=lambda n: f"Year 'already': at or past state pension age on {day}; the "
           f"first year counts from {day}. Source: {SOURCE}.")

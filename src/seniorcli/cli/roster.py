@@ -10,17 +10,20 @@ import typer
 from seniorcli.cli.common import (
     AsOf,
     DepartmentOpt,
+    ExcelOpt,
+    ExportFormatOpt,
     Format,
-    FormatOpt,
     ManagerOpt,
     OutputOpt,
     RulesFileOpt,
     RulesOpt,
     ShowFormat,
     open_db,
+    output_format,
     resolve_rules,
     say,
     today,
+    warn,
 )
 
 
@@ -56,6 +59,10 @@ def import_cmd(
         "--encoding", metavar="NAME", help="utf-8 or cp1252 (default: detected).")] = None,
     delimiter: Annotated[str | None, typer.Option(
         "--delimiter", metavar="CHAR", help="',', ';' or 'tab' (default: detected).")] = None,
+    expect_left: Annotated[int | None, typer.Option(
+        "--expect-left", min=0, metavar="N",
+        help="Confirm that a full import marks exactly N employees as left (needed when more "
+        "than 5 and more than 10 % of the current staff would be).")] = None,
     as_of: AsOf = None,
     fmt: Annotated[Format, typer.Option(
         "--format", "-f", help="table: a summary for people; json: the summary as data.")
@@ -66,19 +73,26 @@ def import_cmd(
     Every row is checked before anything is written; on any error nothing changes (exit 1).
     Employees missing from a full roster are marked as left, never deleted; listed again
     later without a leave date, they are current again ("back again"). A leave date given in
-    a file is kept until a file with a leave-date column changes it.
+    a file is kept until a file with a leave-date column changes it. A full roster that would
+    mark more than 5 employees and more than 10 % of the current staff as left (a truncated
+    export?) is refused unless --expect-left gives that number.
 
     Example: seniorcli import lonudtraek.csv --dry-run
     """
     from seniorcli.services.roster import ImportOptions, import_roster
 
+    if expect_left is not None and partial:
+        raise typer.BadParameter("--partial marks no one as left: leave out --expect-left",
+                                 param_hint="--expect-left")
     options = ImportOptions(
         as_of=as_of or today(), partial=partial, dry_run=dry_run, mapping=_parse_map(map_),
-        encoding=encoding, delimiter=delimiter,
+        encoding=encoding, delimiter=delimiter, expect_left=expect_left,
     )
     conn = open_db()
     with _progress(roster) as progress:
         summary = import_roster(conn, roster, options, progress)
+    if summary.refused:  # a dry run: say it also to scripts (cron mails a warning)
+        warn(f"a real import would be refused: {summary.refused}.")
     if fmt == Format.json:
         import json
 
@@ -97,6 +111,8 @@ def import_cmd(
             "again.")
     if summary.ignored_columns:
         say("Ignored columns: " + ", ".join(summary.ignored_columns))
+    if summary.encoding == "cp1252" and encoding is None:
+        say(f"Read as cp1252 (Windows): {roster.name} has no UTF-8 characters.")
     if dry_run:
         say("Dry run: nothing was written.")
 
@@ -146,8 +162,9 @@ def employees(
         "--include-left",
         help="Also those who have left, and those not hired yet on the as-of date.")] = False,
     as_of: AsOf = None,
-    fmt: FormatOpt = Format.table,
+    fmt: ExportFormatOpt = None,
     output: OutputOpt = None,
+    excel: ExcelOpt = False,
 ) -> None:
     """List the staff on the as-of date: hired on or before it, not left on or before it.
 
@@ -156,10 +173,15 @@ def employees(
     from seniorcli.output import emit
     from seniorcli.services.employees import list_employees
 
+    fmt = output_format(fmt, output, excel=excel)
     day = as_of or today()
-    rows = list_employees(open_db(), day, department=department, manager=manager,
+    conn = open_db(must_exist=True)
+    from seniorcli.services.filters import resolve_filters
+
+    department, manager = resolve_filters(conn, department, manager)
+    rows = list_employees(conn, day, department=department, manager=manager,
                           include_left=include_left)
-    emit(rows, employee_columns(), fmt.value, output, title=f"Employees on {day}",
+    emit(rows, employee_columns(), fmt, output, excel=excel, title=f"Employees on {day}",
          footer=lambda n: f"{n} employees")
 
 
@@ -179,7 +201,7 @@ def show(
     from seniorcli.services.employees import employee_detail
 
     day = as_of or today()
-    conn = open_db()
+    conn = open_db(must_exist=True)
     rule_set = resolve_rules(conn, rules, rules_file, required=False)
     detail = employee_detail(conn, employee_id, day, rule_set)
     if fmt == ShowFormat.json:

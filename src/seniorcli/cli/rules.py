@@ -11,7 +11,7 @@ from seniorcli.cli.common import (
     FormatOpt,
     RulesFileOpt,
     open_db,
-    parse_date_option,
+    parse_day_option,
     resolve_rules,
     rules_dir,
     say,
@@ -114,7 +114,7 @@ def config_set(
     if key == "rules":
         value = _registry(rules_file).get(value).name
     elif key == "start-date":
-        value = parse_date_option(value).isoformat()
+        value = parse_day_option(value).isoformat()
     set_setting(open_db(), key, value)
     say(f"{key} = {value}")
 
@@ -128,7 +128,7 @@ def config_get(key: Annotated[str | None, typer.Argument(metavar="KEY",
     """
     from seniorcli.services.settings import all_settings
 
-    settings = all_settings(open_db())
+    settings = all_settings(open_db(must_exist=True))
     if key is not None:
         if key not in settings:
             raise typer.Exit(1)

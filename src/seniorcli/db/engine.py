@@ -1,10 +1,14 @@
-"""Opening the database: where it is, PRAGMAs, permissions, schema version checks."""
+"""Opening the database: where it is, PRAGMAs, permissions, schema version checks; and what a
+failure of the file or the disk means, in plain words (``explain``)."""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import shutil
 import sqlite3
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +17,51 @@ from seniorcli.errors import DatabaseError
 
 ENV_VAR = "SENIORCLI_DB"
 BUSY_TIMEOUT_MS = 60_000  # cron jobs wait for each other rather than fail
+WORKING_FILES = ("-wal", "-shm")  # SQLite's files beside a WAL database
+
+_commits = 0  # commits of data in this process (see Connection, commit_count)
+_last_path: Path | None = None  # the database opened last, for messages about it
+
+
+def commit_count() -> int:
+    """How many transactions this process has committed so far (upgrades not counted). The CLI
+    compares it before and after a command, so that an error after a commit never claims that
+    nothing was changed."""
+    return _commits
+
+
+def last_path() -> Path | None:
+    """The database file opened last (for messages about errors that name no file)."""
+    return _last_path
+
+
+class Connection(sqlite3.Connection):
+    """A connection that notices its commits: an explicit COMMIT (or END) that closed a
+    transaction, or a statement outside a transaction that changed rows."""
+
+    def execute(self, sql: str, parameters=(), /) -> sqlite3.Cursor:  # type: ignore[override]
+        was = self.in_transaction
+        changes = self.total_changes
+        cursor = super().execute(sql, parameters)
+        if not self.in_transaction and (
+            (was and not sql.lstrip()[:8].upper().startswith("ROLLBACK"))
+            or (not was and self.total_changes != changes)
+        ):
+            note_commit()
+        return cursor
+
+    def commit(self) -> None:
+        was = self.in_transaction
+        super().commit()
+        if was:
+            note_commit()
+
+
+def note_commit() -> None:
+    """Count a commit made without ``execute``: SQLite's backup API into a database, or a
+    database file replaced whole (restore)."""
+    global _commits
+    _commits += 1
 
 
 def default_db_path() -> Path:
@@ -31,42 +80,79 @@ def resolve_db_path(option: str | None) -> Path:
     return default_db_path()
 
 
-def _create_private(path: Path) -> None:
-    """Create the parent folder (0700 when new) and an empty file with mode 0600."""
+def _create_private(path: Path) -> bool:
+    """Create the parent folder (0700 when new) and an empty file with mode 0600. Returns
+    whether the file was created (False: it was there)."""
     if not path.parent.exists():
         path.parent.mkdir(parents=True, mode=0o700)
-    with contextlib.suppress(FileExistsError):
+    try:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        return False
+    return True
+
+
+def make_private(path: Path) -> None:
+    """The database file and its -wal/-shm are private to their owner (cli-contract.md): a file
+    with looser permissions (a copy made with ``cp``, an older tool, a umask of 022) is made
+    0600. SQLite gives a new -wal/-shm the database file's permissions, so the file comes first.
+    Files this user may not change (another owner, a read-only disk) are left as they are."""
+    for p in (path, *(Path(f"{path}{suffix}") for suffix in WORKING_FILES)):
+        try:
+            st = os.stat(p)
+        except OSError:
+            continue
+        if stat.S_ISREG(st.st_mode) and st.st_mode & 0o077:
+            with contextlib.suppress(OSError):
+                os.chmod(p, 0o600)
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    """Open (creating on first use) and upgrade the database; refuse a foreign or newer file."""
+    """Open (creating on first use) and upgrade the database; refuse a foreign or newer file.
+    Every failure of the file or the disk is a DatabaseError that says what it was."""
+    global _last_path
+    _last_path = path
     if path.is_dir():
         raise DatabaseError(f"{path} is a folder, not a database file", hint="--db FILE.db")
+    if path.exists() and not path.is_file():
+        raise DatabaseError(f"{path} is not a regular file, so it cannot be a database",
+                            hint="--db FILE.db")
     try:
-        _create_private(path)
-        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        created = _create_private(path)
+        make_private(path)
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+                               factory=Connection)
     except (OSError, sqlite3.Error) as e:
-        raise DatabaseError(f"cannot open the database {path}: {e}") from None
+        raise explain(e, path) or DatabaseError(
+            f"cannot open the database {path}: {e}") from None
     try:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-    except sqlite3.DatabaseError:
+        _prepare(conn, path)
+    except sqlite3.Error as e:
         conn.close()
-        raise DatabaseError(
-            f"{path} is not a seniorcli database (not an SQLite file)",
-            hint="choose another file with --db or SENIORCLI_DB",
-        ) from None
+        if created:  # a file this command created and could not set up: do not leave it
+            with contextlib.suppress(OSError):
+                if path.stat().st_size == 0:
+                    path.unlink()
+        raise explain(e, path) or DatabaseError(
+            f"cannot use the database {path} ({e}); nothing was changed") from None
+    except BaseException:
+        conn.close()
+        raise
+    make_private(path)  # a -wal/-shm that was there before, with looser permissions
+    return conn
+
+
+def _prepare(conn: sqlite3.Connection, path: Path) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     if (app_id != APPLICATION_ID and tables) or (app_id == 0 and version):
-        conn.close()
         raise DatabaseError(
             f"{path} is an SQLite file, but not a seniorcli database",
             hint="choose another file with --db or SENIORCLI_DB",
         )
     if version > LATEST:
-        conn.close()
         raise DatabaseError(
             f"{path} was written by a newer seniorcli (schema version {version}); this version "
             f"understands up to {LATEST}. The file was not changed",
@@ -78,8 +164,18 @@ def connect(path: Path) -> sqlite3.Connection:
     # Deleted personal data (purge) is overwritten, not left in free pages.
     conn.execute("PRAGMA secure_delete = ON")
     if version < LATEST:
-        _migrate(conn, version)
-    return conn
+        upgrade(conn, version)
+
+
+def upgrade(conn: sqlite3.Connection, current: int) -> None:
+    """Bring a database of schema ``current`` to LATEST in one transaction. An upgrade is the
+    tool's own housekeeping: it does not count as the command's commit."""
+    global _commits
+    before = _commits
+    try:
+        _migrate(conn, current)
+    finally:
+        _commits = before
 
 
 def _migrate(conn: sqlite3.Connection, current: int) -> None:
@@ -106,11 +202,122 @@ def hold_before_commit() -> None:
 
 @contextlib.contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One write transaction: all of it, or (on any exception) none of it."""
+    """One write transaction: all of it, or (on any exception, the COMMIT's own included) none
+    of it. The error that stopped it is the one raised: SQLite rolls back by itself after some
+    errors (a full disk), and a ROLLBACK then must not hide what happened."""
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
+        conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
+
+
+def root_cause(error: BaseException) -> BaseException:
+    """The error that started it: a failed ROLLBACK ('no transaction is active', because SQLite
+    had already rolled back after a full disk) hides the real error in its context."""
+    seen = 0
+    while (isinstance(error, sqlite3.OperationalError) and "no transaction is active" in str(error)
+           and error.__context__ is not None and seen < 10):
+        error, seen = error.__context__, seen + 1
+    return error
+
+
+def _disk_nearly_full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < 256 * 1024
+    except OSError:
+        return False
+
+
+def _writable(p: Path) -> bool:
+    """Whether this user may write ``p`` (False on a read-only mount, also for root)."""
+    try:
+        return os.access(p, os.W_OK) and not os.statvfs(p).f_flag & os.ST_RDONLY
+    except OSError:
+        return False
+
+
+def explain(error: BaseException, path: Path | None = None, *, saved: bool = False
+            ) -> DatabaseError | None:
+    """A plain message for a failure of the database file or the disk under it, or None when
+    ``error`` is not one (a programming error stays an internal error). ``saved``: the command
+    had already committed its change when the error came (the message says so; otherwise it
+    says that nothing was changed)."""
+    error = root_cause(error)
+    path = path or _last_path or Path("the database")
+    folder = path.parent if str(path.parent) else Path(".")
+    outcome = ("; the command had already saved its change before this (see `seniorcli audit`)"
+               if saved else "; nothing was changed")
+    name = getattr(error, "sqlite_errorname", "") or ""
+    number = getattr(error, "errno", None) if isinstance(error, OSError) else None
+
+    def full() -> DatabaseError:
+        return DatabaseError(
+            f"the disk is full: there is no room to write to the database {path}{outcome}",
+            hint=f"free some space on the disk that holds {folder} (df -h shows it) and run "
+                 "the command again")
+
+    def read_only_folder() -> DatabaseError:
+        return DatabaseError(
+            f"cannot write in the folder {folder}: it is read-only for this user, and seniorcli "
+            f"keeps two working files beside the database ({path.name}-wal and "
+            f"{path.name}-shm){outcome}",
+            hint="keep the database in a folder you can write to, on a local disk (see README, "
+                 "'Keeping the data safe')")
+
+    def read_only_file() -> DatabaseError:
+        return DatabaseError(
+            f"the database {path} is read-only (no write permission for this user, or a "
+            f"read-only disk){outcome}",
+            hint=f"ask the file's owner for write access (ls -l {path} shows it), or work on a "
+                 "copy")
+
+    if name.startswith("SQLITE_FULL") or number in (errno.ENOSPC, errno.EDQUOT):
+        return full()
+    if name == "SQLITE_READONLY_DIRECTORY" or number == errno.EROFS and not _writable(folder):
+        return read_only_folder()
+    if name.startswith(("SQLITE_READONLY", "SQLITE_PERM", "SQLITE_AUTH")) \
+            or number in (errno.EROFS, errno.EACCES, errno.EPERM):
+        if not _writable(folder) and (path.exists() or number is not None):
+            return read_only_folder()
+        return read_only_file()
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return DatabaseError(
+            f"the database {path} is locked: another program (another seniorcli, or a "
+            f"database browser) has been using it for more than {BUSY_TIMEOUT_MS / 1000:g} "
+            f"seconds{outcome}",
+            hint="run the command again when the other program has finished")
+    if name == "SQLITE_NOTADB":
+        return DatabaseError(
+            f"{path} is not a seniorcli database (not an SQLite file)",
+            hint="choose another file with --db or SENIORCLI_DB")
+    if name.startswith("SQLITE_CORRUPT"):
+        return DatabaseError(
+            f"the database {path} is damaged (SQLite: {error}){outcome}",
+            hint="restore the latest backup: seniorcli restore BACKUP.db (see README)")
+    if name.startswith("SQLITE_CANTOPEN"):
+        if not folder.is_dir():
+            return DatabaseError(f"there is no folder {folder} for the database {path.name}",
+                                 hint="check the path given with --db or SENIORCLI_DB")
+        if not _writable(folder):
+            return read_only_folder()
+        if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+            return read_only_file()
+        return DatabaseError(f"cannot open the database {path}{outcome}",
+                             hint="check the path given with --db or SENIORCLI_DB")
+    if name.startswith("SQLITE_IOERR") or number == errno.EIO:
+        if _disk_nearly_full(folder):
+            return full()
+        return DatabaseError(
+            f"the disk reported an error while reading or writing the database {path} "
+            f"({name or error}){outcome}",
+            hint="check the disk; a database on a network share (SMB/NFS) is not supported: "
+                 "keep it on a local disk (see README)")
+    if name == "SQLITE_NOMEM" or isinstance(error, MemoryError):
+        return DatabaseError(f"out of memory while using the database {path}{outcome}",
+                             hint="close other programs and run the command again")
+    return None

@@ -32,9 +32,11 @@ class Employee(SQLModel, table=True):
 
 
 class Conversation(SQLModel, table=True):
-    """One logged outcome: invited, held, declined, postponed or requested."""
+    """One logged outcome: invited, held, declined, postponed or requested. Ids are never
+    handed out again (AUTOINCREMENT, schema version 3): a withdrawn outcome is deleted."""
 
     __tablename__ = "conversation"
+    __table_args__ = {"sqlite_autoincrement": True}
     id: int | None = Field(default=None, primary_key=True)
     employee_id: str = Field(foreign_key="employee.employee_id", index=True)
     outcome: str
@@ -62,6 +64,9 @@ class Agreement(SQLModel, table=True):
     renews_id: int | None = Field(default=None, foreign_key="agreement.id", index=True)
     rules: str | None = None
     recorded_at: str
+    # set by `agreement withdraw` (recorded by mistake): counts nowhere, shown by `show`;
+    # schema version 3
+    withdrawn_at: str | None = None
 
 
 class Setting(SQLModel, table=True):
@@ -71,7 +76,8 @@ class Setting(SQLModel, table=True):
 
 
 class Audit(SQLModel, table=True):
-    """Who changed what: no personal data, only the command, the user and row counts."""
+    """Who changed what: the command, the user and row counts; a correction also keeps its
+    employee and what it changed (``detail``), until `purge` deletes them."""
 
     __tablename__ = "audit"
     id: int | None = Field(default=None, primary_key=True)
@@ -79,3 +85,7 @@ class Audit(SQLModel, table=True):
     os_user: str
     command: str
     rows_changed: int
+    # schema version 3: a correction's employee and what it changed (old → new); NULL for
+    # every other command. Deleted by `purge` with the employee. Never a CPR number.
+    employee_id: str | None = Field(default=None, index=True)
+    detail: str | None = None

@@ -128,6 +128,38 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         # open-ended (and so are leave dates, which the import already read as none).
         "UPDATE agreement SET end_date = NULL, open_ended = 1 WHERE end_date = '9999-12-31'",
         "UPDATE employee SET leave_date = NULL WHERE leave_date = '9999-12-31'",
+        # Corrections keep what they changed: the employee a correction or withdrawal concerns
+        # (for `show`, and so `purge` can delete it with them) and what it changed, old → new
+        # (dates, outcome, hours, amount, note, the reason given; never a CPR number). NULL for
+        # every other command, which records counts only.
+        "ALTER TABLE audit ADD COLUMN employee_id TEXT",
+        "ALTER TABLE audit ADD COLUMN detail TEXT",
+        "CREATE INDEX ix_audit_employee_id ON audit (employee_id) WHERE employee_id IS NOT NULL",
+        # An agreement recorded by mistake is withdrawn, not deleted: it counts nowhere (lists,
+        # expiry, limits), while `show` and the audit log keep it visible. When (UTC stamp).
+        "ALTER TABLE agreement ADD COLUMN withdrawn_at TEXT",
+        # A withdrawn outcome is deleted from the log (the audit keeps it), so the ids of the
+        # log must never be handed out again: `log withdraw 12` run twice, or a correction
+        # kept for "outcome 12", must not reach a later outcome. AUTOINCREMENT guarantees it;
+        # SQLite adds it only to a new table, so the log is copied into one (ids kept).
+        """CREATE TABLE conversation_v3 (
+            id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+            employee_id TEXT NOT NULL REFERENCES employee (employee_id) ON DELETE CASCADE,
+            outcome TEXT NOT NULL
+                CHECK (outcome IN ('invited', 'held', 'declined', 'postponed', 'requested')),
+            date DATE NOT NULL,
+            note TEXT,
+            with_mus BOOLEAN NOT NULL DEFAULT 0,
+            union_rep BOOLEAN NOT NULL DEFAULT 0,
+            recorded_at TEXT NOT NULL,
+            UNIQUE (employee_id, outcome, date)
+        )""",
+        "INSERT INTO conversation_v3 (id, employee_id, outcome, date, note, with_mus, union_rep, "
+        "recorded_at) SELECT id, employee_id, outcome, date, note, with_mus, union_rep, "
+        "recorded_at FROM conversation",
+        "DROP TABLE conversation",
+        "ALTER TABLE conversation_v3 RENAME TO conversation",
+        "CREATE INDEX ix_conversation_employee_id ON conversation (employee_id, date)",
     ),
 }
 

@@ -57,6 +57,12 @@ def is_staff(hire: date | None, leave: date | None, on: date) -> bool:
     return (hire is None or hire <= on) and (leave is None or leave > on)
 
 
+def in_employment(day: date, hire: date | None, leave: date | None) -> bool:
+    """An outcome dated ``day`` belongs to the current employment: from the hire date to the
+    leave date (an outcome logged for the leave date itself still belongs to it)."""
+    return (hire is None or day >= hire) and (leave is None or day <= leave)
+
+
 def ordinal(n: int) -> str:
     """52 → '52nd', 61 → '61st', 55 → '55th'."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")

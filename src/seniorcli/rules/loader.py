@@ -38,6 +38,10 @@ def read_toml(path: Path, error: type[SeniorError] = RuleError) -> dict[str, Any
         return tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise error(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise error(f"{path} is a folder, not a file", hint="give the .toml file itself") from None
+    except PermissionError:
+        raise error(f"{path}: no permission to read it") from None
     except UnicodeDecodeError:
         raise error(f"{path}: not UTF-8 text", hint="save the file as UTF-8") from None
     except tomllib.TOMLDecodeError as e:

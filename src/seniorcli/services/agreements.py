@@ -1,4 +1,9 @@
-"""Senior agreements: add, list, end, renew, and the payroll export of those expiring."""
+"""Senior agreements: add, list, end, renew, correct, withdraw, and the payroll export of those
+expiring.
+
+A withdrawn agreement (recorded by mistake) stays in the table with ``withdrawn_at`` set: it
+counts nowhere — lists, the expiry export, the limits, renewals — and `show` marks it. Every
+query here leaves such agreements out (``_LIVE``)."""
 
 from __future__ import annotations
 
@@ -59,12 +64,18 @@ def _term_end(start: date, term: int) -> date:
                           hint="give the last day with --end (or --until)") from None
 
 
-def _same_type(conn: sqlite3.Connection, employee_id: str, kind: str) -> list[Period]:
-    """The employee's agreements of a type as (id, start, end) periods; an agreement ended
-    early ends on its last day (end_date is set to it), an open-ended one has no end."""
+#: Not withdrawn: the agreements that count (alias ``a``).
+_LIVE = "a.withdrawn_at IS NULL"
+
+
+def _same_type(conn: sqlite3.Connection, employee_id: str, kind: str,
+               other_than: int | None = None) -> list[Period]:
+    """The employee's agreements of a type as (id, start, end) periods, withdrawn ones left out
+    (and ``other_than``, the one being corrected); an agreement ended early ends on its last
+    day (end_date is set to it), an open-ended one has no end."""
     return [(aid, date.fromisoformat(start), _end(end)) for aid, start, end in conn.execute(
-        "SELECT id, start_date, end_date FROM agreement WHERE employee_id = ? AND type = ? "
-        "ORDER BY start_date, id", (employee_id, kind))]
+        f"SELECT id, start_date, end_date FROM agreement a WHERE employee_id = ? AND type = ? "
+        f"AND {_LIVE} AND id IS NOT ? ORDER BY start_date, id", (employee_id, kind, other_than))]
 
 
 def _refuse(problems: list[str]) -> None:
@@ -123,13 +134,31 @@ def _get(conn: sqlite3.Connection, agreement_id: int) -> sqlite3.Row:
     return row
 
 
+def _live(conn: sqlite3.Connection, agreement_id: int) -> sqlite3.Row:
+    """The agreement, refused if it was withdrawn: it counts nowhere, so it cannot be ended,
+    renewed or corrected."""
+    a = _get(conn, agreement_id)
+    if a["withdrawn_at"]:
+        raise SeniorError(f"agreement {agreement_id} was withdrawn on {a['withdrawn_at'][:10]}: "
+                          "it no longer counts",
+                          hint="record the right one with seniorcli agreement add")
+    return a
+
+
+def _successor(conn: sqlite3.Connection, agreement_id: int) -> int | None:
+    """The (not withdrawn) agreement that renews this one."""
+    row = conn.execute(f"SELECT id FROM agreement a WHERE renews_id = ? AND {_LIVE}",
+                       (agreement_id,)).fetchone()
+    return row[0] if row else None
+
+
 def end_agreement(conn: sqlite3.Connection, agreement_id: int, on: date) -> None:
     """End an agreement early on ``on`` (its last day)."""
     if on == OPEN_END:
         raise SeniorError(f"{OPEN_END} means 'no end' in payroll files, not a last day",
                           hint="give the agreement's last day with --date DATE")
     with transaction(conn):
-        a = _get(conn, agreement_id)
+        a = _live(conn, agreement_id)
         if a["ended_on"]:
             raise SeniorError(f"agreement {agreement_id} was already ended on {a['ended_on']}")
         if on.isoformat() < a["start_date"]:
@@ -157,18 +186,17 @@ def renew_agreement(conn: sqlite3.Connection, agreement_id: int, until: date | N
     if until == OPEN_END:
         until, open_ended = None, True
     with transaction(conn):
-        a = _get(conn, agreement_id)
+        a = _live(conn, agreement_id)
         old_end = _end(a["end_date"])
         if old_end is None:
             raise SeniorError(f"agreement {agreement_id} is open-ended: there is nothing to renew")
         if a["ended_on"]:
             raise SeniorError(f"agreement {agreement_id} was ended on {a['ended_on']}",
                               hint="record a new agreement with seniorcli agreement add")
-        successor = conn.execute("SELECT id FROM agreement WHERE renews_id = ?",
-                                 (agreement_id,)).fetchone()
+        successor = _successor(conn, agreement_id)
         if successor:
             raise SeniorError(f"agreement {agreement_id} was already renewed by agreement "
-                              f"{successor[0]}", hint=f"renew {successor[0]} instead")
+                              f"{successor}", hint=f"renew {successor} instead")
         old_start = date.fromisoformat(a["start_date"])
         if old_end >= day_before(OPEN_END):
             raise SeniorError(f"agreement {agreement_id} ends on {old_end}: there is no day "
@@ -209,10 +237,155 @@ def renew_agreement(conn: sqlite3.Connection, agreement_id: int, until: date | N
         return int(cur.lastrowid)
 
 
+@dataclass(frozen=True)
+class AgreementChange:
+    """What ``agreement correct`` changes; None leaves a field as it is (a note of "" removes
+    it). ``end`` 9999-12-31, like ``open_ended``, makes it open-ended."""
+
+    start: date | None = None
+    end: date | None = None
+    open_ended: bool = False
+    weekly_hours: float | None = None
+    amount: float | None = None
+    note: str | None = None
+
+
+def _kr(value: float | None) -> str:
+    return "none" if value is None else f"{value:,.2f}".rstrip("0").rstrip(".") + " kr"
+
+
+def _hours(value: float | None) -> str:
+    return "none" if value is None else f"{value:g}"
+
+
+def _note(note: str | None) -> str:
+    return f"'{note}'" if note else "none"
+
+
+def describe_agreement(a: sqlite3.Row) -> str:
+    """'seniorstilling 2027-01-01 to 2028-12-31, 30 hours, 1,500 kr': as the audit keeps it."""
+    end = _end(a["end_date"])
+    parts = [f"{a['type']} {a['start_date']} to {end}" if end else
+             f"{a['type']} from {a['start_date']}, open-ended"]
+    if a["ended_on"]:
+        parts[0] += " (ended early)"
+    if a["weekly_hours"] is not None:
+        parts.append(f"{_hours(a['weekly_hours'])} hours")
+    if a["amount"] is not None:
+        parts.append(_kr(a["amount"]))
+    if a["note"]:
+        parts.append(f"note '{a['note']}'")
+    return ", ".join(parts)
+
+
+def correct_agreement(conn: sqlite3.Connection, agreement_id: int,
+                      change: AgreementChange) -> list[str]:
+    """Correct an agreement's dates, hours, amount or note. New dates are checked as `agreement
+    add` checks them (the framework agreement's limits, against the employee's other
+    agreements of the type; not after the leave date); a renewal keeps starting the day after
+    the agreement it renews, and an agreement that was renewed keeps its end. Returns the
+    changes made ("end 2028-12-31 → 2028-06-30"), none when everything already was so; the
+    audit log keeps them."""
+    if change.start is not None:
+        _not_a_start(change.start)
+    with transaction(conn):
+        a = _live(conn, agreement_id)
+        old_start, old_end = date.fromisoformat(a["start_date"]), _end(a["end_date"])
+        old_open = bool(a["open_ended"]) or old_end is None
+        start = change.start or old_start
+        end, open_ended = old_end, old_open
+        if change.open_ended or change.end == OPEN_END:
+            end, open_ended = None, True
+        elif change.end is not None:
+            end, open_ended = change.end, False
+        hours = change.weekly_hours if change.weekly_hours is not None else a["weekly_hours"]
+        amount = change.amount if change.amount is not None else a["amount"]
+        note = (change.note or None) if change.note is not None else a["note"]
+        changes = []
+        if start != old_start:
+            changes.append(f"start {old_start} → {start}")
+        if (end, open_ended) != (old_end, old_open):
+            changes.append(f"end {old_end or 'open-ended'} → {end or 'open-ended'}")
+        if hours != a["weekly_hours"]:
+            changes.append(f"hours {_hours(a['weekly_hours'])} → {_hours(hours)}")
+        if amount != a["amount"]:
+            changes.append(f"amount {_kr(a['amount'])} → {_kr(amount)}")
+        if note != a["note"]:
+            changes.append(f"note {_note(a['note'])} → {_note(note)}")
+        if not changes:
+            return []
+        what = f"agreement {agreement_id} cannot be corrected"
+        if start != old_start or end != old_end:
+            if a["ended_on"] and end is None:
+                raise SeniorError(f"{what}: it was ended early on {a['ended_on']}, so it has a "
+                                  "last day", hint="give the right last day with --end DATE")
+            successor = _successor(conn, agreement_id)
+            if successor and end != old_end:
+                raise SeniorError(
+                    f"{what}: agreement {successor} renews it from the day after its end "
+                    f"({old_end})", hint=f"withdraw agreement {successor} first (seniorcli "
+                    f"agreement withdraw {successor} --reason TEXT), then renew this one again")
+            renews = a["renews_id"]
+            if (start != old_start and renews is not None
+                    and not _get(conn, renews)["withdrawn_at"]):
+                raise SeniorError(
+                    f"{what}: it renews agreement {renews} and starts the day after its end "
+                    f"({old_start})", hint=f"to move it, withdraw this renewal, correct the end "
+                    f"of agreement {renews} and renew it again")
+            eid, _name, birth, *_rest, leave, _email, _h = get_employee(conn, a["employee_id"])
+            if leave and leave < start.isoformat():
+                raise SeniorError(f"{what}: employee '{eid}' left on {leave}, before the start "
+                                  f"{start}")
+            kind = agreement_type(a["type"])
+            problems = limit_problems(kind, date.fromisoformat(birth), start, end, open_ended,
+                                      others=_same_type(conn, eid, kind.key, agreement_id))
+            if problems:
+                raise SeniorError(
+                    f"{what}: it would break the framework agreement's limits: "
+                    + "; ".join(problems),
+                    hint="seniorcli agreement types shows each type's limits")
+        ended_on = (end.isoformat() if a["ended_on"] and end is not None else a["ended_on"])
+        conn.execute(
+            "UPDATE agreement SET start_date = ?, end_date = ?, open_ended = ?, ended_on = ?, "
+            "weekly_hours = ?, amount = ?, note = ? WHERE id = ?",
+            (start.isoformat(), end.isoformat() if end else None, open_ended, ended_on, hours,
+             amount, note, agreement_id))
+        audit(conn, "agreement correct", 1, employee_id=a["employee_id"],
+              detail=f"agreement {agreement_id} ({describe_agreement(a)}): " + "; ".join(changes))
+        return changes
+
+
+def withdraw_agreement(conn: sqlite3.Connection, agreement_id: int, reason: str) -> None:
+    """Withdraw an agreement recorded by mistake (unlike `agreement end`, which ends one that
+    ran): from now on it counts nowhere, while `show` and the audit log keep it, with the
+    reason."""
+    reason = reason.strip()
+    if not reason:
+        raise SeniorError("a withdrawal needs a reason",
+                          hint='--reason "recorded for the wrong employee"')
+    with transaction(conn):
+        a = _get(conn, agreement_id)
+        if a["withdrawn_at"]:
+            raise SeniorError(f"agreement {agreement_id} was already withdrawn on "
+                              f"{a['withdrawn_at'][:10]}")
+        successor = _successor(conn, agreement_id)
+        if successor:
+            raise SeniorError(
+                f"agreement {agreement_id} was renewed by agreement {successor}, which "
+                "continues it", hint=f"withdraw agreement {successor} first if it was recorded "
+                "by mistake too; to stop an agreement that ran, use seniorcli agreement end")
+        conn.execute("UPDATE agreement SET withdrawn_at = ? WHERE id = ?",
+                     (now_stamp(), agreement_id))
+        audit(conn, "agreement withdraw", 1, employee_id=a["employee_id"],
+              detail=f"agreement {agreement_id} ({describe_agreement(a)}) withdrawn; reason: "
+                     f"{reason}")
+
+
 _SELECT = (
     "SELECT a.id, a.employee_id, e.name, e.department, a.type, a.start_date, a.end_date, "
     "a.open_ended, a.ended_on, a.weekly_hours, a.amount, a.note, a.renews_id, "
-    "(SELECT s.id FROM agreement s WHERE s.renews_id = a.id) AS renewed_by "
+    "(SELECT s.id FROM agreement s WHERE s.renews_id = a.id AND s.withdrawn_at IS NULL) "
+    "AS renewed_by "
     "FROM agreement a JOIN employee e ON e.employee_id = a.employee_id"
 )
 
@@ -242,8 +415,9 @@ def list_agreements(
     kind: str | None = None, department: str | None = None,
 ) -> Iterator[dict]:
     """Agreements (open-ended last), with their status on ``as_of``: future (starting after
-    it: not running yet), active or ended. ``active_on`` keeps those running on that day."""
-    where, args = ["1 = 1"], []
+    it: not running yet), active or ended. ``active_on`` keeps those running on that day.
+    Withdrawn agreements are left out."""
+    where, args = [_LIVE], []
     if active_on is not None:
         where.append("a.start_date <= ? AND (a.end_date IS NULL OR a.end_date >= ?)")
         args += [active_on.isoformat()] * 2
@@ -268,9 +442,9 @@ def expiring(conn: sqlite3.Connection, as_of: date, within_days: int = 90) -> It
     """Agreements running by ``as_of`` (started on or before it) whose end date falls from
     ``as_of`` to ``within_days`` after it: payroll must stop or renew supplements and reduced
     hours. Open-ended agreements (9999-12-31 included) never expire; one that has not started
-    is not running, so it does not expire either."""
-    sql = (f"{_SELECT} WHERE NOT {_OPEN} AND a.start_date <= ? AND a.end_date BETWEEN ? AND ? "
-           "ORDER BY a.end_date, e.department, a.employee_id")
+    is not running, so it does not expire either; nor does a withdrawn one."""
+    sql = (f"{_SELECT} WHERE {_LIVE} AND NOT {_OPEN} AND a.start_date <= ? "
+           "AND a.end_date BETWEEN ? AND ? ORDER BY a.end_date, e.department, a.employee_id")
     try:
         horizon = as_of + timedelta(days=within_days)
     except OverflowError:

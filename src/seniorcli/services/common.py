@@ -24,12 +24,17 @@ def os_user() -> str:
         return "unknown"
 
 
-def audit(conn: sqlite3.Connection, command: str, rows_changed: int) -> int:
+def audit(conn: sqlite3.Connection, command: str, rows_changed: int, *,
+          employee_id: str | None = None, detail: str | None = None) -> int:
     """Record a write: when, who, which command (never its personal arguments), how many rows.
-    Returns the audit id."""
+    A correction also names its employee and what it changed (``detail``, old → new), which
+    `show` prints and `purge` deletes with the employee; anything in it that looks like a CPR
+    number is masked. Returns the audit id."""
     return conn.execute(
-        "INSERT INTO audit (at, os_user, command, rows_changed) VALUES (?, ?, ?, ?)",
-        (now_stamp(), os_user(), command, rows_changed),
+        "INSERT INTO audit (at, os_user, command, rows_changed, employee_id, detail) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (now_stamp(), os_user(), command, rows_changed, employee_id,
+         None if detail is None else redact(detail)),
     ).lastrowid
 
 

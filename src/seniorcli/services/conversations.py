@@ -1,7 +1,9 @@
 """The conversation log: what came of each offer of a senior conversation.
 
 One outcome at a time (``log``) or a month of them from a file (``log --from-file``), with the
-same checks, all-or-nothing.
+same checks, all-or-nothing; a file run again skips the rows already logged. A logged outcome is
+corrected (``log correct``) or withdrawn (``log withdraw``) with the same checks, and the audit
+log keeps what it was.
 """
 
 from __future__ import annotations
@@ -55,29 +57,72 @@ def normalise_outcome(text: str) -> str | None:
     return OUTCOME_WORDS.get(text.strip().lower())
 
 
-def _problem(conn: sqlite3.Connection, e: Entry, today: date) -> tuple[str, str] | None:
+def _employment(conn: sqlite3.Connection, employee_id: str) -> tuple[str, str | None,
+                                                                     str | None] | None:
+    """(employee_id, hire_date, leave_date) as stored, or None for an unknown id."""
+    return conn.execute(
+        "SELECT employee_id, hire_date, leave_date FROM employee WHERE employee_id = ?",
+        (employee_id.strip(),),
+    ).fetchone()
+
+
+def _date_problem(day: date, outcome: str, hire: str | None, leave: str | None, today: date,
+                  *, employment: bool = True, future: bool = True) -> tuple[str, str] | None:
+    """(column, message) if the outcome cannot be dated ``day``: before the hire date or after
+    the leave date (``employment``), or after ``today``, the real date, for anything but an
+    invitation (``future``)."""
+    iso = day.isoformat()
+    if employment and hire and iso < hire:
+        return "date", f"{iso} is before the hire date {hire}"
+    if employment and leave and iso > leave:
+        return "date", f"{iso} is after the leave date {leave}"
+    if future and day > today and outcome != "invited":
+        return "date", (f"{iso} is in the future: today is {today.isoformat()} (only 'invited' "
+                        "may be dated ahead, whatever --as-of says)")
+    return None
+
+
+def _logged(conn: sqlite3.Connection, employee_id: str, outcome: str, day: date,
+            other_than: int | None = None) -> tuple | None:
+    """(id, note, with_mus, union_rep) of the same outcome on the same day for the employee."""
+    return conn.execute(
+        "SELECT id, note, with_mus, union_rep FROM conversation WHERE employee_id = ? "
+        "AND outcome = ? AND date = ? AND id IS NOT ?",
+        (employee_id, outcome, day.isoformat(), other_than),
+    ).fetchone()
+
+
+def _already(outcome: str, day: date, logged_id: int) -> str:
+    return f"'{outcome}' on {day.isoformat()} is already logged for this employee (id {logged_id})"
+
+
+def _problem(conn: sqlite3.Connection, e: Entry, today: date,
+             check_logged: bool = True) -> tuple[str, str] | None:
     """(column, message) for the first thing wrong with an entry, or None. ``today`` is the
     real date (never an as-of date): nothing but an invitation can have happened after it."""
-    row = conn.execute(
-        "SELECT hire_date, leave_date FROM employee WHERE employee_id = ?", (e.employee_id,)
-    ).fetchone()
+    row = _employment(conn, e.employee_id)
     if row is None:
         return "employee_id", f"no employee with id '{show_value(e.employee_id)}'"
-    hire, leave = row
-    day = e.date.isoformat()
-    if hire and day < hire:
-        return "date", f"{day} is before the hire date {hire}"
-    if leave and day > leave:
-        return "date", f"{day} is after the leave date {leave}"
-    if e.date > today and e.outcome != "invited":
-        return "date", (f"{day} is in the future: today is {today.isoformat()} (only 'invited' "
-                        "may be dated ahead, whatever --as-of says)")
-    if conn.execute(
-        "SELECT 1 FROM conversation WHERE employee_id = ? AND outcome = ? AND date = ?",
-        (e.employee_id, e.outcome, day),
-    ).fetchone():
-        return "outcome", f"'{e.outcome}' on {day} is already logged for this employee"
+    problem = _date_problem(e.date, e.outcome, row[1], row[2], today)
+    if problem is not None or not check_logged:
+        return problem
+    logged = _logged(conn, e.employee_id, e.outcome, e.date)
+    if logged:
+        return "outcome", _already(e.outcome, e.date, logged[0])
     return None
+
+
+_HINTS = {
+    "employee_id": "seniorcli employees --include-left lists the ids",
+    "date": "give the date it happened with --date YYYY-MM-DD",
+    "outcome": "seniorcli show EMPLOYEE_ID lists what is logged, with the ids",
+}
+
+
+def _raise(problem: tuple[str, str], prefix: str = "") -> None:
+    column, message = problem
+    error = NotFoundError if column == "employee_id" else SeniorError
+    raise error(prefix + message, hint=_HINTS[column])
 
 
 def _insert(conn: sqlite3.Connection, entries: list[Entry]) -> None:
@@ -90,22 +135,16 @@ def _insert(conn: sqlite3.Connection, entries: list[Entry]) -> None:
     )
 
 
-def log_outcome(conn: sqlite3.Connection, entry: Entry, today: date) -> None:
+def log_outcome(conn: sqlite3.Connection, entry: Entry, today: date) -> int:
     """Record one outcome; refuse unknown employees, impossible dates (before the hire date,
-    after the leave date, after ``today``, the real date) and repeats."""
+    after the leave date, after ``today``, the real date) and repeats. Returns its id."""
     with transaction(conn):
         problem = _problem(conn, entry, today)
         if problem is not None:
-            column, message = problem
-            error = NotFoundError if column == "employee_id" else SeniorError
-            hint = {
-                "employee_id": "seniorcli employees --include-left lists the ids",
-                "date": "give the date it happened with --date YYYY-MM-DD",
-                "outcome": "seniorcli show EMPLOYEE_ID lists what is logged",
-            }[column]
-            raise error(message, hint=hint)
+            _raise(problem)
         _insert(conn, [entry])
         audit(conn, f"log {entry.outcome}", 1)
+        return _logged(conn, entry.employee_id, entry.outcome, entry.date)[0]
 
 
 def _flag(raw: str) -> bool | None:
@@ -113,12 +152,39 @@ def _flag(raw: str) -> bool | None:
     return True if v in _YES else False if v in _NO else None
 
 
+@dataclass(frozen=True)
+class FileResult:
+    logged: int  # new rows (would be, with --dry-run)
+    skipped: int  # rows already logged exactly so: a file run again
+
+
+def _conflict(logged: tuple, entry: Entry, given: dict[str, bool]) -> tuple[str, str] | None:
+    """(column, message) if a row of a file contradicts the outcome already logged for the same
+    employee, outcome and day: a note or a yes/no the file gives that differs. A cell left
+    empty says nothing, so it never conflicts."""
+    lid, note, with_mus, union_rep = logged
+    what = _already(entry.outcome, entry.date, lid)
+    fix = f"correct it with: seniorcli log correct {lid}"
+    if entry.note is not None and entry.note != (note or None):
+        was = f"the note '{show_value(note)}'" if note else "no note"
+        return "note", (f"{what} with {was}, not '{show_value(entry.note)}' ({fix} --note "
+                        "TEXT)")
+    for name, stored in (("with_mus", with_mus), ("union_rep", union_rep)):
+        if given[name] and getattr(entry, name) != bool(stored):
+            flag = name.replace("_", "-")
+            return name, (f"{what} with {name} {'yes' if stored else 'no'} ({fix} "
+                          f"--{'' if getattr(entry, name) else 'no-'}{flag})")
+    return None
+
+
 def log_from_file(
     conn: sqlite3.Connection, path: Path, today: date, *, encoding: str | None = None,
     delimiter: str | None = None, dry_run: bool = False,
-) -> int:
+) -> FileResult:
     """Validate every row (with log_outcome's checks; ``today`` is the real date), then log them
-    all in one transaction. Returns the number logged."""
+    all in one transaction. A row already logged (same employee, outcome and date, nothing in
+    it contradicting what was logged) is skipped, so a file may be run again; one that
+    contradicts it is an error."""
     with open_table(path, encoding, delimiter) as tf:
         cols, _ignored = map_columns(tf, FILE_ALIASES, FILE_FIELDS, {})
         missing = [f for f in ("employee_id", "outcome", "date") if f not in cols]
@@ -130,6 +196,7 @@ def log_from_file(
             )
         errors = RowErrors()
         entries: list[Entry] = []
+        skipped = 0
         seen: dict[tuple[str, str, str], int] = {}
 
         def cell(fields: list[str], name: str) -> str:
@@ -169,7 +236,18 @@ def log_from_file(
                                                 f"appears again (first on line {seen[key]})")
                     continue
                 seen[key] = line
-                problem = _problem(conn, entry, today)
+                # Already logged: skipped, whatever has changed since (a later hire date, say),
+                # unless the row says something else than what was logged.
+                logged = _logged(conn, eid, outcome, day)
+                if logged is not None:
+                    given = {n: cell(fields, n) != "" for n in ("with_mus", "union_rep")}
+                    problem = _conflict(logged, entry, given)
+                    if problem is not None:
+                        errors.add(line, *problem)
+                    else:
+                        skipped += 1
+                    continue
+                problem = _problem(conn, entry, today, check_logged=False)
                 if problem is not None:
                     errors.add(line, *problem)
                     continue
@@ -177,7 +255,132 @@ def log_from_file(
             if errors.count:
                 raise errors.refuse(path, "nothing was logged",
                                     "correct the file and run the command again")
-            if not dry_run:
+            if not dry_run and entries:
                 _insert(conn, entries)
                 audit(conn, "log --from-file", len(entries))
-    return len(entries)
+    return FileResult(len(entries), skipped)
+
+
+# --- corrections ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OutcomeChange:
+    """What ``log correct`` changes; None leaves a field as it is (a note of "" removes it)."""
+
+    employee_id: str | None = None
+    outcome: str | None = None
+    date: date | None = None
+    note: str | None = None
+    with_mus: bool | None = None
+    union_rep: bool | None = None
+
+
+_OUTCOME_COLUMNS = "id, employee_id, outcome, date, note, with_mus, union_rep"
+
+
+def _get_outcome(conn: sqlite3.Connection, outcome_id: int) -> dict:
+    row = conn.execute(f"SELECT {_OUTCOME_COLUMNS} FROM conversation WHERE id = ?",
+                       (outcome_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(
+            f"no logged outcome with id {outcome_id}",
+            hint="seniorcli show EMPLOYEE_ID lists the employee's outcomes with their ids "
+                 "(a withdrawn one is gone from the log, see Corrections there)")
+    oid, eid, outcome, day, note, with_mus, union_rep = row
+    return {"id": oid, "employee_id": eid, "outcome": outcome, "date": date.fromisoformat(day),
+            "note": note, "with_mus": bool(with_mus), "union_rep": bool(union_rep)}
+
+
+def _quoted(value: object) -> str:
+    if value is None or value == "":
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return f"'{value}'" if isinstance(value, str) else str(value)
+
+
+def describe_outcome(o: dict) -> str:
+    """"held on 2026-10-01, with MUS, note '…'": an outcome as the audit log keeps it."""
+    parts = [f"{o['outcome']} on {o['date']}"]
+    parts += [w for w, on in (("with MUS", o["with_mus"]), ("union rep", o["union_rep"])) if on]
+    if o["note"]:
+        parts.append(f"note '{o['note']}'")
+    return ", ".join(parts)
+
+
+def correct_outcome(conn: sqlite3.Connection, outcome_id: int, change: OutcomeChange,
+                    today: date) -> list[str]:
+    """Correct a logged outcome: its employee, outcome, date, note or flags. Checked as
+    ``log`` checks a new one, for what changes: a new employee or date must fall within the
+    employment, a new date or outcome may not be after ``today`` (the real date) unless it is
+    an invitation, and the same outcome may not be logged twice on one day. Returns the
+    changes made ("date 2026-10-01 → 2026-10-02"), none when everything already was so; the
+    audit log keeps them, for the old and (if it moves) the new employee."""
+    with transaction(conn):
+        old = _get_outcome(conn, outcome_id)
+        new = dict(old)
+        hire = leave = None
+        if change.employee_id is not None:
+            row = _employment(conn, change.employee_id)
+            if row is None:
+                _raise(("employee_id",
+                        f"no employee with id '{show_value(change.employee_id)}'"))
+            new["employee_id"], hire, leave = row
+        if change.outcome is not None:
+            new["outcome"] = change.outcome
+        if change.date is not None:
+            new["date"] = change.date
+        if change.note is not None:
+            new["note"] = change.note or None
+        for flag in ("with_mus", "union_rep"):
+            if getattr(change, flag) is not None:
+                new[flag] = getattr(change, flag)
+        changed = [k for k in ("employee_id", "outcome", "date", "note", "with_mus", "union_rep")
+                   if new[k] != old[k]]
+        if not changed:
+            return []
+        moved = "employee_id" in changed
+        if not moved and "date" in changed:
+            _eid, hire, leave = _employment(conn, old["employee_id"])
+        problem = _date_problem(
+            new["date"], new["outcome"], hire, leave, today,
+            employment=moved or "date" in changed,
+            future="date" in changed or "outcome" in changed)
+        if problem is None and {"employee_id", "outcome", "date"} & set(changed):
+            logged = _logged(conn, new["employee_id"], new["outcome"], new["date"], outcome_id)
+            if logged:
+                problem = ("outcome", _already(new["outcome"], new["date"], logged[0]))
+        if problem is not None:
+            _raise(problem, f"outcome {outcome_id} cannot be corrected: ")
+        conn.execute(
+            "UPDATE conversation SET employee_id = ?, outcome = ?, date = ?, note = ?, "
+            "with_mus = ?, union_rep = ? WHERE id = ?",
+            (new["employee_id"], new["outcome"], new["date"].isoformat(), new["note"],
+             new["with_mus"], new["union_rep"], outcome_id))
+        labels = {"employee_id": "employee", "with_mus": "with MUS", "union_rep": "union rep"}
+        changes = [
+            f"{labels.get(k, k)} {_quoted(old[k])} → {_quoted(new[k])}"
+            if k != "employee_id" else
+            f"employee '{old[k]}' → employee '{new[k]}'"
+            for k in changed]
+        detail = f"outcome {outcome_id} ({describe_outcome(old)}): " + "; ".join(changes)
+        audit(conn, "log correct", 1, employee_id=old["employee_id"], detail=detail)
+        if moved:  # the new employee's `show` tells where it came from too (no row counted twice)
+            audit(conn, "log correct", 0, employee_id=new["employee_id"], detail=detail)
+        return changes
+
+
+def withdraw_outcome(conn: sqlite3.Connection, outcome_id: int, reason: str) -> dict:
+    """Take a logged outcome out of the log (logged by mistake): it counts nowhere from now
+    on, and the audit log keeps what it was and why it was withdrawn. Returns it."""
+    reason = reason.strip()
+    if not reason:
+        raise SeniorError("a withdrawal needs a reason", hint='--reason "logged for the wrong '
+                          'employee"')
+    with transaction(conn):
+        old = _get_outcome(conn, outcome_id)
+        conn.execute("DELETE FROM conversation WHERE id = ?", (outcome_id,))
+        audit(conn, "log withdraw", 1, employee_id=old["employee_id"],
+              detail=f"outcome {outcome_id} ({describe_outcome(old)}) withdrawn; reason: "
+                     f"{reason}")
+        return old

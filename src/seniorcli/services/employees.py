@@ -48,8 +48,11 @@ def list_employees(
 
 
 def get_employee(conn: sqlite3.Connection, employee_id: str) -> tuple:
+    from seniorcli.services.filters import resolve_employee_id  # '104' → '00104'
+
     r = conn.execute(
-        f"SELECT {_COLUMNS} FROM employee WHERE employee_id = ?", (employee_id.strip(),)
+        f"SELECT {_COLUMNS} FROM employee WHERE employee_id = ?",
+        (resolve_employee_id(conn, employee_id),)
     ).fetchone()
     if r is None:
         raise NotFoundError(
@@ -74,7 +77,8 @@ def _roster_history(conn: sqlite3.Connection, employee_id: str) -> dict | None:
 def employee_detail(
     conn: sqlite3.Connection, employee_id: str, as_of: date, rules: RuleSet | None
 ) -> dict:
-    """The employee, the conversation log, agreements and (with a rule set) the next due date."""
+    """The employee, the conversation log (with the outcomes' ids), agreements (withdrawn ones
+    marked), the corrections made to them, and (with a rule set) the next due date."""
     from seniorcli.services.due import facts_for, next_due_for
 
     r = get_employee(conn, employee_id)
@@ -84,22 +88,32 @@ def employee_detail(
                        else "not_hired_yet" if hire is not None and hire > as_of else "left")
     detail["roster"] = _roster_history(conn, r[0])
     detail["conversations"] = [
-        {"date": day, "outcome": o, "note": n, "with_mus": bool(m), "union_rep": bool(u),
+        {"id": i, "date": day, "outcome": o, "note": n, "with_mus": bool(m),
+         "union_rep": bool(u),
          # what the answer on as_of is decided from (rules.base.RuleSet.offer_on)
          "counts": day <= as_of and (hire is None or day >= hire),
          "earlier_employment": hire is not None and day < hire}
-        for day, o, n, m, u in (
-            (date.fromisoformat(d), o, n, m, u) for d, o, n, m, u in conn.execute(
-                "SELECT date, outcome, note, with_mus, union_rep FROM conversation "
+        for i, day, o, n, m, u in (
+            (i, date.fromisoformat(d), o, n, m, u) for i, d, o, n, m, u in conn.execute(
+                "SELECT id, date, outcome, note, with_mus, union_rep FROM conversation "
                 "WHERE employee_id = ? ORDER BY date, id", (r[0],)))
     ]
+    # withdrawn agreements too (withdrawn_at set): they count nowhere, but stay visible here
     detail["agreements"] = [
         {"agreement_id": i, "type": t, "start_date": date.fromisoformat(s),
          "end_date": from_iso(e), "open_ended": bool(oe), "ended_on": from_iso(eo),
-         "weekly_hours": h, "amount": a, "note": n}
-        for i, t, s, e, oe, eo, h, a, n in conn.execute(
+         "weekly_hours": h, "amount": a, "note": n, "withdrawn_at": w}
+        for i, t, s, e, oe, eo, h, a, n, w in conn.execute(
             "SELECT id, type, start_date, end_date, open_ended, ended_on, weekly_hours, amount, "
-            "note FROM agreement WHERE employee_id = ? ORDER BY start_date, id", (r[0],))
+            "note, withdrawn_at FROM agreement WHERE employee_id = ? ORDER BY start_date, id",
+            (r[0],))
+    ]
+    # corrections and withdrawals of the employee's outcomes and agreements, from the audit log
+    detail["corrections"] = [
+        {"at": at, "os_user": user, "command": command, "detail": text}
+        for at, user, command, text in conn.execute(
+            "SELECT at, os_user, command, detail FROM audit WHERE employee_id = ? "
+            "AND detail IS NOT NULL ORDER BY id", (r[0],))
     ]
     detail["rules"] = rules.name if rules else None
     detail["next_due"] = None

@@ -28,7 +28,7 @@ from datetime import date
 
 from seniorcli.dates import age_on
 from seniorcli.pension import pension_date
-from seniorcli.rules.base import Facts, RuleSet, is_staff
+from seniorcli.rules.base import Facts, RuleSet, in_employment, is_staff
 from seniorcli.services.due import STAFF_ON_AS_OF, outcomes_from, packed_outcomes
 
 OVERDUE_DAYS = 90
@@ -77,7 +77,7 @@ def coverage(conn: sqlite3.Connection, rules: RuleSet, period: Period,
         facts = Facts(fromiso(birth_s), hire, fromiso(leave_s) if leave_s else None,
                       outcomes_from(packed))
         # Outcomes of the current employment, up to the end of the period.
-        mine = [o for o in facts.outcomes if hire is None or o.date >= hire]
+        mine = [o for o in facts.outcomes if in_employment(o.date, hire, facts.leave_date)]
         in_period = {o.outcome for o in mine if o.date >= start}
         on_end = decide(facts, end)  # due on the last day: then due during the period
         if not in_period and on_end is None and not due_during(facts, start, end):
@@ -142,7 +142,7 @@ def _age_row(group: str, values: list[int]) -> dict:
     n = len(values)
     row: dict[str, object] = {
         "group": group, "employees": n,
-        "median_age": statistics.median(values) if values else None,
+        "median_age": float(statistics.median(values)) if values else None,
         "share_55_plus": _rate(sum(a >= 55 for a in values), n),
         "share_60_plus": _rate(sum(a >= 60 for a in values), n),
     }

@@ -24,12 +24,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from seniorcli.cpr import CprError, birth_date_from_cpr, mask
+from seniorcli.cpr import CprError, birth_date_from_cpr, looks_like_cpr, mask
 from seniorcli.dates import OPEN_END, DateFormatError, age_on, parse_date
 from seniorcli.db.engine import hold_before_commit
 from seniorcli.errors import InputFileError, SeniorError
+from seniorcli.numbers import NumberError, parse_hours
 from seniorcli.services.common import RowErrors, audit, now_stamp, show_value
-from seniorcli.tabular import TableFile, map_columns, open_table
+from seniorcli.tabular import TableFile, clean_text, map_columns, open_table
 
 OPEN_END_ISO = OPEN_END.isoformat()
 fromiso = date.fromisoformat
@@ -66,6 +67,16 @@ ALIASES = {
 MIN_AGE, MAX_AGE = 15, 100
 _BATCH = 5000
 
+#: A full import that would mark more than LEFT_GUARD_COUNT employees *and* more than
+#: LEFT_GUARD_SHARE of the current ones (no leave date) as left is refused unless confirmed
+#: with --expect-left N: a truncated or filtered export (10 of 200 lines) looks exactly like
+#: 190 people leaving at once. A normal month (1–2 % gone) passes; so does a small register.
+LEFT_GUARD_COUNT = 5
+LEFT_GUARD_SHARE = 0.10
+#: Employees named in the refusal (ids and names; never CPR numbers, which are not stored).
+LEFT_GUARD_SHOWN = 10
+_NOTHING = " Nothing was imported"
+
 
 @dataclass
 class ImportOptions:
@@ -75,6 +86,8 @@ class ImportOptions:
     mapping: dict[str, str] = field(default_factory=dict)
     encoding: str | None = None
     delimiter: str | None = None
+    #: --expect-left N: the number of employees the user expects a full import to mark as left
+    expect_left: int | None = None
 
 
 @dataclass
@@ -93,6 +106,8 @@ class ImportSummary:
     dry_run: bool
     encoding: str
     delimiter: str
+    #: a dry run that a real import would refuse (too many marked as left): why, else None
+    refused: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
@@ -123,6 +138,7 @@ class _Rows:
         self.as_of = as_of
         self.idx = tuple(cols.get(f, width) for f in FIELDS)
         self.pad = [""] * (width + 1)
+        self.hours: dict[str, float] = {}  # weekly_hours cell → hours (numbers.parse_hours)
         # ISO birth dates strictly between these give an age from 15 to 100 on as_of.
         self.young = date(as_of.year - MIN_AGE - 1, 1, 1).isoformat()
         self.old = date(as_of.year - MAX_AGE, 12, 31).isoformat()
@@ -188,8 +204,23 @@ class _Rows:
         before = problems.count
         eid = fields[i_id].strip()
         name = fields[i_name].strip()
+        dept = fields[i_dept].strip()
+        mgr = fields[i_mgr].strip()
+        mail = fields[i_mail].strip()
+        if not (name.isprintable() and dept.isprintable() and eid.isprintable()
+                and mgr.isprintable() and mail.isprintable()):
+            # Control characters and terminal escape codes never reach the database (they
+            # would reach terminals and break .xlsx exports).
+            eid, name, dept, mgr, mail = map(clean_text, (eid, name, dept, mgr, mail))
         if not eid:
             self.error(line, "employee_id", "is missing")
+        elif len(eid) > 8 and looks_like_cpr(eid):
+            self.error(line, "employee_id", f"'{mask(eid)}' is a CPR number, which is never "
+                       "stored: give the payroll number as the id (a CPR column gives the "
+                       "birth date)")
+        if mgr and len(mgr) > 8 and looks_like_cpr(mgr):
+            self.error(line, "manager_id", f"'{mask(mgr)}' is a CPR number, which is never "
+                       "stored: give the manager's payroll number")
         if not name:
             self.error(line, "name", "is missing")
         raw = fields[i_birth].strip()
@@ -209,17 +240,17 @@ class _Rows:
         hours = None
         raw = fields[i_hours].strip()
         if raw:
-            try:
-                hours = float(raw.replace(",", "."))
-                if not 0 <= hours <= 168:
-                    raise ValueError
-            except ValueError:
-                self.error(line, "weekly_hours",
-                           f"'{show_value(raw)}' is not a number of hours (e.g. 37 or 37,5)")
+            hours = self.hours.get(raw)  # a roster has a few dozen distinct values
+            if hours is None:
+                try:
+                    hours = parse_hours(raw)
+                    if len(self.hours) < 1000:
+                        self.hours[raw] = hours
+                except NumberError as e:
+                    self.error(line, "weekly_hours", f"'{show_value(raw)}' {e}")
         if problems.count != before:
             return None
-        return (eid, name, birth, fields[i_dept].strip() or None,
-                fields[i_mgr].strip() or None, hire, leave, fields[i_mail].strip() or None, hours)
+        return (eid, name, birth, dept or None, mgr or None, hire, leave, mail or None, hours)
 
 
 def import_roster(
@@ -311,18 +342,25 @@ def _load(conn, tf: TableFile, checker: _Rows, cols: dict[str, int], progress, p
     written = conn.execute("SELECT count(*) FROM employee WHERE updated_at = ?",
                            (stamp,)).fetchone()[0]
     marked_left = 0
+    refused = None
     if not options.partial:
         marked_left = conn.execute(
             "UPDATE employee SET leave_date = ?, updated_at = ?, left_by_import = ? "
             "WHERE leave_date IS NULL AND last_import IS NOT ?",
             (options.as_of.isoformat(), stamp, seq, seq),
         ).rowcount
+        refusal = _left_guard(conn, seq, marked_left, path, options)
+        if refusal is not None:
+            if not options.dry_run:
+                raise refusal
+            refused = f"{refusal.message.removesuffix(_NOTHING).rstrip('. ')} (confirm with " \
+                      f"--expect-left {marked_left})"
     summary = ImportSummary(
         file=str(path), rows=rows, added=added, updated=written - added,
         unchanged=rows - written, marked_left=marked_left, back_again=back_again,
         ignored_columns=ignored,
         partial=options.partial, dry_run=options.dry_run, encoding=tf.encoding,
-        delimiter=tf.delimiter,
+        delimiter=tf.delimiter, refused=refused,
     )
     if back_again:
         command += (f": {back_again} back again (marked as left when missing from an earlier "
@@ -330,6 +368,47 @@ def _load(conn, tf: TableFile, checker: _Rows, cols: dict[str, int], progress, p
     conn.execute("UPDATE audit SET command = ?, rows_changed = ? WHERE id = ?",
                  (command, summary.added + summary.updated + summary.marked_left, seq))
     return summary
+
+
+def _left_guard(conn: sqlite3.Connection, seq: int, marked_left: int, path: Path,
+                options: ImportOptions) -> InputFileError | None:
+    """The refusal of a full import that marks more as left than expected, or None.
+
+    With --expect-left N the import goes ahead exactly when N employees are marked as left
+    (any other number is refused, also a small one: the user expected something else);
+    without it, when no more than LEFT_GUARD_COUNT, or no more than LEFT_GUARD_SHARE of the
+    current employees, are. Current: without a leave date once the file's rows are written and
+    before anyone is marked (those just marked, and everyone the file lists as current); only
+    counted when more than LEFT_GUARD_COUNT were marked."""
+    expected = options.expect_left
+    if expected is not None and marked_left == expected:
+        return None
+    if marked_left <= LEFT_GUARD_COUNT and expected is None:
+        return None
+    current = marked_left + conn.execute(
+        "SELECT count(*) FROM employee WHERE leave_date IS NULL").fetchone()[0]
+    if expected is None and marked_left <= LEFT_GUARD_SHARE * current:
+        return None
+    share = f" of {current} current employees ({marked_left / current:.1%})" if current else ""
+    if expected is None:
+        message = (f"{path}: a full import would mark {marked_left}{share} as left, because "
+                   f"the file does not list them — more than {LEFT_GUARD_COUNT} and more than "
+                   f"{LEFT_GUARD_SHARE:.0%}. Is the file complete?{_NOTHING}")
+    else:
+        message = (f"{path}: a full import would mark {marked_left}{share} as left, not "
+                   f"{expected} as --expect-left says.{_NOTHING}")
+    names = conn.execute(
+        "SELECT employee_id, name FROM employee WHERE left_by_import = ? "
+        "ORDER BY employee_id LIMIT ?", (seq, LEFT_GUARD_SHOWN)).fetchall()
+    details = [f"{clean_text(eid)} {clean_text(name)}" for eid, name in names]
+    if marked_left > len(details):
+        details.append(f"… and {marked_left - len(details)} more")
+    return InputFileError(
+        message,
+        hint=(f"check that the export lists everyone employed (a full roster does); if they "
+              f"really left, confirm with --expect-left {marked_left}; a file of only some "
+              "employees is imported with --partial"),
+        details=details)
 
 
 def _bring_back(conn: sqlite3.Connection, seq: int, stamp: str, leave_column: bool) -> int:
@@ -412,7 +491,7 @@ def _batches_from_worker(tf: TableFile, checker: _Rows,
                 checker.problems.merge(payload[0], payload[1])
                 return
             else:  # "fail": the file could not be read (encoding, CSV quoting)
-                raise InputFileError(payload[0], hint=payload[1])
+                raise InputFileError(payload[0], hint=payload[1], details=payload[2])
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -428,7 +507,7 @@ def _report_repeats(tf: TableFile, checker: _Rows, cols: dict[str, int],
     i_id = cols["employee_id"]
     with open_table(tf.path, tf.encoding, tf.delimiter) as again:
         for line, fields in again.rows():
-            eid = fields[i_id].strip() if i_id < len(fields) else ""
+            eid = clean_text(fields[i_id].strip()) if i_id < len(fields) else ""
             if eid in repeated:
                 if eid in first:
                     checker.error(line, "employee_id", f"'{show_value(eid)}' appears again "

@@ -1,7 +1,8 @@
 """The second process of a big import: reads and checks the roster, and sends the valid rows
 back to the importing process (which writes them) through its standard output, as pickled
 messages: ("rows", batch, bytes read) …, then ("end", error count, kept errors), or ("fail",
-message, hint) if the file cannot be read. Started by roster._batches_from_worker only.
+message, hint, details) if the file cannot be read (e.g. the lines with bytes that are not in
+its encoding). Started by roster._batches_from_worker only.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def main() -> int:
                     pickle.dump(("rows", batch, done), out, pickle.HIGHEST_PROTOCOL)
             message: tuple = ("end", checker.problems.count, checker.problems.kept)
         except SeniorError as e:
-            message = ("fail", e.message, e.hint)
+            message = ("fail", e.message, e.hint, e.details)
         pickle.dump(message, out, pickle.HIGHEST_PROTOCOL)
         out.flush()
     except BrokenPipeError:  # the importing process is gone: nothing to do

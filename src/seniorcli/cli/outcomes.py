@@ -1,0 +1,215 @@
+"""``log``: record what came of an offer (``log EMPLOYEE_ID OUTCOME``, ``log --from-file``), and
+correct or withdraw a logged outcome (``log correct ID``, ``log withdraw ID``).
+
+``log`` is a group whose only subcommands are ``correct`` and ``withdraw``; anything else after
+``log`` (an employee id, ``--from-file``, ``--help``) goes to the command that records an outcome
+(not listed as a subcommand: it is ``log`` itself), so ``seniorcli log 00123 held`` works as it
+always has.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import typer.main
+from typer.core import TyperCommand, TyperGroup
+
+from seniorcli.cli.common import AsOf, open_db, parse_date_option, say
+
+_RECORD = "record"
+_SUBCOMMANDS = ("correct", "withdraw")
+
+
+class _LogGroup(TyperGroup):
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        if not args or args[0] not in _SUBCOMMANDS:
+            args = [_RECORD, *args]
+        return super().parse_args(ctx, args)
+
+    def get_command(self, ctx: typer.Context, name: str) -> Any:
+        # Not one of the group's listed commands: `log` itself, to people and to help.
+        if name == _RECORD:
+            return typer.main.get_command(_record_app)
+        return super().get_command(ctx, name)
+
+
+class _RecordContext(TyperCommand.context_class):
+    @property
+    def command_path(self) -> str:
+        """``seniorcli log``, not ``seniorcli log record``: in usage lines and error hints."""
+        return self.parent.command_path if self.parent is not None else super().command_path
+
+
+class _RecordCommand(TyperCommand):
+    context_class = _RecordContext
+
+
+log_app = typer.Typer(
+    cls=_LogGroup, add_completion=False, rich_markup_mode=None,
+    help="Record what came of an offer (seniorcli log EMPLOYEE_ID OUTCOME, or --from-file), "
+    "or correct or withdraw a logged outcome (log correct ID, log withdraw ID). "
+    "See seniorcli log --help.",
+)
+
+
+_record_app = typer.Typer(add_completion=False, rich_markup_mode=None)
+
+
+@_record_app.command(_RECORD, cls=_RecordCommand)
+def record(
+    employee_id: Annotated[str | None, typer.Argument(
+        metavar="EMPLOYEE_ID", help="The employee's id.", show_default=False)] = None,
+    outcome: Annotated[str | None, typer.Argument(
+        metavar="OUTCOME", help="invited, held, declined, postponed or requested.",
+        show_default=False)] = None,
+    on: Annotated[date | None, typer.Option(
+        "--date", parser=parse_date_option, metavar="DATE",
+        help="When it happened (default: today).")] = None,
+    note: Annotated[str | None, typer.Option("--note", metavar="TEXT",
+        help="A short note.")] = None,
+    with_mus: Annotated[bool, typer.Option(
+        "--with-mus", help="Held together with the yearly appraisal (MUS).")] = False,
+    union_rep: Annotated[bool, typer.Option(
+        "--union-rep", help="The union representative (TR) took part.")] = False,
+    from_file: Annotated[Path | None, typer.Option(
+        "--from-file", metavar="FILE.csv",
+        help="Log many outcomes: columns employee_id, outcome, date [, note, with_mus]. Rows "
+        "already logged are skipped, so the file may be run again.")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="With --from-file: check the file, log nothing.")] = False,
+    as_of: AsOf = None,
+) -> None:
+    """Record what came of an offer: invited, held, declined, postponed or requested.
+
+    Refused (exit 1, nothing logged): an unknown employee or outcome, a date before the hire
+    date or after the leave date, a date after today (except 'invited': an invitation for a
+    planned meeting; --as-of does not move today), the same outcome twice on one day. With
+    --from-file, rows already logged are skipped (a file may be run again).
+
+    A mistake is put right with `seniorcli log correct ID` (another employee, date, outcome or
+    note) or `seniorcli log withdraw ID --reason TEXT`; `seniorcli show EMPLOYEE_ID` gives the
+    ids. The audit log keeps what was there before.
+
+    Example: seniorcli log 00123 held --date 2026-11-03 --with-mus --note "Ønsker 32 timer"
+    """
+    from seniorcli.cli import common
+    from seniorcli.services.conversations import (
+        Entry,
+        log_from_file,
+        log_outcome,
+    )
+
+    # What happened is dated by the real calendar: --as-of only sets the default --date, it
+    # never makes a later day's outcome loggable.
+    real_today = common.today()
+    day = as_of or real_today
+    conn = open_db()
+    if from_file is not None:
+        if employee_id or outcome:
+            raise typer.BadParameter("give either EMPLOYEE_ID OUTCOME or --from-file, not both")
+        result = log_from_file(conn, from_file, real_today, dry_run=dry_run)
+        text = f"{'Would log' if dry_run else 'Logged'} {result.logged} outcomes from " \
+               f"{from_file.name}"
+        if result.skipped:
+            text += (f"; {result.skipped} already logged, "
+                     f"{'would be skipped' if dry_run else 'skipped'}")
+        say(text + ".")
+        return
+    if not employee_id or not outcome:
+        raise typer.BadParameter("give EMPLOYEE_ID and OUTCOME (or --from-file FILE.csv)")
+    normal = _outcome(outcome)
+    entry = Entry(employee_id.strip(), normal, on or day, note, with_mus, union_rep)
+    outcome_id = log_outcome(conn, entry, real_today)
+    say(f"Logged: {entry.employee_id} {entry.outcome} on {entry.date} (id {outcome_id}).")
+
+
+def _outcome(text: str) -> str:
+    from seniorcli.errors import SeniorError
+    from seniorcli.services.common import show_value
+    from seniorcli.services.conversations import normalise_outcome
+
+    normal = normalise_outcome(text)
+    if normal is None:
+        raise SeniorError(f"'{show_value(text)}' is not an outcome",
+                          hint="use invited, held, declined, postponed or requested")
+    return normal
+
+
+IdArg = Annotated[int, typer.Argument(
+    metavar="ID", help="The logged outcome's id (seniorcli show EMPLOYEE_ID lists them).")]
+
+
+@log_app.command("correct")
+def correct(
+    outcome_id: IdArg,
+    employee: Annotated[str | None, typer.Option(
+        "--employee", metavar="EMPLOYEE_ID", help="The employee it should have been logged for."
+    )] = None,
+    on: Annotated[date | None, typer.Option(
+        "--date", parser=parse_date_option, metavar="DATE", help="The right date.")] = None,
+    outcome: Annotated[str | None, typer.Option(
+        "--outcome", metavar="OUTCOME", help="The right outcome.")] = None,
+    note: Annotated[str | None, typer.Option(
+        "--note", metavar="TEXT", help='The right note ("" removes it).')] = None,
+    with_mus: Annotated[bool | None, typer.Option(
+        "--with-mus/--no-with-mus", help="Held together with MUS, or not.",
+        show_default=False)] = None,
+    union_rep: Annotated[bool | None, typer.Option(
+        "--union-rep/--no-union-rep", help="The union representative took part, or not.",
+        show_default=False)] = None,
+) -> None:
+    """Correct a logged outcome: the employee, date, outcome or note.
+
+    Checked as `log` checks a new outcome: the date within the employment, not after today
+    (except 'invited'), not the same outcome twice on one day. The audit log and `show` keep
+    the old values (who, when, old → new).
+
+    Example: seniorcli log correct 12 --employee 00124 --date 2026-11-04
+    """
+    from seniorcli.cli import common
+    from seniorcli.services.conversations import OutcomeChange, correct_outcome
+
+    change = OutcomeChange(
+        employee_id=employee, outcome=_outcome(outcome) if outcome is not None else None,
+        date=on, note=note, with_mus=with_mus, union_rep=union_rep)
+    if change == OutcomeChange():
+        raise typer.BadParameter(
+            "say what to correct: --employee, --date, --outcome, --note, --with-mus or "
+            "--union-rep")
+    from seniorcli.cpr import redact
+    from seniorcli.errors import printable
+
+    changes = correct_outcome(open_db(must_exist=True), outcome_id, change, common.today())
+    if changes:
+        say(printable(redact(f"Corrected outcome {outcome_id}: {'; '.join(changes)}.")))
+    else:
+        say(f"Outcome {outcome_id} already is so: nothing was changed.")
+
+
+ReasonOpt = Annotated[str, typer.Option(
+    "--reason", metavar="TEXT", help="Why (kept in the audit log and shown by `show`).")]
+
+
+@log_app.command("withdraw")
+def withdraw(outcome_id: IdArg, reason: ReasonOpt) -> None:
+    """Withdraw an outcome logged by mistake: it no longer counts anywhere.
+
+    The audit log and `show` keep what it was, who withdrew it, when and why.
+
+    Example: seniorcli log withdraw 12 --reason "logged for the wrong employee"
+    """
+    from seniorcli.cpr import redact
+    from seniorcli.errors import printable
+    from seniorcli.services.conversations import describe_outcome, withdraw_outcome
+
+    old = withdraw_outcome(open_db(must_exist=True), outcome_id, reason)
+    say(printable(redact(f"Withdrew outcome {outcome_id} of {old['employee_id']}: "
+                         f"{describe_outcome(old)}.")))
+
+
+def register(app: typer.Typer, **_: Any) -> None:
+    app.add_typer(log_app, name="log")

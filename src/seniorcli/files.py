@@ -1,0 +1,278 @@
+"""The one place that writes files: exports (``--output``), reports and backups.
+
+Every file is written to a private temporary file (mode 0600) beside the target and renamed
+into place only when complete, so a target is never half-written and a failure — an error,
+Ctrl-C or SIGTERM — leaves nothing behind. Before anything is written the target is checked:
+
+- never the database in use or its ``-wal``/``-shm``/``-journal`` file (symlinks, relative
+  paths and hard links included), which would destroy it;
+- never a folder, a socket or a block device (refused, nothing written);
+- a FIFO or a character device (``/dev/null``, a terminal) is written into, not replaced;
+  ``/dev/stdout``, ``/dev/stderr`` and ``/dev/fd/N`` write to the descriptor the process
+  already has (so ``>> log`` keeps appending).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import signal
+import stat
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from seniorcli.errors import SeniorError
+
+_database: Callable[[], Any] | None = None
+
+
+def guard_database(where: Callable[[], Any]) -> None:
+    """Name the database in use (asked for lazily, when a file is about to be written), so that
+    nothing this module writes ever lands on it or on its -wal/-shm/-journal files."""
+    global _database
+    _database = where
+
+
+_STD_STREAMS = {"/dev/stdout": 1, "/dev/stderr": 2}
+_FD_FOLDERS = ("/dev/fd/", "/proc/self/fd/")
+_DB_FILES = (("", "the database in use"), ("-wal", "the write-ahead log (-wal) of the database"),
+             ("-shm", "the shared-memory file (-shm) of the database"),
+             ("-journal", "the journal of the database"))
+
+
+class _Target:
+    """Where a file goes: ``shown`` as the user named it (for messages), ``path`` with symlinks
+    resolved; ``fd`` a descriptor the process already has (/dev/stdout, /dev/fd/N); ``stream``
+    for a FIFO or character device, which is written into and never replaced."""
+
+    __slots__ = ("shown", "path", "fd", "stream")
+
+    def __init__(self, shown: Path, path: Path, fd: int | None = None, stream: bool = False):
+        self.shown, self.path, self.fd, self.stream = shown, path, fd, stream
+
+
+def _inherited_fd(path: Path) -> int | None:
+    text = os.path.abspath(path)
+    if text in _STD_STREAMS:
+        return _STD_STREAMS[text]
+    for folder in _FD_FOLDERS:
+        if text.startswith(folder) and text[len(folder):].isdigit():
+            return int(text[len(folder):])
+    return None
+
+
+def _refuse_database(shown: Path, real: Path) -> None:
+    if _database is None:
+        return
+    try:
+        db = _database()
+    except Exception:  # no database chosen or none possible: nothing to protect
+        return
+    if db is None or "://" in str(db):  # a PostgreSQL URL: no file to protect
+        return
+    db = os.fspath(db)
+    named = {os.path.abspath(shown), str(real)}
+    for base in {os.path.abspath(db), os.path.realpath(db)}:
+        for suffix, what in _DB_FILES:
+            candidate = base + suffix
+            same = candidate in named
+            if not same and os.path.exists(candidate) and os.path.exists(real):
+                with contextlib.suppress(OSError):
+                    same = os.path.samefile(candidate, real)  # hard links, case-folding disks
+            if same:
+                if suffix:
+                    what += f" {db}"
+                elif os.path.abspath(shown) != os.path.abspath(db):
+                    what += f" ({db})"
+                raise SeniorError(f"{shown} is {what}; writing there would destroy the database. "
+                                  "Nothing was written", hint="choose another file name")
+
+
+def _target(path: Path | str) -> _Target:
+    shown = Path(path).expanduser()
+    fd = _inherited_fd(shown)
+    if fd is not None:
+        return _Target(shown, shown, fd=fd, stream=True)
+    real = Path(os.path.realpath(shown))
+    _refuse_database(shown, real)
+    try:
+        mode = os.stat(real).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as e:
+        raise SeniorError(f"cannot write {shown}: {e.strerror}") from None
+    if mode is not None:
+        if stat.S_ISDIR(mode):
+            raise SeniorError(f"{shown} is a folder; nothing was written",
+                              hint=f"give a file name, e.g. {shown / 'NAME'}")
+        if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
+            return _Target(shown, real, stream=True)
+        if not stat.S_ISREG(mode):
+            kind = "a socket" if stat.S_ISSOCK(mode) else "a block device" \
+                if stat.S_ISBLK(mode) else "not a regular file"
+            raise SeniorError(f"{shown} is {kind}; nothing was written",
+                              hint="give the name of a file")
+    if not real.parent.is_dir():
+        raise SeniorError(f"there is no folder {shown.parent} for {shown.name}; nothing was "
+                          "written", hint="create the folder first, or choose another one")
+    return _Target(shown, real)
+
+
+def check_target(path: Path | str) -> None:
+    """Refuse a target that may not be written (the database, a folder, …) before any work."""
+    _target(path)
+
+
+# --- SIGTERM ----------------------------------------------------------------------------------
+
+class _Terminated(BaseException):
+    """SIGTERM arrived while a file was being written: unwinds so the cleanup runs."""
+
+
+_handling = 0
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
+@contextlib.contextmanager
+def _sigterm_unwinds(shown: Path, partly: bool = False) -> Iterator[None]:
+    """While a file is written, SIGTERM (what `kill`, systemd and cron's killers send) raises,
+    so the temporary file is removed like on Ctrl-C; then the process exits with 143, as if
+    killed, after Python's own clean-up (openpyxl's temporary files go at exit)."""
+    global _handling
+    install = (_handling == 0 and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL)
+    if install:
+        try:
+            signal.signal(signal.SIGTERM, _raise_terminated)
+        except ValueError:  # not the main thread: signals stay as they are
+            install = False
+    _handling += 1
+    try:
+        yield
+    except _Terminated:
+        if _handling > 1:
+            raise
+        what = (f"{shown} got only part of the data" if partly else
+                f"{shown} was not written (and no temporary file is left behind)")
+        sys.stderr.write(f"Error: stopped by SIGTERM; {what}\n")
+        raise SystemExit(128 + signal.SIGTERM) from None
+    finally:
+        _handling -= 1
+        if install:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+def _os_error(e: OSError, target: _Target, where: Path | None = None) -> SeniorError:
+    """One plain message for what went wrong on the disk (full, read-only, no permission)."""
+    shown = target.shown
+    if e.errno in (errno.ENOSPC, errno.EDQUOT):
+        return SeniorError(f"the disk is full: {shown} was not written",
+                           hint="free some space and run the command again")
+    if e.errno == errno.EROFS:
+        return SeniorError(f"{where or shown} is on a read-only disk: {shown} was not written")
+    if e.errno in (errno.EACCES, errno.EPERM):
+        place = f"the folder {where}" if where else str(shown)
+        return SeniorError(f"no permission to write in {place}: {shown} was not written",
+                           hint="choose a folder you may write in")
+    return SeniorError(f"cannot write {shown}: {e.strerror or e}")
+
+
+def _mkstemp(folder: Path | None, name: str, target: _Target) -> Path:
+    import tempfile
+
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=folder)  # mkstemp: mode 0600
+    except OSError as e:
+        raise _os_error(e, target, folder or Path(tempfile.gettempdir())) from None
+    os.close(fd)
+    return Path(tmp)
+
+
+@contextlib.contextmanager
+def _replacing(target: _Target) -> Iterator[Path]:
+    with _sigterm_unwinds(target.shown):
+        tmp = _mkstemp(target.path.parent, target.path.name, target)
+        try:
+            try:
+                yield tmp
+            except OSError as e:
+                if e.errno in (errno.ENOSPC, errno.EDQUOT):
+                    raise _os_error(e, target) from None
+                raise
+            try:
+                os.chmod(tmp, 0o600)
+                os.replace(tmp, target.path)
+            except OSError as e:
+                raise _os_error(e, target, target.path.parent) from None
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+
+@contextlib.contextmanager
+def _open_stream(target: _Target, mode: str, **kwargs: Any) -> Iterator[Any]:
+    """Write into a FIFO, a device or an inherited descriptor, as it is."""
+    try:
+        if target.fd is not None:
+            f = os.fdopen(os.dup(target.fd), mode, **kwargs)
+        else:
+            f = open(target.path, mode,  # noqa: SIM115 - closed below
+                     opener=lambda p, flags: os.open(p, flags & ~(os.O_CREAT | os.O_TRUNC)),
+                     **kwargs)
+    except OSError as e:
+        raise _os_error(e, target) from None
+    with _sigterm_unwinds(target.shown, partly=True):
+        try:
+            with f:
+                yield f
+        except BrokenPipeError:
+            raise
+        except OSError as e:
+            if e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EBADF):
+                raise _os_error(e, target) from None
+            raise
+
+
+@contextlib.contextmanager
+def private_path(path: Path | str) -> Iterator[Path]:
+    """A private temporary file (mode 0600) that becomes ``path`` only if the block succeeds:
+    never half-written, nothing left behind on failure (Ctrl-C and SIGTERM included).
+
+    ``path`` is checked first (see the module's docstring). A FIFO or device is not replaced:
+    the finished file is copied into it."""
+    target = _target(path)
+    if not target.stream:
+        with _replacing(target) as tmp:
+            yield tmp
+        return
+    with _sigterm_unwinds(target.shown):
+        tmp = _mkstemp(None, target.path.name, target)
+        try:
+            yield tmp
+            with open(tmp, "rb") as src, _open_stream(target, "wb") as out:
+                while chunk := src.read(1 << 20):
+                    out.write(chunk)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+@contextlib.contextmanager
+def private_file(path: Path | str, mode: str = "w", **kwargs: Any) -> Iterator[Any]:
+    """``open(path, mode)``, safely: written whole with permissions 0600 (see private_path);
+    a FIFO or device is written into directly, as the data comes."""
+    target = _target(path)
+    if target.stream:
+        with _open_stream(target, mode, **kwargs) as f:
+            yield f
+        return
+    with _replacing(target) as tmp, open(tmp, mode, **kwargs) as f:
+        yield f
