@@ -380,3 +380,33 @@ def test_a_day_outside_the_years_people_mean_is_refused_plainly(run, office, arg
 def test_a_rules_file_that_is_a_folder_is_refused_plainly(run, office, tmp_path):
     r = run("due", "--rules-file", tmp_path, "--as-of", "2026-11-30")
     assert r.exit_code == 1 and "is a folder" in r.stderr
+
+
+def test_a_future_hire_left_out_of_a_full_roster_never_started(run, tmp_path):
+    header = "Medarbejdernr;Navn;Fødselsdato;Afdeling;Leder;Ansættelsesdato;Fratrædelsesdato"
+    both = write_csv(tmp_path / "a.csv", header, "1;A;1960-01-01;A;;2000-01-01;",
+                     "2;F;1960-01-01;A;;2027-01-15;")
+    one = write_csv(tmp_path / "b.csv", header, "1;A;1960-01-01;A;;2000-01-01;")
+    assert run("import", both, "--as-of", "2026-11-30").exit_code == 0
+    assert run("import", one, "--as-of", "2026-11-30").exit_code == 0
+    f = run("show", "2", "--as-of", "2027-02-01", "-f", "json").json()
+    assert (f["hire_date"], f["leave_date"], f["staff"]) == ("2027-01-15", "2027-01-15", "left")
+    r = run("employees", "--as-of", "2027-02-01", "-f", "json")
+    assert [e["employee_id"] for e in r.json()] == ["1"]
+
+
+def test_agreements_active_on_a_day_have_their_status_on_that_day(run, office):
+    assert run("agreement", "add", "001", "--type", "seniorstilling", "--start", "2027-01-01",
+               "--end", "2027-12-31").exit_code == 0
+    r = run("agreement", "list", "--active-on", "2027-06-01", "-f", "json")
+    assert [a["status"] for a in r.json()] == ["active"]
+    r = run("agreement", "list", "--as-of", "2026-11-30", "-f", "json")
+    assert [a["status"] for a in r.json()] == ["future"]
+
+
+def test_log_finds_an_id_typed_without_its_leading_zeros(run, office, monkeypatch):
+    monkeypatch.setattr("seniorcli.cli.common.today", lambda: D("2026-11-30"))
+    r = run("log", "4", "held", "--date", "2026-11-20")
+    assert r.exit_code == 0, r.stderr
+    shown = run("show", "004", "--as-of", "2026-11-30", "-f", "json").json()
+    assert [c["outcome"] for c in shown["conversations"]] == ["held"]

@@ -83,6 +83,11 @@ def test_a_name_with_escape_codes_already_in_the_database_never_reaches_show(run
     assert r.exit_code == 0
     assert "Anna Berg" in r.stdout
     assert "\x1b" not in r.stdout and "\u202e" not in r.stdout and "pwned" not in r.stdout
+    for listing in (("employees", "--as-of", AS_OF),
+                    ("due", "--rules", "norddjurs", "--as-of", AS_OF)):
+        r = run(*listing)  # the tables of every list, too
+        assert r.exit_code == 0 and "Anna Berg" in r.stdout, listing
+        assert "\x1b" not in r.stdout and "pwned" not in r.stdout, listing
 
 
 def test_escape_codes_from_a_file_never_reach_an_error_message(run, tmp_path):

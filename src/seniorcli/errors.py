@@ -10,8 +10,8 @@ import re
 
 # Terminal escape sequences (CSI, OSC, DCS/PM/APC strings, two-character escapes, and their
 # one-byte C1 forms), then every other control character: C0, DEL, C1, and the Unicode
-# bidirectional overrides that make text read differently from what it is. (The same patterns
-# as tabular.clean_text, which cleans cells on import.)
+# bidirectional overrides that make text read differently from what it is. (tabular.clean_text
+# cleans cells on import with them.)
 _ESCAPES = re.compile(
     r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
     r"|(?:\x1b[\]PX^_]|[\x90\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 # Still importable from here (services.admin uses private_path); the code lives in files.py.
+from seniorcli.errors import printable
 from seniorcli.files import private_file as private_file
 from seniorcli.files import private_path as private_path
 
@@ -166,7 +167,8 @@ def _display(v: Any) -> str:
         return v.isoformat()
     if isinstance(v, float):
         return f"{v:,.2f}".rstrip("0").rstrip(".") if v != int(v) else f"{v:,.0f}"
-    return str(v)
+    # A name stored by an older version may hold escape codes: they never reach a terminal.
+    return printable(str(v))
 
 
 def _table(rows: Iterable[dict], columns: list[Column], output: Path | None, title: str | None,
@@ -176,7 +178,8 @@ def _table(rows: Iterable[dict], columns: list[Column], output: Path | None, tit
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=title, show_lines=False, header_style="bold")
+    table = Table(title=printable(title) if title else None, show_lines=False,
+                  header_style="bold")
     for c in columns:
         table.add_column(c.header, justify="right" if c.kind == "number" else "left",
                          style=c.style, no_wrap=c.kind in ("date", "number"))

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from seniorcli.errors import InputFileError
+from seniorcli.errors import InputFileError, printable
 
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
 DELIMITERS = {",": ",", ";": ";", "\t": "\t", "tab": "\t", "\\t": "\t", "comma": ",",
@@ -34,27 +34,16 @@ def normalise_header(text: str) -> str:
     return re.sub(r"[\s\-_.]", "", text).lower()
 
 
-# Terminal escape sequences (CSI, OSC, DCS/PM/APC strings, two-character escapes, and their
-# one-byte C1 forms) and the characters that are not text: C0/C1 controls and the bidi
-# overrides that make a name display as something else.
-_ESCAPES = re.compile(
-    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
-    r"|(?:\x1b[\]PX^_]|[\x90\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
-    r"|\x1b[ -/]*[0-~]?"
-)
 _LINE_BREAKS = re.compile(r"[\t\n\v\f\r\x85\u2028\u2029]+")
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean_text(text: str) -> str:
-    """A cell as text people may see: terminal escape codes and control characters removed,
-    line breaks and tabs turned into one space. Printable text is returned as it is."""
+    """A cell as text people may see: terminal escape codes and control characters removed
+    (errors.printable), line breaks and tabs turned into one space. Printable text is returned
+    as it is."""
     if text.isprintable():
         return text
-    text = _ESCAPES.sub("", text)
-    text = _LINE_BREAKS.sub(" ", text)
-    text = _CONTROLS.sub("", text)
-    return re.sub(r" {2,}", " ", text).strip()
+    return re.sub(r" {2,}", " ", printable(_LINE_BREAKS.sub(" ", text))).strip()
 
 
 def _codec_name(encoding: str) -> str:

@@ -145,7 +145,8 @@ def list_(
     from seniorcli.services.filters import resolve_department
 
     department = resolve_department(conn, department)
-    rows = list_agreements(conn, as_of or today(), active_on=active_on, kind=kind,
+    # The status on the day asked about: --as-of, else --active-on, else today.
+    rows = list_agreements(conn, as_of or active_on or today(), active_on=active_on, kind=kind,
                            department=department)
     emit(rows, _columns("list"), fmt, output, title="Senior agreements", excel=excel,
          footer=lambda n: f"{n} agreements")

@@ -17,7 +17,7 @@ import typer
 import typer.main
 from typer.core import TyperCommand, TyperGroup
 
-from seniorcli.cli.common import AsOf, open_db, parse_date_option, say
+from seniorcli.cli.common import AsOf, open_db, parse_day_option, say
 
 _RECORD = "record"
 _SUBCOMMANDS = ("correct", "withdraw")
@@ -66,7 +66,7 @@ def record(
         metavar="OUTCOME", help="invited, held, declined, postponed or requested.",
         show_default=False)] = None,
     on: Annotated[date | None, typer.Option(
-        "--date", parser=parse_date_option, metavar="DATE",
+        "--date", parser=parse_day_option, metavar="DATE",
         help="When it happened (default: today).")] = None,
     note: Annotated[str | None, typer.Option("--note", metavar="TEXT",
         help="A short note.")] = None,
@@ -150,7 +150,7 @@ def correct(
         "--employee", metavar="EMPLOYEE_ID", help="The employee it should have been logged for."
     )] = None,
     on: Annotated[date | None, typer.Option(
-        "--date", parser=parse_date_option, metavar="DATE", help="The right date.")] = None,
+        "--date", parser=parse_day_option, metavar="DATE", help="The right date.")] = None,
     outcome: Annotated[str | None, typer.Option(
         "--outcome", metavar="OUTCOME", help="The right outcome.")] = None,
     note: Annotated[str | None, typer.Option(

@@ -8,6 +8,7 @@ log keeps what it was.
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
@@ -59,11 +60,23 @@ def normalise_outcome(text: str) -> str | None:
 
 def _employment(conn: sqlite3.Connection, employee_id: str) -> tuple[str, str | None,
                                                                      str | None] | None:
-    """(employee_id, hire_date, leave_date) as stored, or None for an unknown id."""
+    """(employee_id, hire_date, leave_date) as stored, or None for an unknown id. An id typed
+    without the leading zeros Excel drops is the stored one when only one matches
+    (services.filters); several raise NotFoundError naming them."""
+    from seniorcli.services.filters import resolve_employee_id
+
     return conn.execute(
         "SELECT employee_id, hire_date, leave_date FROM employee WHERE employee_id = ?",
-        (employee_id.strip(),),
+        (resolve_employee_id(conn, employee_id),),
     ).fetchone()
+
+
+def _as_stored(conn: sqlite3.Connection, entry: Entry) -> Entry:
+    """The entry with the employee id as stored ('104' → '00104'), unchanged if unknown."""
+    row = _employment(conn, entry.employee_id)
+    if row is None or row[0] == entry.employee_id:
+        return entry
+    return dataclasses.replace(entry, employee_id=row[0])
 
 
 def _date_problem(day: date, outcome: str, hire: str | None, leave: str | None, today: date,
@@ -139,6 +152,7 @@ def log_outcome(conn: sqlite3.Connection, entry: Entry, today: date) -> int:
     """Record one outcome; refuse unknown employees, impossible dates (before the hire date,
     after the leave date, after ``today``, the real date) and repeats. Returns its id."""
     with transaction(conn):
+        entry = _as_stored(conn, entry)
         problem = _problem(conn, entry, today)
         if problem is not None:
             _raise(problem)
@@ -230,6 +244,12 @@ def log_from_file(
                     continue
                 entry = Entry(eid, outcome, day, cell(fields, "note") or None,
                               bool(flags["with_mus"]), bool(flags["union_rep"]))
+                try:
+                    entry = _as_stored(conn, entry)
+                except NotFoundError as e:  # an id that could be several
+                    errors.add(line, "employee_id", e.message)
+                    continue
+                eid = entry.employee_id
                 key = (eid, outcome, day.isoformat())
                 if key in seen:
                     errors.add(line, "outcome", f"'{outcome}' on {day} for '{show_value(eid)}' "

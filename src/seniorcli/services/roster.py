@@ -276,7 +276,8 @@ def import_roster(
             summary = _load(conn, tf, checker, cols, progress, path, ignored, options)
             hold_before_commit()
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite rolls back by itself on a full disk
+                conn.execute("ROLLBACK")
             raise
         conn.execute("ROLLBACK" if options.dry_run else "COMMIT")
     return summary
@@ -345,8 +346,11 @@ def _load(conn, tf: TableFile, checker: _Rows, cols: dict[str, int], progress, p
     refused = None
     if not options.partial:
         marked_left = conn.execute(
-            "UPDATE employee SET leave_date = ?, updated_at = ?, left_by_import = ? "
-            "WHERE leave_date IS NULL AND last_import IS NOT ?",
+            # Someone not hired yet whom the roster leaves out never started: left on the hire
+            # date (never staff), not on a day before it.
+            "UPDATE employee SET leave_date = max(?1, coalesce(hire_date, '')), "
+            "updated_at = ?2, left_by_import = ?3 "
+            "WHERE leave_date IS NULL AND last_import IS NOT ?4",
             (options.as_of.isoformat(), stamp, seq, seq),
         ).rowcount
         refusal = _left_guard(conn, seq, marked_left, path, options)
