@@ -160,6 +160,7 @@ def _total_problems(kind: AgreementType, start: date, end: date,
                     others: Sequence[Period]) -> list[str]:
     """At most ``kind.max_years`` in all: the days of all the person's agreements of the type
     together may not exceed the days from the earliest start to its max_years anniversary."""
+    assert kind.max_years is not None  # the caller checks it
     first = min([start, *(p[1] for p in others)])
     allowed = (_after_months(first, 12 * kind.max_years) - first).days
     limit = f"{kind.key} runs at most {kind.max_years} years"
@@ -167,7 +168,7 @@ def _total_problems(kind: AgreementType, start: date, end: date,
     if open_ones:
         return [f"{limit} in all for one person ({kind.source}): {_ids(open_ones)} has no end, "
                 "so nothing more fits"]
-    used = sum((p[2] - p[1]).days + 1 for p in others)
+    used = sum((e - s).days + 1 for _, s, e in others if e is not None)  # none open here
     room = allowed - used
     if (end - start).days + 1 <= room:
         return []

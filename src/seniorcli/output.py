@@ -104,7 +104,8 @@ def write_json(rows: Iterable[dict], columns: list[Column], out: TextIO) -> int:
 def _object_encoder() -> Callable[[dict], str]:
     """One JSON object as compact text. The C encoder is made once and reused (json.dumps
     makes a new one per call, which costs a third of the time on a 60,000-row list)."""
-    from json.encoder import c_make_encoder, encode_basestring
+    # typeshed leaves out c_make_encoder (None without the C accelerator): the stub is wrong
+    from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 
     if c_make_encoder is None:  # a Python without the C accelerator
         return json.JSONEncoder(ensure_ascii=False, default=json_default).encode

@@ -3,6 +3,7 @@ access, no external assets, printable on A4. Headings are in English throughout.
 
 from __future__ import annotations
 
+from collections.abc import Set
 from html import escape
 
 from seniorcli import __version__
@@ -27,7 +28,7 @@ section { page-break-inside: avoid; } svg { display: block; margin: 2mm 0; }
 """
 
 
-def _pct(v: object) -> str:
+def _pct(v: float | None) -> str:
     return "" if v is None else f"{float(v) * 100:.1f}\u00a0%"
 
 
@@ -35,7 +36,7 @@ def _cell(v: object) -> str:
     return "" if v is None else escape(str(v))
 
 
-def _table(rows: list[dict], columns: list[Column], pct: set[str] = frozenset()) -> str:
+def _table(rows: list[dict], columns: list[Column], pct: Set[str] = frozenset()) -> str:
     head = "".join(f"<th>{escape(c.header)}</th>" for c in columns)
     body = []
     several_groups = len({r.get("group") for r in rows}) > 1

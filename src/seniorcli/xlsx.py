@@ -76,7 +76,8 @@ def _fill(wb: Any, rows: Iterable[dict], columns: list[Column], title: str | Non
         for c in columns:
             v = row.get(c.key)
             if isinstance(v, date):
-                cell = WriteOnlyCell(ws, value=v)
+                # the stub leaves out date, which openpyxl takes (Cell.value accepts it)
+                cell = WriteOnlyCell(ws, value=v)  # type: ignore[arg-type]
                 cell.number_format = "dd-mm-yyyy"
                 out.append(cell)
             else:

@@ -98,7 +98,8 @@ def _internal(e: Exception, saved: bool = False) -> None:
     from seniorcli.db.engine import explain, root_cause
 
     cause = root_cause(e)
-    error = explain(cause, saved=saved) if isinstance(cause, sqlite3.Error) else None
+    error: SeniorError | None = (
+        explain(cause, saved=saved) if isinstance(cause, sqlite3.Error) else None)
     if error is None and isinstance(cause, OSError):
         error = _file_error(cause, saved)
     if error is not None:

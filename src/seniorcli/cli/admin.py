@@ -49,10 +49,10 @@ def audit(
     from seniorcli.output import Column, emit
     from seniorcli.services.admin import audit_log
 
-    fmt = output_format(fmt, output)
+    out_fmt = output_format(fmt, output)
     cols = [Column("id", "#", "number"), Column("at", "When (UTC)"), Column("os_user", "User"),
             Column("command", "Command"), Column("rows_changed", "Rows changed", "number")]
-    emit(audit_log(open_db(must_exist=True), since), cols, fmt, output, title="Audit log",
+    emit(audit_log(open_db(must_exist=True), since), cols, out_fmt, output, title="Audit log",
          footer=lambda n: f"{n} entries")
 
 

@@ -140,7 +140,7 @@ def list_(
     from seniorcli.output import emit
     from seniorcli.services.agreements import list_agreements
 
-    fmt = output_format(fmt, output, excel=excel)
+    out_fmt = output_format(fmt, output, excel=excel)
     conn = open_db(must_exist=True)
     from seniorcli.services.filters import resolve_department
 
@@ -148,7 +148,7 @@ def list_(
     # The status on the day asked about: --as-of, else --active-on, else today.
     rows = list_agreements(conn, as_of or active_on or today(), active_on=active_on, kind=kind,
                            department=department)
-    emit(rows, _columns("list"), fmt, output, title="Senior agreements", excel=excel,
+    emit(rows, _columns("list"), out_fmt, output, title="Senior agreements", excel=excel,
          footer=lambda n: f"{n} agreements")
 
 
@@ -275,13 +275,13 @@ def types(fmt: ExportFormatOpt = None, output: OutputOpt = None) -> None:
     from seniorcli.agreements import INTERPRETATIONS, TYPES
     from seniorcli.output import Column, emit
 
-    fmt = output_format(fmt, output)
+    out_fmt = output_format(fmt, output)
     rows = [{"type": t.key, "danish": t.danish, "english": t.english, "limits": t.limits,
              "source": t.source} for t in TYPES]
     cols = [Column("type", "Type"), Column("danish", "Dansk"), Column("english", "English"),
             Column("limits", "Limits"), Column("source", "Source")]
-    emit(rows, cols, fmt, output, title="Senior agreement types")
-    if fmt == "table" and output is None:
+    emit(rows, cols, out_fmt, output, title="Senior agreement types")
+    if out_fmt == "table" and output is None:
         typer.echo("Interpretations:\n" + "\n".join(f"  - {i}" for i in INTERPRETATIONS))
 
 
@@ -306,10 +306,10 @@ def expiring(
     from seniorcli.output import emit
     from seniorcli.services.agreements import expiring as find
 
-    fmt = output_format(fmt, output, excel=excel)
+    out_fmt = output_format(fmt, output, excel=excel)
     day = as_of or today()
     rows = find(open_db(must_exist=True), day, within)
-    emit(rows, _columns("expiring"), fmt, output, excel=excel,
+    emit(rows, _columns("expiring"), out_fmt, output, excel=excel,
          title=f"Agreements ending {day} – {within} days",
          footer=lambda n: f"{n} agreements end within {within} days of {day}")
 
@@ -336,7 +336,7 @@ def seniordays(
     from seniorcli.seniordays import DEFAULT, load_table
     from seniorcli.services.agreements import seniordays as find
 
-    fmt = output_format(fmt, output, excel=excel)
+    out_fmt = output_format(fmt, output, excel=excel)
     user_table = rules_dir().parent / "seniordays.toml"
     if table is not None:
         days_table = load_table(table)
@@ -358,8 +358,8 @@ def seniordays(
             totals["days"] += r["days"]
             yield r
 
-    emit(counted(find(open_db(must_exist=True), year, days_table)), cols, fmt, output, excel=excel,
-         title=f"Senior days {year}",
+    emit(counted(find(open_db(must_exist=True), year, days_table)), cols, out_fmt, output,
+         excel=excel, title=f"Senior days {year}",
          footer=lambda n: f"{n} employees, {totals['days']} senior days in {year} "
          f"({days_table.source})")
 

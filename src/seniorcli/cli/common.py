@@ -83,7 +83,7 @@ AsOf = Annotated[
                  help="The date to compute for (default: today in Europe/Copenhagen)."),
 ]
 FormatOpt = Annotated[
-    Format | None,
+    Format,
     typer.Option("--format", "-f", show_default=False,
                  help="table (for people; the default), csv or json (for scripts)."),
 ]
@@ -186,16 +186,17 @@ def output_format(fmt: str | None, output: Path | None, *, excel: bool = False,
 
         check_target(output)
     ending = output.suffix.lower() if output is not None else ""
+    name = output.name if output is not None else ""  # for the messages about an ending
     implied = EXTENSIONS.get(ending)
     known = ".csv, .json, .xlsx, " + (".html, " if html else "") + ".txt"
     if implied == "html" and not html:
         raise typer.BadParameter(
-            f"this command does not write HTML ({output.name}); name the file {known}",
+            f"this command does not write HTML ({name}); name the file {known}",
             param_hint="--output")
     if fmt is not None:
         if implied is not None and implied != fmt:
             raise typer.BadParameter(
-                f"--format {fmt} does not match the file {output.name}: leave out --format, "
+                f"--format {fmt} does not match the file {name}: leave out --format, "
                 f"or name the file for {fmt}", param_hint="--format")
     elif implied is not None:
         fmt = implied

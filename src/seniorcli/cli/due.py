@@ -62,7 +62,7 @@ def due(
     from seniorcli.output import emit
     from seniorcli.services.due import due_list
 
-    fmt = output_format(fmt, output, excel=excel)
+    out_fmt = output_format(fmt, output, excel=excel)
     conn = open_db(must_exist=True)
     from seniorcli.services.filters import resolve_filters
 
@@ -94,8 +94,8 @@ def due(
             return "dim"
         return "bold red" if (r["days_overdue"] or 0) > LONG_OVERDUE_DAYS else None
 
-    table = fmt == "table"
-    emit(counted(rows), due_columns(table), fmt, output, excel=excel,
+    table = out_fmt == "table"
+    emit(counted(rows), due_columns(table), out_fmt, output, excel=excel,
          title=f"Senior conversations due — {rule_set.title}, {day}", row_style=style,
          footer=footer)
     if not table or output is not None:

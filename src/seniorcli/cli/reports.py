@@ -235,18 +235,19 @@ def coverage(
     from seniorcli.services.reports import __doc__ as definitions
     from seniorcli.services.reports import coverage as compute
 
-    fmt = output_format(fmt, output, excel=excel, html=True)
+    out_fmt = output_format(fmt, output, excel=excel, html=True)
     conn = open_db(must_exist=True)
     rule_set = resolve_rules(conn, rules, rules_file)
     period = _period(year, start, end, as_of or today())
     rows = compute(conn, rule_set, period, by.value if by else None)
-    if fmt == "html":
+    if out_fmt == "html":
+        assert output is not None  # html comes only from the ending of --output
         _html(output, {"coverage": (rows, _coverage_columns(), PCT)}, period.end,
               rule_set.title, period)
         return
-    _emit(rows, _coverage_columns(), fmt, output,
+    _emit(rows, _coverage_columns(), out_fmt, output,
           f"Coverage {period} — {rule_set.title}", excel)
-    if fmt == "table" and output is None:
+    if out_fmt == "table" and output is None:
         typer.echo(definitions.split("coverage, for a period")[1].split("\n", 1)[1].rstrip())
 
 
@@ -265,19 +266,20 @@ def ages(
     """
     from seniorcli.services.reports import ages as compute
 
-    fmt = output_format(fmt, output, excel=excel, html=True)
+    out_fmt = output_format(fmt, output, excel=excel, html=True)
     day = as_of or today()
     rows = compute(open_db(must_exist=True), day, by.value if by else None)
-    if fmt == "html":
+    if out_fmt == "html":
+        assert output is not None  # html comes only from the ending of --output
         _html(output, {"ages": (rows, _ages_columns(), PCT)}, day)
         return
-    if fmt == "table" and output is None:
+    if out_fmt == "table" and output is None:
         from rich.console import Console
 
         console = Console()
         console.print(f"[bold]Age profile[/bold] on {day}")
         _age_chart(console, rows[-1])
-    _emit(rows, _ages_columns(), fmt, output, f"Age profile on {day}", excel)
+    _emit(rows, _ages_columns(), out_fmt, output, f"Age profile on {day}", excel)
 
 
 @report_app.command("retirements")
@@ -297,13 +299,14 @@ def retirements(
     from seniorcli.pension import SOURCE
     from seniorcli.services.reports import retirements as compute
 
-    fmt = output_format(fmt, output, excel=excel, html=True)
+    out_fmt = output_format(fmt, output, excel=excel, html=True)
     day = as_of or today()
     rows = compute(open_db(must_exist=True), day, years, by.value if by else None)
-    if fmt == "html":
+    if out_fmt == "html":
+        assert output is not None  # html comes only from the ending of --output
         _html(output, {"retirements": (rows, _retirement_columns(), PCT)}, day)
         return
-    _emit(rows, _retirement_columns(), fmt, output,
+    _emit(rows, _retirement_columns(), out_fmt, output,
           f"Reaching state pension age, from {day}", excel,
           footer=lambda n: f"Year 'already': at or past state pension age on {day}; the "
           f"first year counts from {day}. Source: {SOURCE}.")

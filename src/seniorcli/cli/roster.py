@@ -173,7 +173,7 @@ def employees(
     from seniorcli.output import emit
     from seniorcli.services.employees import list_employees
 
-    fmt = output_format(fmt, output, excel=excel)
+    out_fmt = output_format(fmt, output, excel=excel)
     day = as_of or today()
     conn = open_db(must_exist=True)
     from seniorcli.services.filters import resolve_filters
@@ -181,7 +181,7 @@ def employees(
     department, manager = resolve_filters(conn, department, manager)
     rows = list_employees(conn, day, department=department, manager=manager,
                           include_left=include_left)
-    emit(rows, employee_columns(), fmt, output, excel=excel, title=f"Employees on {day}",
+    emit(rows, employee_columns(), out_fmt, output, excel=excel, title=f"Employees on {day}",
          footer=lambda n: f"{n} employees")
 
 

@@ -238,7 +238,7 @@ class RuleSet:
                 due, why = again, again_why
             else:
                 why = ("first_despite", why, last_done)
-            open_cycle = [o for o in ordered if o.date > last_done.date]
+            open_cycle: Sequence[Outcome] = [o for o in ordered if o.date > last_done.date]
         else:
             open_cycle = ordered
         if hire is not None and hire > due:

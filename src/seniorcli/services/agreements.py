@@ -119,7 +119,8 @@ def add_agreement(conn: sqlite3.Connection, new: NewAgreement, rules: RuleSet | 
              rules.name if rules else None, now_stamp()),
         )
         audit(conn, "agreement add", 1)
-        return int(cur.lastrowid)
+        assert cur.lastrowid is not None  # an INSERT sets it
+        return cur.lastrowid
 
 
 def _get(conn: sqlite3.Connection, agreement_id: int) -> sqlite3.Row:
@@ -234,7 +235,8 @@ def renew_agreement(conn: sqlite3.Connection, agreement_id: int, until: date | N
              rules.name if rules else a["rules"], now_stamp()),
         )
         audit(conn, "agreement renew", 1)
-        return int(cur.lastrowid)
+        assert cur.lastrowid is not None  # an INSERT sets it
+        return cur.lastrowid
 
 
 @dataclass(frozen=True)

@@ -30,12 +30,14 @@ def audit(conn: sqlite3.Connection, command: str, rows_changed: int, *,
     A correction also names its employee and what it changed (``detail``, old → new), which
     `show` prints and `purge` deletes with the employee; anything in it that looks like a CPR
     number is masked. Returns the audit id."""
-    return conn.execute(
+    cur = conn.execute(
         "INSERT INTO audit (at, os_user, command, rows_changed, employee_id, detail) "
         "VALUES (?, ?, ?, ?, ?, ?)",
         (now_stamp(), os_user(), command, rows_changed, employee_id,
          None if detail is None else redact(detail)),
-    ).lastrowid
+    )
+    assert cur.lastrowid is not None  # an INSERT sets it
+    return cur.lastrowid
 
 
 def show_value(value: str, limit: int = 40) -> str:

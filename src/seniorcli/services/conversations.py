@@ -13,6 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
 from seniorcli.dates import DateFormatError, parse_date
 from seniorcli.db.engine import transaction
@@ -132,7 +133,7 @@ _HINTS = {
 }
 
 
-def _raise(problem: tuple[str, str], prefix: str = "") -> None:
+def _raise(problem: tuple[str, str], prefix: str = "") -> NoReturn:
     column, message = problem
     error = NotFoundError if column == "employee_id" else SeniorError
     raise error(prefix + message, hint=_HINTS[column])
@@ -158,7 +159,9 @@ def log_outcome(conn: sqlite3.Connection, entry: Entry, today: date) -> int:
             _raise(problem)
         _insert(conn, [entry])
         audit(conn, f"log {entry.outcome}", 1)
-        return _logged(conn, entry.employee_id, entry.outcome, entry.date)[0]
+        logged = _logged(conn, entry.employee_id, entry.outcome, entry.date)
+        assert logged is not None  # just inserted
+        return logged[0]
 
 
 def _flag(raw: str) -> bool | None:
@@ -361,7 +364,9 @@ def correct_outcome(conn: sqlite3.Connection, outcome_id: int, change: OutcomeCh
             return []
         moved = "employee_id" in changed
         if not moved and "date" in changed:
-            _eid, hire, leave = _employment(conn, old["employee_id"])
+            row = _employment(conn, old["employee_id"])
+            assert row is not None  # the outcome's employee exists
+            _eid, hire, leave = row
         problem = _date_problem(
             new["date"], new["outcome"], hire, leave, today,
             employment=moved or "date" in changed,

@@ -146,7 +146,7 @@ def _age_row(group: str, values: list[int]) -> dict:
         "share_55_plus": _rate(sum(a >= 55 for a in values), n),
         "share_60_plus": _rate(sum(a >= 60 for a in values), n),
     }
-    bands = Counter()
+    bands: Counter[str] = Counter()
     for a in values:
         for lo, hi in AGE_BANDS:
             if lo <= a <= hi:
