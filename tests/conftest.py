@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from seniorcli.cli import app
+# Tests read English unless they ask for Danish (run(..., lang="da"), or SENIORCLI_LANG=da in a
+# subprocess's environment). Set before the command line is imported: help texts are built at
+# import, in the language of the environment; subprocesses inherit it through os.environ.
+os.environ["SENIORCLI_LANG"] = "en"
+
+from seniorcli.cli import app  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AS_OF = "2026-11-01"
@@ -39,7 +45,8 @@ def db(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def run(db: Path, monkeypatch: pytest.MonkeyPatch):
-    """run("import", "file.csv") → Result, against the test's own database.
+    """run("import", "file.csv") → Result, against the test's own database, in English
+    (``lang="da"``: in Danish; ``lang=""``: as chosen by config set language and the locale).
 
     Standard error counts as a terminal, so summaries show as a person sees them;
     ``terminal=False`` runs as cron does (summaries are then not printed)."""
@@ -49,8 +56,12 @@ def run(db: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("COLUMNS", "200")
     runner = CliRunner()
 
-    def _run(*args: str, input: str | None = None, terminal: bool = True) -> Result:
+    def _run(*args: str, input: str | None = None, terminal: bool = True,
+             lang: str = "en") -> Result:
+        """``lang="da"``: as a Danish user sees it (messages, tables; help texts stay in the
+        language the command line was imported in, English in tests)."""
         monkeypatch.setattr(common, "stderr_is_terminal", lambda: terminal)
+        monkeypatch.setenv("SENIORCLI_LANG", lang)
         r = runner.invoke(app, ["--db", str(db), *map(str, args)], input=input)
         if r.exception is not None and not isinstance(r.exception, SystemExit):
             raise r.exception

@@ -88,7 +88,8 @@ def test_machine_formats_put_only_data_on_stdout(run, tmp_path):
     run("import", f, "--as-of", AS_OF)
     rows = run("employees", "--as-of", AS_OF, "-f", "csv").csv()
     assert rows == [{"employee_id": "1", "name": "Anna", "birth_date": "1960-11-01",
-                     "age": "66", "department": "", "manager_id": "", "hire_date": "",
+                     "age": "66", "department": "", "manager_id": "", "manager_name": "",
+                     "hire_date": "",
                      "leave_date": "", "email": "", "weekly_hours": ""}]
 
 

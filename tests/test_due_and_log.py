@@ -8,8 +8,9 @@ import pytest
 
 from conftest import AS_OF, FIXTURES, db_snapshot, write_csv
 
-CONTRACT_FIELDS = ["employee_id", "name", "department", "manager_id", "birth_date", "age",
-                   "due_date", "status", "pending", "reason"]
+# The contract's fields, and manager_name (added: the contract allows adding fields).
+CONTRACT_FIELDS = ["employee_id", "name", "department", "manager_id", "manager_name",
+                   "birth_date", "age", "due_date", "status", "pending", "reason"]
 
 
 def setup_roster(run, tmp_path):
@@ -37,7 +38,8 @@ def test_due_json_has_exactly_the_contract_fields(run, tmp_path):
     assert [list(x) for x in rows] == [CONTRACT_FIELDS] * len(rows)
     cai = next(x for x in rows if x["employee_id"] == "003")
     assert cai == {"employee_id": "003", "name": "Cai Øst", "department": "Skole",
-                   "manager_id": "M2", "birth_date": "1971-06-15", "age": 55,
+                   "manager_id": "M2", "manager_name": None, "birth_date": "1971-06-15",
+                   "age": 55,
                    "due_date": "2026-06-15", "status": "due", "pending": None,
                    "reason": "turns 55 on 2026-06-15: first offer"}
 

@@ -75,9 +75,9 @@ def test_due_csv_file_has_the_contract_columns(run, staff, tmp_path):
     out = tmp_path / "due.csv"
     assert run("due", "--rules", "koege", "--as-of", AS_OF, "-o", out).exit_code == 0
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == ("employee_id,name,department,manager_id,birth_date,age,due_date,status,"
-                        "pending,reason")
-    assert lines[1].startswith("1,Anna Ærø,Ældreplejen,,1960-01-01,")
+    assert lines[0] == ("employee_id,name,department,manager_id,manager_name,birth_date,age,"
+                        "due_date,status,pending,reason")
+    assert lines[1].startswith("1,Anna Ærø,Ældreplejen,,,1960-01-01,")
 
 
 def test_due_excel_is_the_danish_excel_dialect(run, staff, tmp_path):

@@ -199,8 +199,9 @@ def test_the_monthly_script_runs_silently_under_crons_empty_environment(tmp_path
     assert ids == ["90005", "90017"]  # the one ending in 2028 is not due for payroll yet
 
     html = (month / "rapport.html").read_text(encoding="utf-8")
-    assert "Senior policy report" in html and "Albertslund" in html
-    assert "Senior conversations: coverage" in html
+    # cron's empty environment has no SENIORCLI_LANG and no locale: Danish, for the MED meeting
+    assert "Seniorpolitik" in html and "Albertslund" in html
+    assert "Seniorsamtaler" in html
 
     backup = tmp_path / "backup" / f"seniorer-{AS_OF[:7]}.db"
     conn = sqlite3.connect(backup)
@@ -227,7 +228,8 @@ def test_a_failing_monthly_run_stops_with_one_message_for_cron_to_mail(tmp_path,
     p = _run_under_cron(script)
     assert p.returncode == 1
     message = p.stderr.decode()
-    assert "line 5" in message and "Traceback" not in message
+    # cron's empty environment: Danish ("linje 5"), as the HR consultant reads the mail
+    assert "linje 5" in message and "Traceback" not in message
     month = tmp_path / "out" / AS_OF[:7]
     assert not list(month.glob("*.csv"))  # set -e: nothing after the refused import ran
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from seniorcli.dates import OPEN_END, add_months, age_on, day_before
+from seniorcli.i18n import N_, _, ngettext
 
 FRAMEWORK = "Rammeaftale om seniorpolitik (KL/Forhandlingsfællesskabet)"
 KOEGE = "Køge Kommune, Seniorpolitik (seeds/koege-seniorpolitik.txt)"
@@ -29,7 +30,7 @@ class AgreementType:
     max_years: int | None = None  # for one person: all agreements of the type together
     requires_end: bool = False
     one_at_a_time: bool = False  # one person's agreements of the type may not overlap
-    limits: str = "no limits of age or length"
+    limits: str = N_("no limits of age or length")  # translate where shown
 
 
 TYPES: tuple[AgreementType, ...] = (
@@ -37,19 +38,19 @@ TYPES: tuple[AgreementType, ...] = (
         "seniorstilling", "Seniorstilling: nedsat tid og/eller ændrede opgaver, pension kan "
         "bevares på hidtidigt niveau", "Senior position: reduced hours and/or changed tasks; "
         "pension may be kept at the former level", FRAMEWORK, min_age=52,
-        limits="from age 52 (recommended from 60); may be time-limited or open-ended"),
+        limits=N_("from age 52 (recommended from 60); may be time-limited or open-ended")),
     AgreementType(
         "generationsskifte", "Generationsskifteordning: særlige vilkår for ledere i en periode, "
         "derefter fratræden", "Generation change: special terms for a leader for a period, "
         "then the post is left", FRAMEWORK, min_age=54, max_years=6, requires_end=True,
         one_at_a_time=True,
-        limits="leaders from age 54; one at a time; at most 6 years in all for one person "
+        limits=N_("leaders from age 54; one at a time; at most 6 years in all for one person "
         "(separate agreements and renewals together); must name its end (the date the leader "
-        "leaves)"),
+        "leaves)")),
     AgreementType(
         "fratraedelse", "Fratrædelsesordning: fratrædelsesgodtgørelse", "Severance: pay when "
-        "leaving", FRAMEWORK, limits="up to 6 months' pay (not checked: the tool does not know "
-        "pay); no age limit"),
+        "leaving", FRAMEWORK, limits=N_("up to 6 months' pay (not checked: the tool does not know "
+        "pay); no age limit")),
     AgreementType(
         "fastholdelse", "Fastholdelsesbonus", "Retention bonus, e.g. paid on leaving after age "
         "62", FRAMEWORK),
@@ -71,24 +72,51 @@ TYPES: tuple[AgreementType, ...] = (
 )
 BY_KEY = {t.key: t for t in TYPES}
 
+# A type as people type it: any case, the Danish letters or their two-letter spellings
+# (fratrædelse = fratraedelse), with or without spaces, hyphens and underscores
+# (nedsat tid = nedsat-tid = nedsat_tid).
+_FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "ü": "ue",
+                       " ": "", "-": "", "_": "", "\t": ""})
+
+
+def _fold_type(text: str) -> str:
+    return text.strip().casefold().translate(_FOLD)
+
+
+_BY_FOLDED = {_fold_type(t.key): t for t in TYPES}
+
+
+def find_type(text: str) -> AgreementType | None:
+    """The agreement type ``text`` means, typed the way people type it, or None."""
+    return BY_KEY.get(text) or _BY_FOLDED.get(_fold_type(text))
+
+
+def close_types(text: str) -> list[str]:
+    """The keys of the types closest to ``text`` (for "did you mean"), best first."""
+    import difflib
+
+    folded = difflib.get_close_matches(_fold_type(text), list(_BY_FOLDED), n=3, cutoff=0.6)
+    return [_BY_FOLDED[f].key for f in folded]
+
 #: Interpretations, shown by `agreement types`.
+#: (translate with _() and .format(open_end=OPEN_END) where shown)
 INTERPRETATIONS = (
-    "A default term of N months ends the day before the start's N-month anniversary "
-    "(2 years from 2026-03-01 ends 2028-02-29).",
-    "'At most 6 years in all' (generationsskifte): every generationsskifte agreement of the "
-    "person counts, separate ones and renewals alike. Their days (first and last day "
-    "included) may add up to the days from the earliest start to its 6th anniversary, so one "
-    "agreement, or an unbroken chain of renewals, may last until the day before the 6th "
-    "anniversary of its start (from 2026-04-01: until 2032-03-31).",
-    "'One at a time' (generationsskifte): no two generationsskifte agreements of the person "
-    "may share a day; an agreement ended early runs until the day it was ended.",
-    f"An end date of {OPEN_END} (payroll systems' 'no end') means open-ended: `agreement add "
-    f"--end {OPEN_END}` records an open-ended agreement, `agreement renew --until {OPEN_END}` "
-    "continues one without an end (as --open-ended does), neither for a type that must name "
-    f"its end; `agreement end` needs a real last day, not {OPEN_END}.",
-    "Agreements starting after the as-of date are not running: `agreement list` shows them as "
-    "'future', and `agreement expiring` lists only agreements started on or before it.",
-    "Ages are checked on the start date, in completed years.",
+    N_("A default term of N months ends the day before the start's N-month anniversary "
+       "(2 years from 2026-03-01 ends 2028-02-29)."),
+    N_("'At most 6 years in all' (generationsskifte): every generationsskifte agreement of the "
+       "person counts, separate ones and renewals alike. Their days (first and last day "
+       "included) may add up to the days from the earliest start to its 6th anniversary, so one "
+       "agreement, or an unbroken chain of renewals, may last until the day before the 6th "
+       "anniversary of its start (from 2026-04-01: until 2032-03-31)."),
+    N_("'One at a time' (generationsskifte): no two generationsskifte agreements of the person "
+       "may share a day; an agreement ended early runs until the day it was ended."),
+    N_("An end date of {open_end} (payroll systems' 'no end') means open-ended: `agreement add "
+       "--end {open_end}` records an open-ended agreement, `agreement renew --until {open_end}` "
+       "continues one without an end (as --open-ended does), neither for a type that must name "
+       "its end; `agreement end` needs a real last day, not {open_end}."),
+    N_("Agreements starting after the as-of date are not running: `agreement list` shows them as "
+       "'future', and `agreement expiring` lists only agreements started on or before it."),
+    N_("Ages are checked on the start date, in completed years."),
 )
 
 #: One of the person's other agreements of a type: (agreement id, start, end or None).
@@ -110,14 +138,16 @@ def _after_months(d: date, months: int) -> date:
 
 def _period(p: Period) -> str:
     aid, start, end = p
-    return f"{aid} ({start} to {end})" if end else f"{aid} (from {start}, open-ended)"
+    return (_("{id} ({start} to {end})").format(id=aid, start=start, end=end) if end
+            else _("{id} (from {start}, open-ended)").format(id=aid, start=start))
 
 
 def _ids(periods: Sequence[Period]) -> str:
-    word = "agreement" if len(periods) == 1 else "agreements"
     named = [_period(p) for p in periods]
-    return f"{word} " + (named[0] if len(named) == 1 else
-                         ", ".join(named[:-1]) + " and " + named[-1])
+    if len(named) == 1:
+        return _("agreement {agreement}").format(agreement=named[0])
+    return _("agreements {agreements} and {last}").format(agreements=", ".join(named[:-1]),
+                                                          last=named[-1])
 
 
 def limit_problems(
@@ -132,23 +162,28 @@ def limit_problems(
     """
     problems = []
     if end is not None and end < start:
-        problems.append(f"the end {end} is before the start {start}")
+        problems.append(_("the end {end} is before the start {start}").format(end=end, start=start))
     if kind.min_age is not None and age_on(birth, start) < kind.min_age:
         problems.append(
-            f"{kind.key} is possible from age {kind.min_age} ({kind.source}); the employee is "
-            f"{age_on(birth, start)} on {start}"
+            _("{key} is possible from age {min_age} ({source}); the employee is "
+            "{age} on {start}")
+                .format(key=kind.key, min_age=kind.min_age, source=kind.source,
+                        age=age_on(birth, start), start=start)
         )
     if kind.requires_end and (end is None or open_ended):
-        problems.append(f"{kind.key} must name its end ({kind.source}): the date the leader "
-                        f"leaves, not open-ended or {OPEN_END}")
+        problems.append(_("{key} must name its end ({source}): the date the leader "
+                        "leaves, not open-ended or {OPEN_END}")
+                            .format(key=kind.key, source=kind.source, OPEN_END=OPEN_END))
     overlapping: list[Period] = []
     if kind.one_at_a_time and end is not None and end >= start:
         overlapping = [p for p in others
                        if p[1] <= end and (p[2] is None or p[2] >= start)]
         if overlapping:
             problems.append(
-                f"{kind.key} is one at a time for one person ({kind.source}): {start} to {end} "
-                f"overlaps {_ids(overlapping)}"
+                _("{key} is one at a time for one person ({source}): {start} to {end} "
+                "overlaps {agreements}")
+                    .format(key=kind.key, source=kind.source, start=start, end=end,
+                            agreements=_ids(overlapping))
             )
     # the days in all are counted once the periods are apart
     if kind.max_years is not None and end is not None and end >= start and not overlapping:
@@ -163,24 +198,30 @@ def _total_problems(kind: AgreementType, start: date, end: date,
     assert kind.max_years is not None  # the caller checks it
     first = min([start, *(p[1] for p in others)])
     allowed = (_after_months(first, 12 * kind.max_years) - first).days
-    limit = f"{kind.key} runs at most {kind.max_years} years"
+    limit = _("{type} runs at most {years} years").format(type=kind.key, years=kind.max_years)
     open_ones = [p for p in others if p[2] is None]
     if open_ones:
-        return [f"{limit} in all for one person ({kind.source}): {_ids(open_ones)} has no end, "
-                "so nothing more fits"]
+        return [_("{limit} in all for one person ({source}): {agreements} has no end, so "
+                  "nothing more fits").format(limit=limit, source=kind.source,
+                                              agreements=_ids(open_ones))]
     used = sum((e - s).days + 1 for _, s, e in others if e is not None)  # none open here
     room = allowed - used
     if (end - start).days + 1 <= room:
         return []
     if not others:
-        return [f"{limit} ({kind.source}): from {first} the last possible end is "
-                f"{day_before(_after_months(first, 12 * kind.max_years))}"]
+        return [_("{limit} ({source}): from {first} the last possible end is {last}").format(
+            limit=limit, source=kind.source, first=first,
+            last=day_before(_after_months(first, 12 * kind.max_years)))]
     counted = sorted(others, key=lambda p: (p[1], p[0]))
-    verb = "takes" if len(counted) == 1 else "take"
-    taken = f"{_ids(counted)} already {verb} {used} of the {allowed} days from {first}"
+    taken = ngettext("{agreements} already takes {used} of the {allowed} days from {first}",
+                     "{agreements} already take {used} of the {allowed} days from {first}",
+                     len(counted)).format(agreements=_ids(counted), used=used, allowed=allowed,
+                                          first=first)
     if room <= 0:
-        return [f"{limit} in all for one person, separate agreements and renewals together "
-                f"({kind.source}): {taken}, which leaves none"]
+        return [_("{limit} in all for one person, separate agreements and renewals together "
+                  "({source}): {taken}, which leaves none").format(limit=limit,
+                                                                   source=kind.source, taken=taken)]
     last = start + timedelta(days=room - 1)  # before ``end``, so within the calendar
-    return [f"{limit} in all for one person, separate agreements and renewals together "
-            f"({kind.source}): {taken}, so from {start} the last possible end is {last}"]
+    return [_("{limit} in all for one person, separate agreements and renewals together "
+              "({source}): {taken}, so from {start} the last possible end is {last}").format(
+                  limit=limit, source=kind.source, taken=taken, start=start, last=last)]

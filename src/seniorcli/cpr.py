@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from seniorcli.i18n import _
+
 _SEPARATORS = re.compile(r"[\s-]")
 # What people type between the date and the serial number: nothing, a dash or spaces.
 _GAP = r"(?:[ \t\u00a0]*-[ \t\u00a0]*|[ \t\u00a0]+)?"
@@ -52,11 +54,11 @@ def birth_date_from_cpr(text: str) -> date:
 
     number = normalise(text)
     if len(number) != 10 or not number.isdigit():
-        raise CprError("is not a CPR number (10 digits, DDMMYY-SSSS)")
+        raise CprError(_("is not a CPR number (10 digits, DDMMYY-SSSS)"))
     try:
         return get_birth_date(number)
     except ValidationError:
-        raise CprError("is not a CPR number (no such birth date)") from None
+        raise CprError(_("is not a CPR number (no such birth date)")) from None
 
 
 def looks_like_cpr(text: str) -> bool:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from seniorcli.i18n import _
+
 #: SD Løn and others write open-ended end dates as 9999-12-31, meaning "no end".
 OPEN_END = date(9999, 12, 31)
 
@@ -41,12 +43,12 @@ def parse_date(text: str) -> date:
     else:
         m = _DANISH.match(s) or _COMPACT.match(s)
         if not m:
-            raise DateFormatError("is not a date")
+            raise DateFormatError(_("is not a date"))
         d, mo, y = int(m[1]), int(m[2]), int(m[3])
     try:
         return date(y, mo, d)
     except ValueError:
-        raise DateFormatError("is not a date (no such day)") from None
+        raise DateFormatError(_("is not a date (no such day)")) from None
 
 
 def birthday(birth: date, age: int) -> date:

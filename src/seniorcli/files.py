@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from seniorcli.errors import SeniorError
+from seniorcli.i18n import _
 
 _database: Callable[[], Any] | None = None
 
@@ -87,8 +88,10 @@ def _refuse_database(shown: Path, real: Path) -> None:
                     what += f" {db}"
                 elif os.path.abspath(shown) != os.path.abspath(db):
                     what += f" ({db})"
-                raise SeniorError(f"{shown} is {what}; writing there would destroy the database. "
-                                  "Nothing was written", hint="choose another file name")
+                raise SeniorError(_("{shown} is {what}; writing there would destroy the database. "
+                                  "Nothing was written")
+                                      .format(shown=shown, what=what),
+                                              hint=_("choose another file name"))
 
 
 def _target(path: Path | str) -> _Target:
@@ -103,21 +106,25 @@ def _target(path: Path | str) -> _Target:
     except FileNotFoundError:
         mode = None
     except OSError as e:
-        raise SeniorError(f"cannot write {shown}: {e.strerror}") from None
+        raise SeniorError(_("cannot write {shown}: {strerror}")
+            .format(shown=shown, strerror=e.strerror)) from None
     if mode is not None:
         if stat.S_ISDIR(mode):
-            raise SeniorError(f"{shown} is a folder; nothing was written",
-                              hint=f"give a file name, e.g. {shown / 'NAME'}")
+            raise SeniorError(_("{shown} is a folder; nothing was written").format(shown=shown),
+                              hint=_("give a file name, e.g. {NAME}").format(NAME=shown / 'NAME'))
         if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
             return _Target(shown, real, stream=True)
         if not stat.S_ISREG(mode):
             kind = "a socket" if stat.S_ISSOCK(mode) else "a block device" \
                 if stat.S_ISBLK(mode) else "not a regular file"
-            raise SeniorError(f"{shown} is {kind}; nothing was written",
-                              hint="give the name of a file")
+            raise SeniorError(_("{shown} is {kind}; nothing was written")
+                .format(shown=shown, kind=kind),
+                              hint=_("give the name of a file"))
     if not real.parent.is_dir():
-        raise SeniorError(f"there is no folder {shown.parent} for {shown.name}; nothing was "
-                          "written", hint="create the folder first, or choose another one")
+        raise SeniorError(_("there is no folder {parent} for {name}; nothing was "
+                          "written")
+                              .format(parent=shown.parent, name=shown.name),
+                                      hint=_("create the folder first, or choose another one"))
     return _Target(shown, real)
 
 
@@ -159,7 +166,7 @@ def _sigterm_unwinds(shown: Path, partly: bool = False) -> Iterator[None]:
             raise
         what = (f"{shown} got only part of the data" if partly else
                 f"{shown} was not written (and no temporary file is left behind)")
-        sys.stderr.write(f"Error: stopped by SIGTERM; {what}\n")
+        sys.stderr.write(_("Error: stopped by SIGTERM; {what}\n").format(what=what))
         raise SystemExit(128 + signal.SIGTERM) from None
     finally:
         _handling -= 1
@@ -173,15 +180,59 @@ def _os_error(e: OSError, target: _Target, where: Path | None = None) -> SeniorE
     """One plain message for what went wrong on the disk (full, read-only, no permission)."""
     shown = target.shown
     if e.errno in (errno.ENOSPC, errno.EDQUOT):
-        return SeniorError(f"the disk is full: {shown} was not written",
-                           hint="free some space and run the command again")
+        if target.stream:  # a pipe or device: no folder of its own to name
+            return SeniorError(_("the disk is full: {shown} was not written").format(shown=shown),
+                               hint=_("free some space and run the command again"))
+        folder = shown.parent if str(shown.parent) else Path(".")
+        return SeniorError(_("the disk is full: {shown} was not written").format(shown=shown),
+                           hint=_("free some space on the disk that holds {folder} (df -h shows "
+                                  "it), or choose another disk, and run the command again")
+                           .format(folder=folder))
     if e.errno == errno.EROFS:
-        return SeniorError(f"{where or shown} is on a read-only disk: {shown} was not written")
+        return SeniorError(_("{shown2} is on a read-only disk: {shown} was not written")
+            .format(shown2=where or shown, shown=shown))
     if e.errno in (errno.EACCES, errno.EPERM):
         place = f"the folder {where}" if where else str(shown)
-        return SeniorError(f"no permission to write in {place}: {shown} was not written",
-                           hint="choose a folder you may write in")
-    return SeniorError(f"cannot write {shown}: {e.strerror or e}")
+        return SeniorError(_("no permission to write in {place}: {shown} was not written")
+            .format(place=place, shown=shown),
+                           hint=_("choose a folder you may write in"))
+    return SeniorError(_("cannot write {shown}: {e}")
+        .format(shown=shown, e=e.strerror or e))
+
+
+def write_error(error: BaseException, path: Path | str) -> SeniorError | None:
+    """A failure of the disk or folder while SQLite wrote the file ``path`` (a backup), said of
+    that file and its disk — never of the database it was copied from; None for any other
+    error."""
+    import sqlite3
+
+    shown = Path(path).expanduser()
+    target = _Target(shown, Path(os.path.realpath(shown)))
+    folder = shown.parent if str(shown.parent) else Path(".")
+    if isinstance(error, OSError):
+        return _os_error(error, target, folder)
+    if not isinstance(error, sqlite3.Error):
+        return None
+    name = getattr(error, "sqlite_errorname", "") or ""
+    if name.startswith("SQLITE_FULL") or (name.startswith("SQLITE_IOERR") and _nearly_full(folder)):
+        code = errno.ENOSPC
+    elif name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")):
+        try:
+            code = errno.EROFS if os.statvfs(folder).f_flag & os.ST_RDONLY else errno.EACCES
+        except OSError:
+            code = errno.EACCES
+    else:
+        return None
+    return _os_error(OSError(code, os.strerror(code)), target, folder)
+
+
+def _nearly_full(folder: Path) -> bool:
+    import shutil
+
+    try:
+        return shutil.disk_usage(folder).free < 256 * 1024
+    except OSError:
+        return False
 
 
 def _mkstemp(folder: Path | None, name: str, target: _Target) -> Path:

@@ -23,6 +23,8 @@ from __future__ import annotations
 import math
 import re
 
+from seniorcli.i18n import _
+
 MAX_AMOUNT = 10_000_000
 MAX_HOURS = 80
 
@@ -41,11 +43,11 @@ class NumberError(ValueError):
 def _plain(text: str, example: str) -> str:
     s = text.strip()
     if not s:
-        raise NumberError(f"is empty; write a number, e.g. {example}")
+        raise NumberError(_("is empty; write a number, e.g. {example}").format(example=example))
     if s[0] in "+-":
-        raise NumberError(f"must not have a sign; write e.g. {example}")
+        raise NumberError(_("must not have a sign; write e.g. {example}").format(example=example))
     if not all(c.isdigit() and c.isascii() or c in ".," or _SPACES.match(c) for c in s):
-        raise NumberError(f"is not a number; write e.g. {example}")
+        raise NumberError(_("is not a number; write e.g. {example}").format(example=example))
     return s
 
 
@@ -65,51 +67,55 @@ def parse_amount(text: str) -> float:
     if " " in s:  # digits grouped with spaces: '85 000' or '85 000,50'
         whole, mark, frac = s.partition(",") if "," in s else s.partition(".")
         if not _GROUPED_SPACE.match(whole) or (mark and " " in frac):
-            raise NumberError(f"is not a number (spaces only between groups of three digits); "
-                              f"write e.g. {example}")
+            raise NumberError(_("is not a number (spaces only between groups of three digits); "
+                              "write e.g. {example}").format(example=example))
         if mark and len(frac) == 3 and mark == ".":
-            raise NumberError(f"mixes spaces and '.' as thousands marks; write e.g. {example}")
+            raise NumberError(_("mixes spaces and '.' as thousands marks; write e.g. {example}")
+                .format(example=example))
         s = whole.replace(" ", "") + (("," + frac) if mark else "")
     dots, commas = s.count("."), s.count(",")
     if dots and commas:
         # Both marks: the last one is the decimal mark, the other groups thousands.
         decimal = "," if s.rfind(",") > s.rfind(".") else "."
         group = "." if decimal == "," else ","
-        whole, _, frac = s.rpartition(decimal)
+        whole, _sep, frac = s.rpartition(decimal)
         pattern = _GROUPED if group == "." else _GROUPED_COMMA
         if not pattern.match(whole) or not frac:
-            raise NumberError(f"is not a number (thousands in groups of three, then one "
-                              f"decimal mark); write e.g. {example}")
+            raise NumberError(_("is not a number (thousands in groups of three, then one "
+                              "decimal mark); write e.g. {example}").format(example=example))
         whole = whole.replace(group, "")
     elif commas:
         if commas > 1:
             if not _GROUPED_COMMA.match(s):
-                raise NumberError(f"is not a number; write e.g. {example}")
+                raise NumberError(_("is not a number; write e.g. {example}")
+                    .format(example=example))
             whole, frac = s.replace(",", ""), ""
         else:
-            whole, _, frac = s.partition(",")
+            whole, _sep, frac = s.partition(",")
             if len(frac) == 3:
                 raise NumberError(
-                    f"is ambiguous: {whole}{frac} kr written the English way, or {whole},{frac} "
-                    f"kr? Write {whole}.{frac} or {whole}{frac} for {whole}{frac} kr; øre take "
-                    f"two decimals, e.g. {whole},{frac[:2]}")
+                    _("is ambiguous: {whole}{frac} kr written the English way, or {whole},{frac} "
+                    "kr? Write {whole}.{frac} or {whole}{frac} for {whole}{frac} kr; øre take "
+                    "two decimals, e.g. {whole},{frac2}")
+                        .format(whole=whole, frac=frac, frac2=frac[:2]))
     elif dots:
         if dots > 1 or len(s.rpartition(".")[2]) == 3:
             if not _GROUPED.match(s):
-                raise NumberError(f"is not a number (a '.' groups thousands in groups of three); "
-                                  f"write e.g. {example}")
+                raise NumberError(_("is not a number (a '.' groups thousands in groups of three); "
+                                  "write e.g. {example}").format(example=example))
             whole, frac = s.replace(".", ""), ""
         else:
-            whole, _, frac = s.partition(".")  # 1 or 2 digits after a dot: decimal point
+            whole, _sep, frac = s.partition(".")  # 1 or 2 digits after a dot: decimal point
     else:
         whole, frac = s, ""
     if not whole or (frac and not frac.isdigit()) or not whole.isdigit():
-        raise NumberError(f"is not a number; write e.g. {example}")
+        raise NumberError(_("is not a number; write e.g. {example}").format(example=example))
     if len(frac) > 2:
-        raise NumberError(f"has more than two decimals (kroner have øre: two); "
-                          f"write e.g. {example}")
+        raise NumberError(_("has more than two decimals (kroner have øre: two); "
+                          "write e.g. {example}").format(example=example))
     if len(whole) > 12:
-        raise NumberError(f"is more than 10.000.000 kr; write e.g. {example}")
+        raise NumberError(_("is more than 10.000.000 kr; write e.g. {example}")
+            .format(example=example))
     value = float(f"{whole}.{frac or 0}")
     return _checked(value, MAX_AMOUNT, " kr", example)
 
@@ -122,14 +128,15 @@ def parse_hours(text: str) -> float:
     example = "37 or 37,5"
     s = _plain(s, example)
     if s.count(".") + s.count(",") > 1 or _SPACES.search(s):
-        raise NumberError(f"is not a number of hours (one decimal mark, no thousands); "
-                          f"write e.g. {example}")
-    whole, _, frac = s.replace(",", ".").partition(".")
+        raise NumberError(_("is not a number of hours (one decimal mark, no thousands); "
+                          "write e.g. {example}").format(example=example))
+    whole, _sep, frac = s.replace(",", ".").partition(".")
     if not whole.isdigit() and not (whole == "" and frac):
-        raise NumberError(f"is not a number; write e.g. {example}")
+        raise NumberError(_("is not a number; write e.g. {example}").format(example=example))
     if (frac and not frac.isdigit()) or (not frac and s[-1:] in ".,"):
-        raise NumberError(f"is not a number; write e.g. {example}")
+        raise NumberError(_("is not a number; write e.g. {example}").format(example=example))
     if len(whole) > 3:
-        raise NumberError(f"is more than {MAX_HOURS} hours a week; write e.g. {example}")
+        raise NumberError(_("is more than {MAX_HOURS} hours a week; write e.g. {example}")
+            .format(MAX_HOURS=MAX_HOURS, example=example))
     return _checked(float(f"{whole or 0}.{frac or 0}"), MAX_HOURS, " hours a week", example)
 

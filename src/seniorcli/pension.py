@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from seniorcli.dates import add_months
+from seniorcli.i18n import _
 
 SOURCE = "Lov om social pension § 1 a (as amended 2025)"
 
@@ -48,4 +49,6 @@ def pension_date(birth: date, table: tuple[PensionBand, ...] = PENSION_TABLE) ->
 
 def format_age(months: int) -> str:
     years, rest = divmod(months, 12)
-    return f"{years}½" if rest == 6 else str(years) if not rest else f"{years} y {rest} m"
+    if not rest or rest == 6:
+        return f"{years}½" if rest else str(years)
+    return _("{years} y {months} m").format(years=years, months=rest)

@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from seniorcli.errors import InputFileError
+from seniorcli.i18n import _
 
 SOURCE = ("Rammeaftale om seniorpolitik, seniordage (kost.dk 'Spørgsmål om seniordage'; "
           "dlf.org 'Seniordage i kommunen')")
@@ -69,22 +70,25 @@ def load_table(path: Path) -> SeniorDaysTable:
     known = {"days_from_age", "bonus_pct_per_day", "pension_pct_per_day", "source"}
     for key in data:
         if key not in known:
-            raise InputFileError(f"{where}: unknown key '{key}'", hint="keys: " + ", ".join(
-                sorted(known)))
+            raise InputFileError(_("{where}: unknown key '{key}'")
+                .format(where=where, key=key),
+                hint=_("keys: {keys}").format(keys=", ".join(sorted(known))))
     raw = data.get("days_from_age")
     if not isinstance(raw, dict) or not raw:
-        raise InputFileError(f"{where}: key 'days_from_age' must be a table like "
-                             "{ 60 = 2, 61 = 3, 62 = 4 }")
+        raise InputFileError(_("{where}: key 'days_from_age' must be a table like "
+                             "{{ 60 = 2, 61 = 3, 62 = 4 }}").format(where=where))
     pairs = []
     for age, days in raw.items():
         if not age.isdigit() or isinstance(days, bool) or not isinstance(days, int) or days < 0:
-            raise InputFileError(f"{where}: key 'days_from_age': '{age} = {days}' is not "
+            raise InputFileError(_("{where}: key 'days_from_age': '{age} = {days}' is not "
                                  "age = whole number of days")
+                                     .format(where=where, age=age, days=days))
         pairs.append((int(age), days))
     rates = {}
     for key in ("bonus_pct_per_day", "pension_pct_per_day"):
         v = data.get(key, getattr(DEFAULT, key))
         if isinstance(v, bool) or not isinstance(v, int | float) or not 0 <= v <= 100:
-            raise InputFileError(f"{where}: key '{key}' must be a percentage, not {v!r}")
+            raise InputFileError(_("{where}: key '{key}' must be a percentage, not {v!r}")
+                .format(where=where, key=key, v=v))
         rates[key] = float(v)
     return SeniorDaysTable(tuple(sorted(pairs)), source=str(data.get("source", where)), **rates)

@@ -1,4 +1,5 @@
-"""Reading the CSV files people actually have: UTF-8 (with or without BOM) or cp1252, separated
+"""Reading the CSV files people actually have: UTF-8 (with or without BOM), UTF-16 with a BOM
+(Excel's "Unicode text") or cp1252, separated
 by ``,`` ``;`` or tab, Danish headers. Streams rows with their line numbers (header = line 1) in
 bounded memory.
 
@@ -19,7 +20,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from seniorcli.errors import InputFileError, printable
+from seniorcli.errors import InputFileError, SeniorError, printable
+from seniorcli.i18n import _, ngettext
 
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
 DELIMITERS = {",": ",", ";": ";", "\t": "\t", "tab": "\t", "\\t": "\t", "comma": ",",
@@ -46,6 +48,53 @@ def clean_text(text: str) -> str:
     return re.sub(r" {2,}", " ", printable(_LINE_BREAKS.sub(" ", text))).strip()
 
 
+class TextError(ValueError):
+    """Free text that may not be stored (a CPR number in it); the message masks the number."""
+
+
+_DIGITS = re.compile(r"\d{5}")  # no run of five digits: no CPR number (a cheap first look)
+
+
+def cpr_problem(text: str) -> str | None:
+    """Why free text (a note, a name, a department) may not be stored, or None: a
+    CPR number in it, in any of the forms people write one (domain.md: never stored). The
+    one check behind every path that stores such text (stored_text, the roster import).
+    The message shows the text with the number masked."""
+    if not _DIGITS.search(text):
+        return None
+    from seniorcli.cpr import contains_cpr, redact
+
+    if not contains_cpr(text):
+        return None
+    shown = redact(text)
+    shown = shown if len(shown) <= 60 else shown[:59] + "…"
+    return _("'{text}' holds a CPR number, which is never stored: leave the number out "
+             "(the roster gives the birth date)").format(text=shown)
+
+
+def stored_text(text: str) -> str:
+    """Free text (a note) as it is stored: cleaned as names are (clean_text:
+    no escape codes or control characters, line breaks as spaces) and refused (TextError)
+    if it holds a CPR number."""
+    cleaned = clean_text(text)
+    problem = cpr_problem(cleaned)
+    if problem is not None:
+        raise TextError(problem)
+    return cleaned
+
+
+def stored_option(text: str | None, option: str) -> str | None:
+    """stored_text for a command-line option (``--note``): refused as
+    ``--note: '… 010170-XXXX …' holds a CPR number …`` (SeniorError, exit 1). None stays
+    None."""
+    if text is None:
+        return None
+    try:
+        return stored_text(text)
+    except TextError as e:
+        raise SeniorError(f"{option}: {e}", hint=_("write it without the CPR number")) from None
+
+
 def _codec_name(encoding: str) -> str:
     """The codec's own name, UTF-8 with or without BOM as 'utf-8'."""
     name = codecs.lookup(encoding).name
@@ -53,12 +102,16 @@ def _codec_name(encoding: str) -> str:
 
 
 def detect_encoding(path: Path) -> str:
-    """UTF-8 with BOM, UTF-8, or else cp1252 (the Windows code page Danish payroll uses) — but
-    only for a file with no UTF-8 character in it; a mixed file is refused (InputFileError)."""
+    """UTF-8 with BOM, UTF-16 with BOM (Excel's "Unicode text"), UTF-8, or else cp1252 (the
+    Windows code page Danish payroll uses) — but only for a file with no UTF-8 character in
+    it; a mixed file is refused (InputFileError)."""
     with path.open("rb") as f:
         head = f.read(3)
         if head == codecs.BOM_UTF8:
             return "utf-8-sig"
+        if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            # Excel's "Unicode text" (UTF-16 with a byte-order mark, which the codec reads)
+            return "utf-16"
         f.seek(0)
         decoder = codecs.getincrementaldecoder("utf-8")()
         try:
@@ -185,7 +238,7 @@ def undecodable(path: Path, encoding: str, *, mixed: bool = False, detected: boo
         details.append(what)
     if count > len(shown):
         details.append(f"… and {count - len(shown)} more lines")
-    lines = f"{count} line{'s' if count != 1 else ''}"
+    lines = ngettext("{n} line", "{n} lines", count).format(n=count)
     if mixed:
         message = (f"{path} is partly UTF-8 (e.g. line {first_utf8}) and partly not: {lines} "
                    "with bytes that are not UTF-8. Read as UTF-8 or as cp1252, some names "
@@ -239,7 +292,8 @@ class TableFile:
             raise undecodable(self.path, self.encoding, delimiter=self.delimiter,
                               header=self.header) from None
         except csv.Error as e:
-            raise InputFileError(f"{self.path}: line {last + 1}: {e}") from None
+            raise InputFileError(_("{path}: line {last}: {e}")
+                .format(path=self.path, last=last + 1, e=e)) from None
 
     def bytes_read(self) -> int:
         return self._raw.tell()
@@ -257,9 +311,9 @@ class TableFile:
 def open_table(path: Path, encoding: str | None = None, delimiter: str | None = None) -> TableFile:
     """Open a delimited file, detecting encoding and delimiter unless they are given."""
     if not path.exists():
-        raise InputFileError(f"{path}: no such file")
+        raise InputFileError(_("{path}: no such file").format(path=path))
     if path.is_dir():
-        raise InputFileError(f"{path} is a folder, not a file")
+        raise InputFileError(_("{path} is a folder, not a file").format(path=path))
     size = path.stat().st_size
     if encoding is None:
         encoding = detect_encoding(path)
@@ -269,7 +323,8 @@ def open_table(path: Path, encoding: str | None = None, delimiter: str | None = 
         codecs.lookup(encoding)
     except LookupError:
         raise InputFileError(
-            f"unknown encoding '{encoding}'", hint="use utf-8 or cp1252"
+            _("unknown encoding '{encoding}'")
+                .format(encoding=encoding), hint=_("use utf-8 or cp1252")
         ) from None
     raw = path.open("rb")
     text = io.TextIOWrapper(raw, encoding=encoding, newline="", errors="strict")
@@ -281,7 +336,7 @@ def open_table(path: Path, encoding: str | None = None, delimiter: str | None = 
     if not header_line.strip():
         text.close()
         raise InputFileError(
-            f"{path} is empty: expected a header line and one row per employee"
+            _("{path} is empty: expected a header line and one row per employee").format(path=path)
         )
     if delimiter is None:
         delimiter = detect_delimiter(header_line)
@@ -309,7 +364,8 @@ def map_columns(
     for col in overrides:
         if normalise_header(col) not in headers_norm:
             raise InputFileError(
-                f"{tf.path}: --map names a column '{col}' that the file does not have",
+                _("{path}: --map names a column '{col}' that the file does not have")
+                    .format(path=tf.path, col=col),
                 hint="the file's columns are: " + ", ".join(tf.header),
             )
     mapping: dict[str, int] = {}
@@ -322,9 +378,10 @@ def map_columns(
             continue
         if f in mapping:
             raise InputFileError(
-                f"{tf.path}: line 1: columns '{tf.header[mapping[f]]}' and '{tf.header[i]}' "
-                f"both mean {f}",
-                hint=f"choose one with --map '{tf.header[i]}=ignore'",
+                _("{path}: line 1: columns '{f2}' and '{i}' "
+                "both mean {f}")
+                    .format(path=tf.path, f2=tf.header[mapping[f]], i=tf.header[i], f=f),
+                hint=_("choose one with --map '{i}=ignore'").format(i=tf.header[i]),
             )
         mapping[f] = i
     return mapping, ignored

@@ -10,15 +10,29 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from seniorcli.files import private_file
+from seniorcli.files import private_path
 from seniorcli.output import Column, neutralise
 
 _SAMPLE = 500  # rows looked at to size the columns
+# Number formats by Column.kind. Excel shows them with the reader's own separators: Danish
+# Excel writes 85.000,00 kr., 37,1 % and 1.234 (the value stays a number: sums still work).
+# Ids, years and hours keep Excel's General format (2026, 37,5).
+# (for a whole number, for a fraction): "#,##0.##" would show 5 as "5," in Excel.
+_NUMBER_FORMATS = {"amount": ('#,##0.00 "kr."',) * 2, "share": ("0.0 %",) * 2,
+                   "number": ("#,##0", "#,##0.0#")}
+
+
+def _legal(text: str) -> str:
+    """Text as openpyxl takes it: the control characters it refuses (IllegalCharacterError)
+    removed, so that one bad cell stored by an older version never breaks an export."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return text if text.isprintable() else ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
 def _value(v: Any) -> Any:
     if isinstance(v, str):
-        return neutralise(v)
+        return neutralise(_legal(v))
     if isinstance(v, bool):
         return "yes" if v else "no"
     return v
@@ -30,11 +44,15 @@ def write_xlsx(rows: Iterable[dict], columns: list[Column], path: Path,
     # database, a folder) costs nothing and an interrupted export leaves nothing behind.
     from openpyxl import Workbook
 
-    with private_file(path, "wb") as f:
+    # The workbook is saved whole into a file (the temporary one beside the target, or for a
+    # pipe or device one that is then copied into it): a reader that goes away (`-o /dev/stdout
+    # | head -c 4`) then breaks a plain copy, never openpyxl's zip file half-way (which
+    # printed "Exception ignored … write to closed file" with a traceback at exit).
+    with private_path(path) as tmp:
         wb = Workbook(write_only=True)  # keeps its rows in temporary files until saved
         try:
             n = _fill(wb, rows, columns, title)
-            wb.save(f)
+            wb.save(tmp)
         except BaseException:
             _discard(wb)
             raise
@@ -71,14 +89,20 @@ def _fill(wb: Any, rows: Iterable[dict], columns: list[Column], title: str | Non
     ws.append(header)
     n = 0
 
+    formats = [_NUMBER_FORMATS.get(c.kind) for c in columns]
+
     def cells(row: dict) -> list:
         out = []
-        for c in columns:
+        for c, number_format in zip(columns, formats, strict=True):
             v = row.get(c.key)
             if isinstance(v, date):
                 # the stub leaves out date, which openpyxl takes (Cell.value accepts it)
                 cell = WriteOnlyCell(ws, value=v)  # type: ignore[arg-type]
                 cell.number_format = "dd-mm-yyyy"
+                out.append(cell)
+            elif number_format and isinstance(v, int | float) and not isinstance(v, bool):
+                cell = WriteOnlyCell(ws, value=v)
+                cell.number_format = number_format[isinstance(v, float)]
                 out.append(cell)
             else:
                 out.append(_value(v))

@@ -12,6 +12,7 @@ from typer.core import TyperGroup
 from seniorcli import __version__
 from seniorcli.cli.common import state
 from seniorcli.errors import SeniorError
+from seniorcli.i18n import N_, _
 
 
 class _Group(TyperGroup):
@@ -23,6 +24,9 @@ class _Group(TyperGroup):
     """
 
     def make_context(self, info_name: Any, args: Any, parent: Any = None, **extra: Any) -> Any:
+        if parent is None:  # before --help is parsed (it is eager)
+            _translate_help(self)
+            _quiet_everywhere(self)
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
         except typer.TyperException as e:  # a bad root option: Typer prints it (exit 2)
@@ -53,6 +57,59 @@ class _Group(TyperGroup):
                 raise
             _internal(e, saved=_commits() > start)
             raise typer.Exit(1) from None
+        finally:
+            _discard_unused_database()
+
+
+def _translate_help(group: Any) -> None:
+    """Typer shows each command's docstring as its help; translate them (and click's own
+    words: "Usage:", "Options", "Show this message and exit." …) into the language of this run.
+    Option help texts are translated where they are written, with ``_()``. Help is built before
+    any database is open, so it follows SENIORCLI_LANG and the locale, not ``config set
+    language``."""
+    from seniorcli.i18n import install_click
+
+    install_click()
+    for command in group.commands.values():
+        if getattr(command, "_translated", False):
+            continue
+        if command.help:
+            command.help = _(command.help)
+        command._translated = True
+        if hasattr(command, "commands"):
+            _translate_help(command)
+
+
+def _discard_unused_database() -> None:
+    """A database file this command created but committed nothing to (a dry run, a refused
+    write, an error: a mistyped --db) is removed again, so that it cannot answer "0 due"."""
+    engine = sys.modules.get("seniorcli.db.engine")
+    if engine is not None:
+        engine.discard_if_unused()
+
+
+QUIET_HELP = N_("Print no summaries and no warnings on standard error, only errors (summaries "
+                "are only shown on a terminal anyway).")
+
+
+def _set_quiet(ctx: Any, param: Any, value: bool) -> None:
+    if value:
+        state.quiet = True
+
+
+def _quiet_everywhere(group: Any) -> None:
+    """``-q``/``--quiet`` is an option of the root and of every command (and command group), so
+    that it may be given before or after the command: ``seniorcli -q due`` and ``seniorcli due
+    -q`` are the same. Click parses it, so ``--note -q`` stays a note."""
+    from typer.core import TyperOption
+
+    for command in group.commands.values():
+        if not any(p.name == "quiet" for p in command.params):
+            command.params.append(TyperOption(
+                param_decls=["--quiet", "-q"], is_flag=True, expose_value=False,
+                callback=_set_quiet, help=_(QUIET_HELP)))
+        if hasattr(command, "commands"):
+            _quiet_everywhere(command)
 
 
 def _commits() -> int:
@@ -62,8 +119,13 @@ def _commits() -> int:
     return engine.commit_count() if engine is not None else 0
 
 
-SAVED_NOTE = ("Note: this command had already saved its change to the database before the "
-              "error (see `seniorcli audit`).")
+SAVED_NOTE = N_("Note: this command had already saved its change to the database before the "
+                "error (see `seniorcli audit`).")
+#: The advice after an error that came once the change was saved: repeating the command would
+#: save it twice (a second agreement, a second outcome).
+SAVED_HINT = N_("the change is saved, so repeating the command would save it twice: check it "
+                "with `seniorcli show EMPLOYEE_ID`, `seniorcli agreement list` or `seniorcli "
+                "audit` instead")
 
 
 def _clean_usage_error(e: Exception) -> None:
@@ -82,11 +144,12 @@ def report(e: SeniorError, saved: bool = False) -> None:
     terminal raw). ``saved``: the command had committed a change before the error."""
     from seniorcli.errors import clean_message
 
-    lines = [f"Error: {e.message}"] + [f"  {d}" for d in e.details]
-    if e.hint:
-        lines.append(f"Try: {e.hint}")
+    lines = [_("Error: {message}").format(message=e.message)] + [f"  {d}" for d in e.details]
+    hint = _(SAVED_HINT) if saved else e.hint  # never "run it again" once it is saved
+    if hint:
+        lines.append(_("Try: {hint}").format(hint=hint))
     if saved:
-        lines.append(SAVED_NOTE)
+        lines.append(_(SAVED_NOTE))
     sys.stderr.write(clean_message("\n".join(lines)) + "\n")
 
 
@@ -103,19 +166,23 @@ def _internal(e: Exception, saved: bool = False) -> None:
     if error is None and isinstance(cause, OSError):
         error = _file_error(cause, saved)
     if error is not None:
+        if saved:  # the message says so; the advice must not be to run it again
+            error.hint = _(SAVED_HINT)
         report(error)
         return
     if isinstance(cause, ValueError) and "null" in str(cause):
         # os.stat/open refuse a path with a NUL byte (pasted binary, a broken script)
-        report(SeniorError("a file or folder name contains a NUL character, which no file "
-                           "name can hold" + ("" if saved else "; nothing was changed"),
-                           hint="check the paths given (--db, --output, the file arguments)"),
+        report(SeniorError(_("a file or folder name contains a NUL character, which no file "
+                             "name can hold") + ("" if saved else _("; nothing was changed")),
+                           hint=_("check the paths given (--db, --output, the file arguments)")),
                saved=saved)
         return
-    done = ("the command had already saved its change before it (see `seniorcli audit`)"
-            if saved else "nothing was changed")
-    report(SeniorError(f"unexpected internal error ({type(e).__name__}); {done}",
-                       hint="run again with SENIORCLI_DEBUG=1 for details, and report it"))
+    done = (_("the command had already saved its change before it (see `seniorcli audit`)")
+            if saved else _("nothing was changed"))
+    report(SeniorError(_("unexpected internal error ({error}); {done}")
+        .format(error=type(e).__name__, done=done),
+                       hint=_(SAVED_HINT) if saved else
+                       _("run again with SENIORCLI_DEBUG=1 for details, and report it")))
 
 
 def _file_error(e: OSError, saved: bool) -> SeniorError:
@@ -124,36 +191,42 @@ def _file_error(e: OSError, saved: bool) -> SeniorError:
     import errno
 
     name = f" {e.filename}" if e.filename else ""
-    done = ("; the command had already saved its change to the database before this (see "
-            "`seniorcli audit`)" if saved else "; nothing was changed in the database")
+    done = (_("; the command had already saved its change to the database before this (see "
+              "`seniorcli audit`)") if saved else _("; nothing was changed in the database"))
     code = e.errno
     if code in (errno.ENOSPC, errno.EDQUOT):
-        return SeniorError(f"the disk is full: could not write{name}{done}",
-                           hint="free some space on the disk and run the command again")
+        return SeniorError(_("the disk is full: could not write{name}{done}")
+            .format(name=name, done=done),
+                           hint=_("free some space on the disk and run the command again"))
     if code == errno.EROFS:
-        return SeniorError(f"cannot write{name}: the disk or folder is read-only{done}",
-                           hint="choose a file in a folder you can write to")
+        return SeniorError(_("cannot write{name}: the disk or folder is read-only{done}")
+            .format(name=name, done=done),
+                           hint=_("choose a file in a folder you can write to"))
     if code in (errno.EACCES, errno.EPERM):
-        return SeniorError(f"no permission to use{name}{done}",
-                           hint="check the permissions of the file and its folder (ls -l)")
+        return SeniorError(_("no permission to use{name}{done}").format(name=name, done=done),
+                           hint=_("check the permissions of the file and its folder (ls -l)"))
     if code == errno.EISDIR:
-        return SeniorError(f"{e.filename or 'the file'} is a folder, not a file{done}",
-                           hint="give a file name")
+        return SeniorError(_("{file} is a folder, not a file{done}")
+            .format(file=e.filename or _('the file'), done=done),
+                           hint=_("give a file name"))
     if code in (errno.ENOENT, errno.ENOTDIR):
-        return SeniorError(f"there is no such file or folder:{name or ' (unknown)'}{done}",
-                           hint="check the path")
+        return SeniorError(_("there is no such file or folder:{unknown}{done}")
+            .format(unknown=name or _(' (unknown)'), done=done),
+                           hint=_("check the path"))
     if code == errno.EIO:
-        return SeniorError(f"the disk reported an error reading or writing{name}{done}",
-                           hint="check the disk, then run the command again")
-    return SeniorError(f"could not use{name or ' a file'}: {e.strerror or e}{done}")
+        return SeniorError(_("the disk reported an error reading or writing{name}{done}")
+            .format(name=name, done=done),
+                           hint=_("check the disk, then run the command again"))
+    return SeniorError(_("could not use{file}: {e}{done}")
+        .format(file=name or _(' a file'), e=e.strerror or e, done=done))
 
 
 app = typer.Typer(
     cls=_Group,
     name="seniorcli",
-    help="Senior conversations (seniorsamtaler) and senior agreements for Danish "
+    help=_("Senior conversations (seniorsamtaler) and senior agreements for Danish "
     "municipalities.\n\nExample: seniorcli --db hr.db import roster.csv && "
-    "seniorcli --db hr.db due --rules norddjurs",
+    "seniorcli --db hr.db due --rules norddjurs"),
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
     pretty_exceptions_enable=False,
@@ -173,22 +246,24 @@ def root(
     db: Annotated[
         str | None,
         typer.Option("--db", metavar="PATH",
-                     help="The database file (default: $SENIORCLI_DB, else the user's data "
-                     "folder). Created on first use, mode 0600."),
+                     help=_("The database file (default: $SENIORCLI_DB, else the user's data "
+                     "folder). Created on first use, mode 0600.")),
     ] = None,
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+        typer.Option("--version", callback=_version, is_eager=True, help=_("Print the version.")),
     ] = False,
     quiet: Annotated[
         bool,
-        typer.Option("--quiet", "-q", help="Print no summaries and no warnings on standard "
-                     "error, only errors (summaries are only shown on a terminal anyway)."),
+        typer.Option("--quiet", "-q", help=_("Print no summaries and no warnings on standard "
+                     "error, only errors (summaries are only shown on a terminal anyway).")),
     ] = False,
 ) -> None:
     """Senior conversations and senior agreements for Danish municipalities."""
     from seniorcli.files import guard_database
+    from seniorcli.i18n import set_config_language
 
+    set_config_language(None)  # until this command opens its database (config set language)
     state.db_option = db
     state.quiet = quiet
 

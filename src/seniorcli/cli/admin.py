@@ -11,6 +11,8 @@ from typing import Annotated
 import typer
 
 from seniorcli.cli.common import (
+    AsOf,
+    ExcelOpt,
     ExportFormatOpt,
     OutputOpt,
     open_db,
@@ -19,10 +21,11 @@ from seniorcli.cli.common import (
     say,
     state,
 )
+from seniorcli.i18n import _
 
 
 def backup(target: Annotated[Path, typer.Argument(metavar="FILE",
-                                                  help="Where to write the copy.")]) -> None:
+                                                  help=_("Where to write the copy."))]) -> None:
     """Write a consistent copy of the database (safe while others write), mode 0600.
 
     Example: seniorcli backup /backup/seniorer-$(date +%F).db
@@ -31,38 +34,46 @@ def backup(target: Annotated[Path, typer.Argument(metavar="FILE",
     from seniorcli.services.admin import backup as run_backup
 
     size = run_backup(open_db(must_exist=True), resolve_db_path(state.db_option), target)
-    say(f"Backed up to {target} ({size:,} bytes).")
+    say(_("Backed up to {target} ({size:,} bytes).").format(target=target, size=size))
 
 
 def audit(
     since: Annotated[date | None, typer.Option(
-        "--since", parser=parse_day_option, metavar="DATE", help="Only entries from DATE.")
+        "--since", parser=parse_day_option, metavar="DATE", help=_("Only entries from DATE."))
     ] = None,
+    as_of: AsOf = None,
     fmt: ExportFormatOpt = None,
     output: OutputOpt = None,
+    excel: ExcelOpt = False,
 ) -> None:
     """Who changed what and when: every write, with the operating-system user, the command
-    (without personal data) and how many rows it changed.
+    (without personal data) and how many rows it changed; for a correction or withdrawal also
+    the employee and what it changed (old → new).
 
     Example: seniorcli audit --since 2026-11-01
     """
     from seniorcli.output import Column, emit
     from seniorcli.services.admin import audit_log
 
-    out_fmt = output_format(fmt, output)
-    cols = [Column("id", "#", "number"), Column("at", "When (UTC)"), Column("os_user", "User"),
-            Column("command", "Command"), Column("rows_changed", "Rows changed", "number")]
-    emit(audit_log(open_db(must_exist=True), since), cols, out_fmt, output, title="Audit log",
+    out_fmt = output_format(fmt, output, excel=excel)
+    cols = [Column("id", "#", "id"), Column("at", _("When (UTC)"), "datetime"),
+            Column("os_user", _("User")),
+            Column("command", _("Command")), Column("rows_changed", _("Rows changed"), "number"),
+            Column("employee_id", _("Employee"), "id"), Column("detail", _("What changed"))]
+    rows = audit_log(open_db(must_exist=True), since)
+    if as_of is not None:  # the log as it stood at the end of that day (UTC)
+        rows = (r for r in rows if r["at"][:10] <= as_of.isoformat())
+    emit(rows, cols, out_fmt, output, title=_("Audit log"),
          footer=lambda n: f"{n} entries")
 
 
 def purge(
     left_before: Annotated[date, typer.Option(
         "--left-before", parser=parse_day_option, metavar="DATE",
-        help="Delete employees whose leave date is before DATE.")],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Count only; delete nothing.")
+        help=_("Delete employees whose leave date is before DATE."))],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=_("Count only; delete nothing."))
                        ] = False,
-    yes: Annotated[bool, typer.Option("--yes", help="Confirm (required when not on a terminal)."
+    yes: Annotated[bool, typer.Option("--yes", help=_("Confirm (required when not on a terminal).")
                                       )] = False,
 ) -> None:
     """Delete the personal data of employees who left before DATE: the employee, their
@@ -76,34 +87,40 @@ def purge(
 
     conn = open_db(must_exist=True)
     counts = purge_counts(conn, left_before)
-    what = (f"{counts['employees']} employees who left before {left_before}, with "
-            f"{counts['conversations']} conversations and {counts['agreements']} agreements")
+    what = _("{employees} employees who left before {day}, with {conversations} conversations "
+             "and {agreements} agreements").format(
+        employees=counts["employees"], day=left_before, conversations=counts["conversations"],
+        agreements=counts["agreements"])
     if dry_run:
-        say(f"Would delete {what}. Dry run: nothing was deleted.")
+        say(_("Would delete {what}. Dry run: nothing was deleted.").format(what=what))
         return
     if counts["employees"] == 0:
         # Still clean the file: a purge that could not (another program had the database
         # open) is completed by running it again.
         scrub(conn)
-        say(f"No employees left before {left_before}: nothing to delete.")
+        say(_("No employees left before {left_before}: nothing to delete.")
+            .format(left_before=left_before))
         return
     if not yes:
         if not sys.stdin.isatty():
-            raise SeniorError(f"purge would delete {what}; not on a terminal, so it needs "
-                              "confirmation", hint="add --yes (or --dry-run to count only)")
-        if not typer.confirm(f"Delete {what}? This cannot be undone", default=False):
-            say("Nothing was deleted.")
+            raise SeniorError(_("purge would delete {what}; not on a terminal, so it needs "
+                              "confirmation")
+                                  .format(what=what),
+                                          hint=_("add --yes (or --dry-run to count only)"))
+        if not typer.confirm(_("Delete {what}? This cannot be undone").format(what=what),
+                             default=False):
+            say(_("Nothing was deleted."))
             raise typer.Exit(1)
     run_purge(conn, left_before)
-    say(f"Deleted {what}.")
+    say(_("Deleted {what}.").format(what=what))
 
 
 def restore(
     backup_file: Annotated[Path, typer.Argument(
-        metavar="BACKUP", help="A file written by `seniorcli backup`.")],
+        metavar="BACKUP", help=_("A file written by `seniorcli backup`."))],
     dry_run: Annotated[bool, typer.Option(
-        "--dry-run", help="Only check the backup; change nothing.")] = False,
-    yes: Annotated[bool, typer.Option("--yes", help="Confirm (required when not on a terminal)."
+        "--dry-run", help=_("Only check the backup; change nothing."))] = False,
+    yes: Annotated[bool, typer.Option("--yes", help=_("Confirm (required when not on a terminal).")
                                       )] = False,
 ) -> None:
     """Replace the database with a backup, keeping the database as it was beside it.
@@ -123,37 +140,43 @@ def restore(
     from seniorcli.services.admin import restore as run_restore
 
     if "://" in (state.db_option or os.environ.get("SENIORCLI_DB") or ""):
-        raise SeniorError("restore works on a database file, not on a database server",
-                          hint="use the server's own tools (pg_restore) to restore it")
+        raise SeniorError(_("restore works on a database file, not on a database server"),
+                          hint=_("use the server's own tools (pg_restore) to restore it"))
     db_path = resolve_db_path(state.db_option)
     info = check_backup(backup_file, db_path)
-    holds = (f"{info.employees:,} employees, last change {_when(info.last_change)}"
-             + (f", schema version {info.version}: upgraded when restored"
-                if info.older else ""))
+    holds = (_("{n} employees, last change {when}").format(n=info.employees,
+                                                          when=_when(info.last_change))
+             + (_(", schema version {version}: upgraded when restored").format(
+                 version=info.version) if info.older else ""))
     if dry_run:
-        say(f"{backup_file} can be restored ({holds}). Dry run: nothing was changed.")
+        say(_("{backup_file} can be restored ({holds}). Dry run: nothing was changed.")
+            .format(backup_file=backup_file, holds=holds))
         return
     current = current_database(db_path)
     now_holds = ("" if not db_path.exists() else
-                 f" ({current[0]:,} employees, last change {_when(current[1])})" if current
-                 else " (it cannot be read)")
-    question = (f"Replace the database {db_path}{now_holds} with the backup {backup_file} "
-                f"({holds})?" + (" The database as it is now is kept beside it as "
-                                 f"{db_path.name}.before-restore-…" if db_path.exists() else ""))
+                 _(" ({n} employees, last change {when})").format(n=current[0],
+                                                                  when=_when(current[1]))
+                 if current else _(" (it cannot be read)"))
+    question = (_("Replace the database {db}{now_holds} with the backup {backup} ({holds})?")
+                .format(db=db_path, now_holds=now_holds, backup=backup_file, holds=holds)
+                + (_(" The database as it is now is kept beside it as {name}.before-restore-…")
+                   .format(name=db_path.name) if db_path.exists() else ""))
     if not yes:
         if not sys.stdin.isatty():
-            raise SeniorError(f"restore would replace the database {db_path} with "
-                              f"{backup_file}; not on a terminal, so it needs confirmation",
-                              hint="add --yes (or --dry-run to check the backup only)")
+            raise SeniorError(_("restore would replace the database {db_path} with "
+                              "{backup_file}; not on a terminal, so it needs confirmation")
+                                  .format(db_path=db_path, backup_file=backup_file),
+                              hint=_("add --yes (or --dry-run to check the backup only)"))
         if not typer.confirm(question, default=False):
-            say("Nothing was restored.")
+            say(_("Nothing was restored."))
             raise typer.Exit(1)
     result = run_restore(db_path, backup_file, datetime.now())
-    say(f"Restored {backup_file} into {db_path} ({info.employees:,} employees).")
+    say(_("Restored {backup_file} into {db_path} ({employees:,} employees).")
+        .format(backup_file=backup_file, db_path=db_path, employees=info.employees))
     if result.kept_as is not None:
-        say(f"The database as it was is kept as {result.kept_as}.")
+        say(_("The database as it was is kept as {kept_as}.").format(kept_as=result.kept_as))
     for path in result.stale:
-        say(f"Moved aside a working file left without its database: {path}")
+        say(_("Moved aside a working file left without its database: {path}").format(path=path))
 
 
 def _when(at: str | None) -> str:

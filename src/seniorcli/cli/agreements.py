@@ -14,9 +14,11 @@ from seniorcli.cli.common import (
     DepartmentOpt,
     ExcelOpt,
     ExportFormatOpt,
+    ManagerOpt,
     OutputOpt,
     RulesFileOpt,
     RulesOpt,
+    id_argument,
     open_db,
     output_format,
     parse_date_option,
@@ -25,8 +27,9 @@ from seniorcli.cli.common import (
     say,
     today,
 )
+from seniorcli.i18n import _, ngettext
 
-agreement_app = typer.Typer(help="Senior agreements (seniorordninger).", no_args_is_help=True)
+agreement_app = typer.Typer(help=_("Senior agreements (seniorordninger)."), no_args_is_help=True)
 
 DateOpt = Annotated[date, typer.Option(parser=parse_date_option, metavar="DATE")]
 
@@ -40,7 +43,7 @@ def parse_amount_option(value: str) -> float:
     try:
         return parse_amount(value)
     except NumberError as e:
-        raise typer.BadParameter(f"'{value}' {e}") from None
+        raise typer.BadParameter(_("'{value}' {e}").format(value=value, e=e)) from None
 
 
 def parse_hours_option(value: str) -> float:
@@ -52,52 +55,57 @@ def parse_hours_option(value: str) -> float:
     try:
         return parse_hours(value)
     except NumberError as e:
-        raise typer.BadParameter(f"'{value}' {e}") from None
+        raise typer.BadParameter(_("'{value}' {e}").format(value=value, e=e)) from None
 
 
 def _columns(kind: str):
     from seniorcli.output import Column
 
-    base = [Column("agreement_id", "Id", "number"), Column("employee_id", "Employee"),
-            Column("name", "Name"), Column("department", "Department"), Column("type", "Type"),
-            Column("start_date", "Start", "date"), Column("end_date", "End", "date")]
+    base = [Column("agreement_id", _("Id"), "id"),
+            Column("employee_id", _("Employee"), "id", drop_order=1),
+            Column("name", _("Name")), Column("department", _("Department"), drop_order=3),
+            Column("type", _("Type")),
+            Column("start_date", _("Start"), "date"), Column("end_date", _("End"), "date")]
     if kind == "expiring":
-        return base + [Column("days_left", "Days left", "number"),
-                       Column("weekly_hours", "Hours", "number"),
-                       Column("amount", "Amount (kr)", "number"),
-                       Column("renewed_by", "Renewed by", "number")]
-    return base + [Column("status", "Status"), Column("open_ended", "Open-ended", "bool"),
-                   Column("ended_early", "Ended early", "bool"),
-                   Column("weekly_hours", "Hours", "number"),
-                   Column("amount", "Amount (kr)", "number"),
-                   Column("renews_id", "Renews", "number"), Column("note", "Note")]
+        return base + [Column("days_left", _("Days left"), "number"),
+                       Column("weekly_hours", _("Hours"), "hours", drop_order=2),
+                       Column("amount", _("Amount (kr)"), "amount", drop_order=2),
+                       Column("renewed_by", _("Renewed by"), "id", drop_order=5)]
+    return base + [Column("status", _("Status")),
+                   Column("open_ended", _("Open-ended"), "bool", drop_order=5),
+                   Column("ended_early", _("Ended early"), "bool", drop_order=5),
+                   Column("weekly_hours", _("Hours"), "hours", drop_order=2),
+                   Column("amount", _("Amount (kr)"), "amount", drop_order=2),
+                   Column("renews_id", _("Renews"), "id", drop_order=5),
+                   Column("note", _("Note"), drop_order=4)]
 
 
 @agreement_app.command("add")
 def add(
-    employee_id: Annotated[str, typer.Argument(metavar="EMPLOYEE_ID", help="The employee's id.")],
+    employee_id: Annotated[str, typer.Argument(metavar="EMPLOYEE_ID", help=_("The employee's "
+        "id."))],
     kind: Annotated[str, typer.Option("--type", "-t", metavar="TYPE",
-                                    help="See `seniorcli agreement types`.")],
+                                    help=_("See `seniorcli agreement types`."))],
     start: Annotated[date, typer.Option("--start", parser=parse_date_option, metavar="DATE",
-                                        help="First day of the agreement.")],
+                                        help=_("First day of the agreement."))],
     end: Annotated[date | None, typer.Option(
         "--end", parser=parse_date_option, metavar="DATE",
-        help="Last day (default: the rule set's default term, e.g. Albertslund: 2 years); "
-        "9999-12-31 means open-ended.")
+        help=_("Last day (default: the rule set's default term, e.g. Albertslund: 2 years); "
+        "9999-12-31 means open-ended."))
     ] = None,
     open_ended: Annotated[bool, typer.Option(
-        "--open-ended", help="No end date (not for generationsskifte).")] = False,
+        "--open-ended", help=_("No end date (not for generationsskifte)."))] = False,
     rules: RulesOpt = None,
     rules_file: RulesFileOpt = None,
     hours: Annotated[float | None, typer.Option(
         "--hours", parser=parse_hours_option, metavar="HOURS",
-        help="Weekly hours under the agreement, 0-80: 30, 37,5 or 37.5.")] = None,
+        help=_("Weekly hours under the agreement, 0-80: 30, 37,5 or 37.5."))] = None,
     amount: Annotated[float | None, typer.Option(
         "--amount", parser=parse_amount_option, metavar="KR",
-        help="Supplement or bonus in kroner, Danish style: 85.000, 85.000,50 or 85000,50 "
-        "(up to 10.000.000).")] = None,
+        help=_("Supplement or bonus in kroner, Danish style: 85.000, 85.000,50 or 85000,50 "
+        "(up to 10.000.000)."))] = None,
     note: Annotated[str | None, typer.Option("--note", metavar="TEXT",
-        help="A short note.")] = None,
+        help=_("A short note."))] = None,
 ) -> None:
     """Record a senior agreement, checking the framework agreement's limits.
 
@@ -110,12 +118,12 @@ def add(
     from seniorcli.services.agreements import NewAgreement, add_agreement
 
     if end is not None and open_ended:
-        raise typer.BadParameter("give --end or --open-ended, not both", param_hint="--end")
+        raise typer.BadParameter(_("give --end or --open-ended, not both"), param_hint="--end")
     conn = open_db()
     rule_set = resolve_rules(conn, rules, rules_file, required=False)
     new = NewAgreement(employee_id.strip(), kind, start, end, open_ended, hours, amount, note)
     aid = add_agreement(conn, new, rule_set)
-    say(f"Recorded agreement {aid}.")
+    say(_("Recorded agreement {aid}.").format(aid=aid))
     typer.echo(aid)
 
 
@@ -123,10 +131,11 @@ def add(
 def list_(
     active_on: Annotated[date | None, typer.Option(
         "--active-on", parser=parse_day_option, metavar="DATE",
-        help="Only agreements running on DATE (start <= DATE <= end).")] = None,
+        help=_("Only agreements running on DATE (start <= DATE <= end)."))] = None,
     kind: Annotated[str | None, typer.Option("--type", "-t", metavar="TYPE",
-        help="Only this type.")] = None,
+        help=_("Only this type."))] = None,
     department: DepartmentOpt = None,
+    manager: ManagerOpt = None,
     as_of: AsOf = None,
     fmt: ExportFormatOpt = None,
     output: OutputOpt = None,
@@ -142,21 +151,22 @@ def list_(
 
     out_fmt = output_format(fmt, output, excel=excel)
     conn = open_db(must_exist=True)
-    from seniorcli.services.filters import resolve_department
+    from seniorcli.services.filters import of_department_and_manager, resolve_filters
 
-    department = resolve_department(conn, department)
+    department, manager = resolve_filters(conn, department, manager)
     # The status on the day asked about: --as-of, else --active-on, else today.
-    rows = list_agreements(conn, as_of or active_on or today(), active_on=active_on, kind=kind,
-                           department=department)
-    emit(rows, _columns("list"), out_fmt, output, title="Senior agreements", excel=excel,
+    rows = of_department_and_manager(conn, list_agreements(
+        conn, as_of or active_on or today(), active_on=active_on, kind=kind,
+        department=department), None, manager)
+    emit(rows, _columns("list"), out_fmt, output, title=_("Senior agreements"), excel=excel,
          footer=lambda n: f"{n} agreements")
 
 
 @agreement_app.command("end")
 def end_(
-    agreement_id: Annotated[int, typer.Argument(metavar="ID", help="The agreement's id.")],
+    agreement_id: Annotated[int, id_argument(_("The agreement's id."))],
     on: Annotated[date, typer.Option("--date", parser=parse_date_option, metavar="DATE",
-                                     help="The agreement's last day (not 9999-12-31).")],
+                                     help=_("The agreement's last day (not 9999-12-31)."))],
 ) -> None:
     """End an agreement early; DATE is its last day.
 
@@ -165,18 +175,19 @@ def end_(
     from seniorcli.services.agreements import end_agreement
 
     end_agreement(open_db(), agreement_id, on)
-    say(f"Agreement {agreement_id} ends on {on}.")
+    say(_("Agreement {agreement_id} ends on {on}.").format(agreement_id=agreement_id, on=on))
 
 
 @agreement_app.command("renew")
 def renew(
-    agreement_id: Annotated[int, typer.Argument(metavar="ID", help="The agreement to continue.")],
+    agreement_id: Annotated[int, id_argument(_("The agreement to "
+        "continue."))],
     until: Annotated[date | None, typer.Option(
         "--until", parser=parse_date_option, metavar="DATE",
-        help="Last day of the new period (default: the rule set's term, else the same length "
-        "as the old period); 9999-12-31 means open-ended.")] = None,
+        help=_("Last day of the new period (default: the rule set's term, else the same length "
+        "as the old period); 9999-12-31 means open-ended."))] = None,
     open_ended: Annotated[bool, typer.Option(
-        "--open-ended", help="Continue without an end (not for generationsskifte).")] = False,
+        "--open-ended", help=_("Continue without an end (not for generationsskifte)."))] = False,
     rules: RulesOpt = None,
     rules_file: RulesFileOpt = None,
 ) -> None:
@@ -190,35 +201,36 @@ def renew(
     from seniorcli.services.agreements import renew_agreement
 
     if until is not None and open_ended:
-        raise typer.BadParameter("give --until or --open-ended, not both", param_hint="--until")
+        raise typer.BadParameter(_("give --until or --open-ended, not both"), param_hint="--until")
     conn = open_db()
     rule_set = resolve_rules(conn, rules, rules_file, required=False)
     new_id = renew_agreement(conn, agreement_id, until, rule_set, open_ended)
-    say(f"Agreement {agreement_id} renewed as agreement {new_id}.")
+    say(_("Agreement {agreement_id} renewed as agreement {new_id}.")
+        .format(agreement_id=agreement_id, new_id=new_id))
     typer.echo(new_id)
 
 
 @agreement_app.command("correct")
 def correct(
-    agreement_id: Annotated[int, typer.Argument(metavar="ID", help="The agreement's id.")],
+    agreement_id: Annotated[int, id_argument(_("The agreement's id."))],
     start: Annotated[date | None, typer.Option(
-        "--start", parser=parse_date_option, metavar="DATE", help="The right first day.")
+        "--start", parser=parse_date_option, metavar="DATE", help=_("The right first day."))
     ] = None,
     end: Annotated[date | None, typer.Option(
         "--end", parser=parse_date_option, metavar="DATE",
-        help="The right last day (of one ended early: the day it ended); 9999-12-31 means "
-        "open-ended.")] = None,
+        help=_("The right last day (of one ended early: the day it ended); 9999-12-31 means "
+        "open-ended."))] = None,
     open_ended: Annotated[bool, typer.Option(
-        "--open-ended", help="It has no end (not for generationsskifte).")] = False,
+        "--open-ended", help=_("It has no end (not for generationsskifte)."))] = False,
     hours: Annotated[float | None, typer.Option(
         "--hours", parser=parse_hours_option, metavar="HOURS",
-        help="The right weekly hours, 0-80: 30, 37,5 or 37.5.")] = None,
+        help=_("The right weekly hours, 0-80: 30, 37,5 or 37.5."))] = None,
     amount: Annotated[float | None, typer.Option(
         "--amount", parser=parse_amount_option, metavar="KR",
-        help="The right supplement or bonus in kroner, Danish style: 85.000, 85.000,50 or "
-        "85000,50.")] = None,
+        help=_("The right supplement or bonus in kroner, Danish style: 85.000, 85.000,50 or "
+        "85000,50."))] = None,
     note: Annotated[str | None, typer.Option(
-        "--note", metavar="TEXT", help='The right note ("" removes it).')] = None,
+        "--note", metavar="TEXT", help=_('The right note ("" removes it).'))] = None,
 ) -> None:
     """Correct an agreement's dates, hours, amount or note.
 
@@ -234,23 +246,24 @@ def correct(
     from seniorcli.services.agreements import AgreementChange, correct_agreement
 
     if end is not None and open_ended:
-        raise typer.BadParameter("give --end or --open-ended, not both", param_hint="--end")
+        raise typer.BadParameter(_("give --end or --open-ended, not both"), param_hint="--end")
     change = AgreementChange(start, end, open_ended, hours, amount, note)
     if change == AgreementChange():
         raise typer.BadParameter(
-            "say what to correct: --start, --end, --open-ended, --hours, --amount or --note")
+            _("say what to correct: --start, --end, --open-ended, --hours, --amount or --note"))
     changes = correct_agreement(open_db(must_exist=True), agreement_id, change)
     if changes:
         say(printable(redact(f"Corrected agreement {agreement_id}: {'; '.join(changes)}.")))
     else:
-        say(f"Agreement {agreement_id} already is so: nothing was changed.")
+        say(_("Agreement {agreement_id} already is so: nothing was changed.")
+            .format(agreement_id=agreement_id))
 
 
 @agreement_app.command("withdraw")
 def withdraw(
-    agreement_id: Annotated[int, typer.Argument(metavar="ID", help="The agreement's id.")],
+    agreement_id: Annotated[int, id_argument(_("The agreement's id."))],
     reason: Annotated[str, typer.Option(
-        "--reason", metavar="TEXT", help="Why (kept in the audit log and shown by `show`).")],
+        "--reason", metavar="TEXT", help=_("Why (kept in the audit log and shown by `show`)."))],
 ) -> None:
     """Withdraw an agreement recorded by mistake: it no longer counts anywhere.
 
@@ -263,7 +276,8 @@ def withdraw(
     from seniorcli.services.agreements import withdraw_agreement
 
     withdraw_agreement(open_db(must_exist=True), agreement_id, reason)
-    say(f"Withdrew agreement {agreement_id}: it no longer counts anywhere.")
+    say(_("Withdrew agreement {agreement_id}: it no longer counts anywhere.")
+        .format(agreement_id=agreement_id))
 
 
 @agreement_app.command("types")
@@ -276,21 +290,27 @@ def types(fmt: ExportFormatOpt = None, output: OutputOpt = None) -> None:
     from seniorcli.output import Column, emit
 
     out_fmt = output_format(fmt, output)
-    rows = [{"type": t.key, "danish": t.danish, "english": t.english, "limits": t.limits,
+    rows = [{"type": t.key, "danish": t.danish, "english": t.english, "limits": _(t.limits),
              "source": t.source} for t in TYPES]
-    cols = [Column("type", "Type"), Column("danish", "Dansk"), Column("english", "English"),
-            Column("limits", "Limits"), Column("source", "Source")]
-    emit(rows, cols, out_fmt, output, title="Senior agreement types")
+    cols = [Column("type", _("Type")), Column("danish", _("Danish")),
+            Column("english", _("English")),
+            Column("limits", _("Limits")), Column("source", _("Source"))]
+    emit(rows, cols, out_fmt, output, title=_("Senior agreement types"))
     if out_fmt == "table" and output is None:
-        typer.echo("Interpretations:\n" + "\n".join(f"  - {i}" for i in INTERPRETATIONS))
+        from seniorcli.dates import OPEN_END
+
+        typer.echo(_("Interpretations:") + "\n" + "\n".join(
+            f"  - {_(i).format(open_end=OPEN_END)}" for i in INTERPRETATIONS))
 
 
 @agreement_app.command("expiring")
 def expiring(
     as_of: AsOf = None,
     within: Annotated[int, typer.Option(
-        "--within", min=0, max=3660, metavar="DAYS", help="The window after the as-of date.")
+        "--within", min=0, max=3660, metavar="DAYS", help=_("The window after the as-of date."))
     ] = 90,
+    department: DepartmentOpt = None,
+    manager: ManagerOpt = None,
     fmt: ExportFormatOpt = None,
     output: OutputOpt = None,
     excel: ExcelOpt = False,
@@ -308,18 +328,29 @@ def expiring(
 
     out_fmt = output_format(fmt, output, excel=excel)
     day = as_of or today()
-    rows = find(open_db(must_exist=True), day, within)
+    conn = open_db(must_exist=True)
+    from seniorcli.services.filters import of_department_and_manager, resolve_filters
+
+    department, manager = resolve_filters(conn, department, manager)
+    rows = of_department_and_manager(conn, find(conn, day, within), department, manager)
     emit(rows, _columns("expiring"), out_fmt, output, excel=excel,
-         title=f"Agreements ending {day} – {within} days",
-         footer=lambda n: f"{n} agreements end within {within} days of {day}")
+         title=_("Agreements ending {day} – {within} days").format(day=day, within=within),
+         footer=lambda n: ngettext("{n} agreement ends within {within} days of {day}",
+                                   "{n} agreements end within {within} days of {day}",
+                                   n).format(n=n, within=within, day=day))
 
 
 def seniordays(
-    year: Annotated[int, typer.Option("--year", min=1900, max=2200, help="The calendar year.")],
+    year: Annotated[int | None, typer.Option(
+        "--year", min=1900, max=2200,
+        help=_("The calendar year (default: the year of the as-of date)."))] = None,
     table: Annotated[Path | None, typer.Option(
         "--table", metavar="FILE.toml",
-        help="Your own table of days and percentages (default: the municipal framework; "
-        "also read from <config>/seniorcli/seniordays.toml).")] = None,
+        help=_("Your own table of days and percentages (default: the municipal framework; "
+        "also read from <config>/seniorcli/seniordays.toml)."))] = None,
+    department: DepartmentOpt = None,
+    manager: ManagerOpt = None,
+    as_of: AsOf = None,
     fmt: ExportFormatOpt = None,
     output: OutputOpt = None,
     excel: ExcelOpt = False,
@@ -337,6 +368,8 @@ def seniordays(
     from seniorcli.services.agreements import seniordays as find
 
     out_fmt = output_format(fmt, output, excel=excel)
+    if year is None:
+        year = (as_of or today()).year
     user_table = rules_dir().parent / "seniordays.toml"
     if table is not None:
         days_table = load_table(table)
@@ -344,13 +377,14 @@ def seniordays(
         days_table = load_table(user_table)
     else:
         days_table = DEFAULT
-    cols = [Column("employee_id", "Employee"), Column("name", "Name"),
-            Column("department", "Department"), Column("birth_date", "Born", "date"),
-            Column("year", "Year", "number"), Column("turns", "Turns", "number"),
-            Column("days", "Senior days", "number"),
-            Column("bonus_pct_of_pay", "Bonus % of pay", "number"),
-            Column("pension_pct_of_pay", "Pension % of pay", "number"),
-            Column("conversion_notice_by", "Notice by", "date")]
+    cols = [Column("employee_id", _("Employee"), "id"), Column("name", _("Name")),
+            Column("department", _("Department"), drop_order=2),
+            Column("birth_date", _("Born"), "date", drop_order=3),
+            Column("year", _("Year"), "id", drop_order=5), Column("turns", _("Turns"), "number"),
+            Column("days", _("Senior days"), "number"),
+            Column("bonus_pct_of_pay", _("Bonus % of pay"), "number", drop_order=4),
+            Column("pension_pct_of_pay", _("Pension % of pay"), "number", drop_order=4),
+            Column("conversion_notice_by", _("Notice by"), "date", drop_order=1)]
     totals = {"days": 0}
 
     def counted(rows):
@@ -358,10 +392,15 @@ def seniordays(
             totals["days"] += r["days"]
             yield r
 
-    emit(counted(find(open_db(must_exist=True), year, days_table)), cols, out_fmt, output,
-         excel=excel, title=f"Senior days {year}",
-         footer=lambda n: f"{n} employees, {totals['days']} senior days in {year} "
-         f"({days_table.source})")
+    conn = open_db(must_exist=True)
+    from seniorcli.services.filters import of_department_and_manager, resolve_filters
+
+    department, manager = resolve_filters(conn, department, manager)
+    rows = of_department_and_manager(conn, find(conn, year, days_table), department, manager)
+    emit(counted(rows), cols, out_fmt, output,
+         excel=excel, title=_("Senior days {year}").format(year=year),
+         footer=lambda n: _("{n} employees, {days} senior days in {year} ({source})").format(
+             n=n, days=totals["days"], year=year, source=days_table.source))
 
 
 def register(app: typer.Typer) -> None:

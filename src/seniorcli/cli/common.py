@@ -7,6 +7,7 @@ imported inside the commands that need them.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from seniorcli.dates import OPEN_END, DateFormatError, parse_date
+from seniorcli.i18n import _
 
 if TYPE_CHECKING:
     import sqlite3
@@ -42,10 +44,12 @@ def parse_date_option(value: str) -> date:
         day = parse_date(value)
     except DateFormatError:
         raise typer.BadParameter(
-            f"'{value}' is not a date; use YYYY-MM-DD (or DD-MM-YYYY, DD.MM.YYYY)"
+            _("'{value}' is not a date; use YYYY-MM-DD (or DD-MM-YYYY, DD.MM.YYYY)")
+                .format(value=value)
         ) from None
     if not (EARLIEST <= day <= LATEST_DAY or day == OPEN_END):
-        raise typer.BadParameter(f"{day} is outside the years 1900–2199; check the year")
+        raise typer.BadParameter(_("{day} is outside the years 1900–2199; check the year")
+            .format(day=day))
     return day
 
 
@@ -53,8 +57,27 @@ def parse_day_option(value: str) -> date:
     """A day to answer about (--as-of, --from, --to …): a date from 1900 to 2199."""
     day = parse_date_option(value)
     if day == OPEN_END:
-        raise typer.BadParameter(f"{OPEN_END} means 'no end' in payroll files; give a real day")
+        raise typer.BadParameter(_("{OPEN_END} means 'no end' in payroll files; give a real day")
+            .format(OPEN_END=OPEN_END))
     return day
+
+
+def parse_delimiter_option(value: str) -> str:
+    """``--delimiter``: ',', ';' or tab (also written 'tab', '\\t', 'comma', 'semicolon', in
+    any case). Anything else (';;', '', 'komma') is a usage error naming them (exit 2)."""
+    from seniorcli.tabular import DELIMITERS
+
+    found = DELIMITERS.get(value) or DELIMITERS.get(value.strip().lower())
+    if found is None:
+        raise typer.BadParameter(
+            _("'{value}' is not a delimiter: use ',', ';' or 'tab' (or leave out --delimiter "
+              "to have it detected)").format(value=value))
+    return found
+
+
+def id_argument(help: str) -> typer.models.ArgumentInfo:
+    """A record's id (an outcome, an agreement): a whole number SQLite can hold, else exit 2."""
+    return typer.Argument(metavar="ID", min=1, max=2**63 - 1, help=help)
 
 
 def today() -> date:
@@ -71,47 +94,68 @@ class Format(StrEnum):
 
 
 class ExportFormat(StrEnum):
+    """The formats of every listing (one --format for all of them: see output_format)."""
+
     table = "table"
     csv = "csv"
     json = "json"
     xlsx = "xlsx"
+    excel_csv = "excel-csv"  # CSV for Danish Excel (--excel is its alias)
 
 
 AsOf = Annotated[
     date | None,
     typer.Option("--as-of", parser=parse_day_option, metavar="DATE",
-                 help="The date to compute for (default: today in Europe/Copenhagen)."),
+                 help=_("The date to compute for (default: today in Europe/Copenhagen).")),
 ]
 FormatOpt = Annotated[
     Format,
     typer.Option("--format", "-f", show_default=False,
-                 help="table (for people; the default), csv or json (for scripts)."),
+                 help=_("table (for people; the default), csv or json (for scripts).")),
 ]
 ExportFormatOpt = Annotated[
     ExportFormat | None,
     typer.Option("--format", "-f", show_default=False,
-                 help="table, csv, json or xlsx (needs --output). Default: from the --output "
-                 "file's ending (.csv, .json, .xlsx, .txt), else table."),
+                 help=_("table (for people), csv or json (for scripts), xlsx (an Excel workbook: "
+                 "needs --output) or excel-csv (CSV for Danish Excel: ';', UTF-8 with BOM, "
+                 "DD-MM-YYYY dates, decimal comma). Default: from the --output file's ending "
+                 "(.csv, .json, .xlsx, .txt), else table.")),
 ]
 OutputOpt = Annotated[
     Path | None,
     typer.Option("--output", "-o", metavar="FILE",
-                 help="Write the data to FILE instead of standard output; without --format "
+                 help=_("Write the data to FILE instead of standard output; without --format "
                  "its ending chooses the format (.csv, .json, .xlsx: Excel, .txt: the table; "
-                 ".html for reports)."),
+                 ".html for reports).")),
 ]
 ExcelOpt = Annotated[
     bool,
-    typer.Option("--excel", help="CSV for Danish Excel: ';', UTF-8 with BOM, DD-MM-YYYY dates "
-                 "(implies --format csv when no format is given)."),
+    typer.Option("--excel", help=_("Alias of --format excel-csv (CSV for Danish Excel), kept "
+                 "for existing scripts; with --format csv it means the same.")),
 ]
 DepartmentOpt = Annotated[
-    str | None, typer.Option("--department", "-d", metavar="NAME", help="Only this department.")
+    str | None, typer.Option("--department", "-d", metavar="NAME", help=_("Only this department."))
 ]
 ManagerOpt = Annotated[
     str | None, typer.Option("--manager", "-m", metavar="ID",
-                                help="Only this manager's staff (manager id).")
+                                help=_("Only this manager's staff (manager id)."))
 ]
+
+
+def manager_label(manager_id: str | None, manager_name: str | None) -> str:
+    """A manager as people read them: "Name (id)"; the id alone when no employee of the roster
+    has it (a manager from another payroll area, an old id)."""
+    if not manager_id:
+        return ""
+    return f"{manager_name} ({manager_id})" if manager_name else manager_id
+
+
+def with_manager_labels(rows: Iterable[dict]) -> Iterator[dict]:
+    """The rows, each with ``manager``: its manager as ``manager_label`` (for tables: the
+    machine formats keep ``manager_id`` and ``manager_name`` apart)."""
+    for r in rows:
+        r["manager"] = manager_label(r.get("manager_id"), r.get("manager_name"))
+        yield r
 
 
 def open_db(*, must_exist: bool = False) -> sqlite3.Connection:
@@ -128,13 +172,28 @@ def open_db(*, must_exist: bool = False) -> sqlite3.Connection:
         from seniorcli.errors import DatabaseError
 
         source = ("--db" if state.db_option else ENV_VAR if os.environ.get(ENV_VAR)
-                  else "the default location")
+                  else _("the default location"))
         raise DatabaseError(
-            f"there is no database at {path} (from {source}); nothing was created",
-            hint=f"check --db and {ENV_VAR} for a typing error, or import a roster first: "
-                 f"seniorcli --db {path} import ROSTER.csv",
+            _("there is no database at {path} (from {source}); nothing was created")
+                .format(path=path, source=source),
+            hint=_("check --db and {ENV_VAR} for a typing error, or import a roster first: "
+                 "seniorcli --db {path} import ROSTER.csv").format(ENV_VAR=ENV_VAR, path=path),
         )
-    return connect(path)
+    conn = connect(path)
+    _apply_language(conn)
+    return conn
+
+
+def _apply_language(conn: sqlite3.Connection) -> None:
+    """``config set language``: it applies from the moment the database is open (help texts,
+    built at start-up, follow SENIORCLI_LANG and the locale)."""
+    from seniorcli.i18n import set_config_language
+    from seniorcli.services.settings import get_setting
+
+    try:
+        set_config_language(get_setting(conn, "language"))
+    except Exception:  # a damaged or foreign database: its own error comes with the command
+        set_config_language(None)
 
 
 def db_exists() -> bool:
@@ -166,7 +225,7 @@ def warn(message: str) -> None:
     it), unless --quiet."""
     if state.quiet:
         return
-    sys.stderr.write(f"Warning: {message.rstrip()}\n")
+    sys.stderr.write(_("Warning: {message}").format(message=message.rstrip()) + "\n")
 
 
 # The formats an --output file's ending stands for. Anything else needs --format.
@@ -178,8 +237,12 @@ def output_format(fmt: str | None, output: Path | None, *, excel: bool = False,
                   html: bool = False) -> str:
     """The one place that decides the format: ``--format`` if given, else the ending of
     ``--output`` (.csv, .json, .xlsx, .html where the command writes HTML, .txt for the table),
-    else csv with ``--excel``, else the table. Contradictions and endings it cannot read are
-    refused (usage error, exit 2) before anything is computed or written."""
+    else the table. ``excel-csv`` is CSV in Danish Excel's dialect (written to a .csv file);
+    ``--excel`` is its alias: alone, with ``--format csv`` or with a .csv file it gives
+    ``excel-csv`` (with xlsx it changes nothing: a workbook is already Excel's). Contradictions
+    and endings it cannot read are refused (usage error, exit 2) before anything is computed
+    or written. Returns table, csv, excel-csv, json, xlsx or html (``seniorcli.output.emit``
+    takes each of them)."""
     fmt = getattr(fmt, "value", fmt)
     if output is not None:  # the database, a folder, …: refused before anything else
         from seniorcli.files import check_target
@@ -191,29 +254,30 @@ def output_format(fmt: str | None, output: Path | None, *, excel: bool = False,
     known = ".csv, .json, .xlsx, " + (".html, " if html else "") + ".txt"
     if implied == "html" and not html:
         raise typer.BadParameter(
-            f"this command does not write HTML ({name}); name the file {known}",
+            _("this command does not write HTML ({name}); name the file {known}")
+                .format(name=name, known=known),
             param_hint="--output")
     if fmt is not None:
-        if implied is not None and implied != fmt:
+        if implied is not None and implied != ("csv" if fmt == "excel-csv" else fmt):
             raise typer.BadParameter(
-                f"--format {fmt} does not match the file {name}: leave out --format, "
-                f"or name the file for {fmt}", param_hint="--format")
+                _("--format {fmt} does not match the file {name}: leave out --format, "
+                "or name the file for {fmt}").format(fmt=fmt, name=name), param_hint="--format")
     elif implied is not None:
         fmt = implied
     elif output is not None and not excel:
         raise typer.BadParameter(
-            f"cannot tell the format from the file name {output.name}: name it {known}, or "
-            "give --format", param_hint="--output")
+            _("cannot tell the format from the file name {name}: name it {known}, or "
+            "give --format").format(name=output.name, known=known), param_hint="--output")
     else:
-        fmt = "csv" if excel else "table"
+        fmt = "excel-csv" if excel else "table"
     if fmt == "xlsx" and output is None:
-        raise typer.BadParameter("--format xlsx writes a file: add --output FILE.xlsx",
+        raise typer.BadParameter(_("--format xlsx writes a file: add --output FILE.xlsx"),
                                  param_hint="--format")
-    if excel and fmt not in ("csv", "xlsx"):
+    if excel and fmt not in ("csv", "excel-csv", "xlsx"):
         raise typer.BadParameter(
-            f"--excel is the CSV dialect for Danish Excel, not for {fmt}: use --format csv "
-            "(or a .csv file)", param_hint="--excel")
-    return fmt
+            _("--excel is the CSV dialect for Danish Excel, not for {fmt}: use --format csv "
+            "(or a .csv file)").format(fmt=fmt), param_hint="--excel")
+    return "excel-csv" if excel and fmt == "csv" else fmt
 
 
 class ShowFormat(StrEnum):
@@ -224,12 +288,12 @@ class ShowFormat(StrEnum):
 RulesOpt = Annotated[
     str | None,
     typer.Option("--rules", "-r", metavar="NAME",
-                 help="The rule set (see `seniorcli rules list`); default: `config set rules`."),
+                 help=_("The rule set (see `seniorcli rules list`); default: `config set rules`.")),
 ]
 RulesFileOpt = Annotated[
     list[Path] | None,
     typer.Option("--rules-file", metavar="FILE.toml",
-                 help="A rule set defined in TOML (see README); repeatable."),
+                 help=_("A rule set defined in TOML (see README); repeatable.")),
 ]
 
 
@@ -260,8 +324,8 @@ def resolve_rules(conn, name: str | None, files: list[Path] | None, required: bo
             return None
         known = ", ".join(rs.name for rs in registry.all())
         raise SeniorError(
-            f"no rule set chosen. Known rule sets: {known}",
-            hint="--rules NAME, or store a default: seniorcli config set rules NAME",
+            _("no rule set chosen. Known rule sets: {known}").format(known=known),
+            hint=_("--rules NAME, or store a default: seniorcli config set rules NAME"),
         )
     return registry.get(name).with_register_start(
         date.fromisoformat(start) if start else None)

@@ -20,22 +20,30 @@ from seniorcli.cli.common import (
     resolve_rules,
     say,
     today,
+    with_manager_labels,
 )
+from seniorcli.i18n import _
 
 LONG_OVERDUE_DAYS = 90
 
 
 def due_columns(table: bool):
+    """The machine formats keep ``manager_id`` and ``manager_name`` apart; the table shows the
+    manager as "Name (id)" (``with_manager_labels``)."""
     from seniorcli.output import Column
 
-    cols = [Column("employee_id", "Employee"), Column("name", "Name"),
-            Column("department", "Department"), Column("manager_id", "Manager"),
-            Column("birth_date", "Born", "date"), Column("age", "Age", "number"),
-            Column("due_date", "Due", "date"), Column("status", "Status"),
-            Column("pending", "Pending"), Column("reason", "Why")]
+    cols = [Column("employee_id", _("Employee"), "id"), Column("name", _("Name")),
+            Column("department", _("Department"), drop_order=2), Column("manager_id", _("Manager")),
+            Column("manager_name", _("Manager name")),
+            Column("birth_date", _("Born"), "date"),
+            Column("age", _("Age"), "number", drop_order=3),
+            Column("due_date", _("Due"), "date"), Column("status", _("Status")),
+            Column("pending", _("Pending")), Column("reason", _("Why"), drop_order=1)]
     if table:
-        cols.insert(7, Column("days_overdue", "Days over", "number"))
-        cols = [c for c in cols if c.key not in ("birth_date", "status")]
+        cols.insert(8, Column("days_overdue", _("Days over"), "number"))
+        cols = [Column("manager", _("Manager"), drop_order=4) if c.key == "manager_id" else c
+                for c in cols
+                if c.key not in ("birth_date", "status", "manager_name")]
     return cols
 
 
@@ -45,7 +53,7 @@ def due(
     as_of: AsOf = None,
     within: Annotated[int, typer.Option(
         "--within", min=0, max=3660, metavar="DAYS",
-        help="Also list those due in the DAYS after the as-of date (status 'upcoming').")] = 0,
+        help=_("Also list those due in the DAYS after the as-of date (status 'upcoming')."))] = 0,
     department: DepartmentOpt = None,
     manager: ManagerOpt = None,
     fmt: ExportFormatOpt = None,
@@ -80,13 +88,16 @@ def due(
             yield r
 
     def footer(n: int) -> str:
-        text = f"{counts['due']} due on {day} under {rule_set.name}"
+        text = _("{due} due on {day} under {rules}").format(
+            due=counts["due"], day=day, rules=rule_set.name)
         if counts["long"]:
-            text += f" ({counts['long']} overdue by more than {LONG_OVERDUE_DAYS} days)"
+            text += _(" ({n} overdue by more than {days} days)").format(
+                n=counts["long"], days=LONG_OVERDUE_DAYS)
         if within:
-            text += f"; {counts['upcoming']} upcoming within {within} days"
+            text += _("; {n} upcoming within {days} days").format(
+                n=counts["upcoming"], days=within)
         if counts["pending"]:
-            text += f"; {counts['pending']} with an invitation or request pending"
+            text += _("; {n} with an invitation or request pending").format(n=counts["pending"])
         return text + "."
 
     def style(r: dict) -> str | None:
@@ -95,8 +106,10 @@ def due(
         return "bold red" if (r["days_overdue"] or 0) > LONG_OVERDUE_DAYS else None
 
     table = out_fmt == "table"
-    emit(counted(rows), due_columns(table), out_fmt, output, excel=excel,
-         title=f"Senior conversations due — {rule_set.title}, {day}", row_style=style,
+    emit(counted(with_manager_labels(rows) if table else rows), due_columns(table), out_fmt,
+         output, excel=excel,
+         title=_("Senior conversations due — {title}, {day}")
+             .format(title=rule_set.title, day=day), row_style=style,
          footer=footer)
     if not table or output is not None:
         say(footer(0) + (f" Wrote {output}." if output is not None else ""))

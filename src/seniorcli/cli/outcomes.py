@@ -17,7 +17,15 @@ import typer
 import typer.main
 from typer.core import TyperCommand, TyperGroup
 
-from seniorcli.cli.common import AsOf, open_db, parse_day_option, say
+from seniorcli.cli.common import (
+    AsOf,
+    id_argument,
+    open_db,
+    parse_day_option,
+    parse_delimiter_option,
+    say,
+)
+from seniorcli.i18n import _, ngettext
 
 _RECORD = "record"
 _SUBCOMMANDS = ("correct", "withdraw")
@@ -53,9 +61,9 @@ class _RecordCommand(TyperCommand):
 
 log_app = typer.Typer(
     cls=_LogGroup, add_completion=False, rich_markup_mode=None,
-    help="Record what came of an offer (seniorcli log EMPLOYEE_ID OUTCOME, or --from-file), "
+    help=_("Record what came of an offer (seniorcli log EMPLOYEE_ID OUTCOME, or --from-file), "
     "or correct or withdraw a logged outcome (log correct ID, log withdraw ID). "
-    "See seniorcli log --help.",
+    "See seniorcli log --help."),
 )
 
 
@@ -65,26 +73,32 @@ _record_app = typer.Typer(add_completion=False, rich_markup_mode=None)
 @_record_app.command(_RECORD, cls=_RecordCommand)
 def record(
     employee_id: Annotated[str | None, typer.Argument(
-        metavar="EMPLOYEE_ID", help="The employee's id.", show_default=False)] = None,
+        metavar="EMPLOYEE_ID", help=_("The employee's id."), show_default=False)] = None,
     outcome: Annotated[str | None, typer.Argument(
-        metavar="OUTCOME", help="invited, held, declined, postponed or requested.",
+        metavar="OUTCOME", help=_("invited, held, declined, postponed or requested."),
         show_default=False)] = None,
     on: Annotated[date | None, typer.Option(
         "--date", parser=parse_day_option, metavar="DATE",
-        help="When it happened (default: today).")] = None,
+        help=_("When it happened (default: today)."))] = None,
     note: Annotated[str | None, typer.Option("--note", metavar="TEXT",
-        help="A short note.")] = None,
+        help=_("A short note."))] = None,
     with_mus: Annotated[bool, typer.Option(
-        "--with-mus", help="Held together with the yearly appraisal (MUS).")] = False,
+        "--with-mus", help=_("Held together with the yearly appraisal (MUS)."))] = False,
     union_rep: Annotated[bool, typer.Option(
-        "--union-rep", help="The union representative (TR) took part.")] = False,
+        "--union-rep", help=_("The union representative (TR) took part."))] = False,
     from_file: Annotated[Path | None, typer.Option(
         "--from-file", metavar="FILE.csv",
-        help="Log many outcomes: columns employee_id, outcome, date [, note, with_mus]. Rows "
-        "already logged are skipped, so the file may be run again.")
+        help=_("Log many outcomes: columns employee_id, outcome, date [, note, with_mus]. Rows "
+        "already logged are skipped, so the file may be run again."))
     ] = None,
     dry_run: Annotated[bool, typer.Option(
-        "--dry-run", help="With --from-file: check the file, log nothing.")] = False,
+        "--dry-run", help=_("With --from-file: check the file, log nothing."))] = False,
+    encoding: Annotated[str | None, typer.Option(
+        "--encoding", metavar="NAME",
+        help=_("With --from-file: utf-8 or cp1252 (default: detected)."))] = None,
+    delimiter: Annotated[str | None, typer.Option(
+        "--delimiter", metavar="CHAR", parser=parse_delimiter_option,
+        help=_("With --from-file: ',', ';' or 'tab' (default: detected)."))] = None,
     as_of: AsOf = None,
 ) -> None:
     """Record what came of an offer: invited, held, declined, postponed or requested.
@@ -114,21 +128,33 @@ def record(
     conn = open_db()
     if from_file is not None:
         if employee_id or outcome:
-            raise typer.BadParameter("give either EMPLOYEE_ID OUTCOME or --from-file, not both")
-        result = log_from_file(conn, from_file, real_today, dry_run=dry_run)
-        text = f"{'Would log' if dry_run else 'Logged'} {result.logged} outcomes from " \
-               f"{from_file.name}"
+            raise typer.BadParameter(_("give either EMPLOYEE_ID OUTCOME or --from-file, not both"))
+        result = log_from_file(conn, from_file, real_today, encoding=encoding,
+                               delimiter=delimiter, dry_run=dry_run)
+        text = (_("Would log {n} outcomes from {file}") if dry_run
+                else _("Logged {n} outcomes from {file}")).format(n=result.logged,
+                                                                  file=from_file.name)
         if result.skipped:
-            text += (f"; {result.skipped} already logged, "
-                     f"{'would be skipped' if dry_run else 'skipped'}")
+            text += (_("; {n} already logged, would be skipped") if dry_run
+                     else _("; {n} already logged, skipped")).format(n=result.skipped)
         say(text + ".")
+        if result.retracted:
+            # A summary like the one above: a person withdrew or corrected them on purpose,
+            # so an unattended run again has nothing to act on.
+            say(ngettext("{n} row was withdrawn or corrected earlier and is not logged again.",
+                         "{n} rows were withdrawn or corrected earlier and are not logged "
+                         "again.", result.retracted).format(n=result.retracted))
         return
     if not employee_id or not outcome:
-        raise typer.BadParameter("give EMPLOYEE_ID and OUTCOME (or --from-file FILE.csv)")
+        raise typer.BadParameter(_("give EMPLOYEE_ID and OUTCOME (or --from-file FILE.csv)"))
+    if encoding is not None or delimiter is not None:
+        raise typer.BadParameter(_("--encoding and --delimiter are for --from-file"))
     normal = _outcome(outcome)
     entry = Entry(employee_id.strip(), normal, on or day, note, with_mus, union_rep)
     outcome_id = log_outcome(conn, entry, real_today)
-    say(f"Logged: {entry.employee_id} {entry.outcome} on {entry.date} (id {outcome_id}).")
+    say(_("Logged: {employee_id} {outcome} on {date} (id {outcome_id}).")
+        .format(employee_id=entry.employee_id, outcome=entry.outcome, date=entry.date,
+                outcome_id=outcome_id))
 
 
 def _outcome(text: str) -> str:
@@ -138,32 +164,32 @@ def _outcome(text: str) -> str:
 
     normal = normalise_outcome(text)
     if normal is None:
-        raise SeniorError(f"'{show_value(text)}' is not an outcome",
-                          hint="use invited, held, declined, postponed or requested")
+        raise SeniorError(_("'{text}' is not an outcome").format(text=show_value(text)),
+                          hint=_("use invited, held, declined, postponed or requested"))
     return normal
 
 
-IdArg = Annotated[int, typer.Argument(
-    metavar="ID", help="The logged outcome's id (seniorcli show EMPLOYEE_ID lists them).")]
+IdArg = Annotated[int, id_argument(
+    _("The logged outcome's id (seniorcli show EMPLOYEE_ID lists them)."))]
 
 
 @log_app.command("correct")
 def correct(
     outcome_id: IdArg,
     employee: Annotated[str | None, typer.Option(
-        "--employee", metavar="EMPLOYEE_ID", help="The employee it should have been logged for."
+        "--employee", metavar="EMPLOYEE_ID", help=_("The employee it should have been logged for.")
     )] = None,
     on: Annotated[date | None, typer.Option(
-        "--date", parser=parse_day_option, metavar="DATE", help="The right date.")] = None,
+        "--date", parser=parse_day_option, metavar="DATE", help=_("The right date."))] = None,
     outcome: Annotated[str | None, typer.Option(
-        "--outcome", metavar="OUTCOME", help="The right outcome.")] = None,
+        "--outcome", metavar="OUTCOME", help=_("The right outcome."))] = None,
     note: Annotated[str | None, typer.Option(
-        "--note", metavar="TEXT", help='The right note ("" removes it).')] = None,
+        "--note", metavar="TEXT", help=_('The right note ("" removes it).'))] = None,
     with_mus: Annotated[bool | None, typer.Option(
-        "--with-mus/--no-with-mus", help="Held together with MUS, or not.",
+        "--with-mus/--no-with-mus", help=_("Held together with MUS, or not."),
         show_default=False)] = None,
     union_rep: Annotated[bool | None, typer.Option(
-        "--union-rep/--no-union-rep", help="The union representative took part, or not.",
+        "--union-rep/--no-union-rep", help=_("The union representative took part, or not."),
         show_default=False)] = None,
 ) -> None:
     """Correct a logged outcome: the employee, date, outcome or note.
@@ -182,8 +208,8 @@ def correct(
         date=on, note=note, with_mus=with_mus, union_rep=union_rep)
     if change == OutcomeChange():
         raise typer.BadParameter(
-            "say what to correct: --employee, --date, --outcome, --note, --with-mus or "
-            "--union-rep")
+            _("say what to correct: --employee, --date, --outcome, --note, --with-mus or "
+            "--union-rep"))
     from seniorcli.cpr import redact
     from seniorcli.errors import printable
 
@@ -191,11 +217,12 @@ def correct(
     if changes:
         say(printable(redact(f"Corrected outcome {outcome_id}: {'; '.join(changes)}.")))
     else:
-        say(f"Outcome {outcome_id} already is so: nothing was changed.")
+        say(_("Outcome {outcome_id} already is so: nothing was changed.")
+            .format(outcome_id=outcome_id))
 
 
 ReasonOpt = Annotated[str, typer.Option(
-    "--reason", metavar="TEXT", help="Why (kept in the audit log and shown by `show`).")]
+    "--reason", metavar="TEXT", help=_("Why (kept in the audit log and shown by `show`)."))]
 
 
 @log_app.command("withdraw")

@@ -9,11 +9,21 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from seniorcli import fmt
+from seniorcli.cli.common import manager_label
 from seniorcli.errors import printable
+from seniorcli.i18n import N_, _
+from seniorcli.rules.base import outcome_word
 
 
 def _d(v: date | None) -> str:
-    return v.isoformat() if v else ""
+    """A date in a table or a list: 01-03-2026 (Danish), 2026-03-01 (English)."""
+    return fmt.date_short(v)
+
+
+def _stamp_day(stamp: str) -> str:
+    """The day of an ISO time stamp (an import, a withdrawal), as ``_d``."""
+    return _d(date.fromisoformat(stamp[:10]))
 
 
 def _printable(value: Any) -> Any:
@@ -35,83 +45,97 @@ def render_employee(detail: dict, as_of: date) -> None:
     head.add_column(style="bold")
     head.add_column()
     for label, value in (
-        ("Employee", detail["employee_id"]), ("Name", detail["name"]),
-        ("Born", f"{_d(detail['birth_date'])} (age {detail['age']} on {as_of})"),
-        ("Department", detail["department"] or ""), ("Manager", detail["manager_id"] or ""),
-        ("Hired", _d(detail["hire_date"])), ("Left", _d(detail["leave_date"])),
-        ("E-mail", detail["email"] or ""),
-        ("Weekly hours", "" if detail["weekly_hours"] is None else f"{detail['weekly_hours']:g}"),
+        (N_("Employee"), detail["employee_id"]), (N_("Name"), detail["name"]),
+        (N_("Born"), _("{born} (age {age} on {day})").format(
+            born=_d(detail["birth_date"]), age=detail["age"], day=_d(as_of))),
+        (N_("Department"), detail["department"] or ""),
+        (N_("Manager"), manager_label(detail["manager_id"], detail.get("manager_name"))),
+        (N_("Hired"), _d(detail["hire_date"])), (N_("Left"), _d(detail["leave_date"])),
+        (N_("E-mail"), detail["email"] or ""),
+        (N_("Weekly hours"),
+         fmt.hours(detail["weekly_hours"])),
     ):
-        head.add_row(label, Text(str(value)))
+        head.add_row(_(label), Text(str(value)))
     console.print(head)
     roster = detail.get("roster")
     if roster and roster["marked_left_by_import_at"]:
-        console.print(f"Marked as left by the import of {roster['marked_left_by_import_at'][:10]}"
+        console.print(_("Marked as left by the import of {marked_left_by_import_at}"
                       ": that full roster left them out (a later roster that lists them without "
                       "a leave date makes them current again).")
+                          .format(marked_left_by_import_at=_stamp_day(roster['marked_left_by_import_at'])))
     elif roster and roster["back_again_by_import_at"]:
-        console.print(f"Back again since the import of {roster['back_again_by_import_at'][:10]}: "
+        console.print(_("Back again since the import of {back_again_by_import_at}: "
                       "a full roster had left them out and marked them as left.")
+                          .format(back_again_by_import_at=_stamp_day(roster['back_again_by_import_at'])))
 
     console.print()
     if detail["rules"] is None:
-        console.print("Next offer: choose a rule set (--rules NAME or `seniorcli config set rules "
-                      "NAME`) to see it.")
+        console.print(_("Next offer: choose a rule set (--rules NAME or `seniorcli config set "
+                        "rules NAME`) to see it."))
     elif detail["next_due"] is None:
-        why = {"not_hired_yet": f"not employed yet on {as_of} (hired {_d(detail['hire_date'])})",
-               "left": f"left on {_d(detail['leave_date'])}",
-               "staff": f"leaves on {_d(detail['leave_date'])}, before the next offer falls "
-                        "due"}[detail["staff"]]
-        console.print(f"Next offer ({detail['rules']}): none — {why}.")
+        why = {"not_hired_yet": _("not employed yet on {as_of} (hired {hired})"),
+               "left": _("left on {left}"),
+               "staff": _("leaves on {left}, before the next offer falls due"),
+               }[detail["staff"]].format(as_of=_d(as_of), hired=_d(detail["hire_date"]),
+                                         left=_d(detail["leave_date"]))
+        console.print(_("Next offer ({rules}): none — {why}.")
+            .format(rules=detail['rules'], why=why))
     else:
         nd = detail["next_due"]
         pending = f", pending: {nd['pending']}" if nd["pending"] else ""
-        console.print(Text(f"Next offer ({detail['rules']}): {_d(nd['due_date'])} "
-                           f"[{nd['status']}{pending}] — {nd['reason']}"))
+        console.print(Text(_("Next offer ({rules}): {due_date} "
+                           "[{status}{pending}] — {reason}")
+                               .format(rules=detail['rules'], due_date=_d(nd['due_date']),
+                                       status=nd['status'], pending=pending, reason=nd['reason'])))
 
     console.print()
     if detail["conversations"]:
-        t = Table(title="Conversations", title_justify="left", header_style="bold")
-        for col in ("Id", "Date", "Outcome", "With MUS", "Union rep", "Note"):
-            t.add_column(col)
+        t = Table(title=_("Conversations"), title_justify="left", header_style="bold")
+        for col in (N_("Id"), N_("Date"), N_("Outcome"), N_("With MUS"), N_("Union rep"),
+                    N_("Note")):
+            t.add_column(_(col), no_wrap=col != "Note", overflow="fold")
         for c in detail["conversations"]:
             note = Text(c["note"] or "")
             if c["earlier_employment"]:
-                note = Text("(earlier employment: does not count) ", style="dim") + note
+                note = Text(_("(earlier employment: does not count) "), style="dim") + note
             elif not c["counts"]:
-                note = Text(f"(after {as_of}: does not count yet) ", style="dim") + note
-            t.add_row(str(c["id"]), _d(c["date"]), c["outcome"], "yes" if c["with_mus"] else "",
-                      "yes" if c["union_rep"] else "", note)
+                note = Text(_("(after {as_of}: does not count yet) ")
+                    .format(as_of=_d(as_of)), style="dim") + note
+            t.add_row(str(c["id"]), _d(c["date"]), outcome_word(c["outcome"]),
+                      _("yes") if c["with_mus"] else "", _("yes") if c["union_rep"] else "",
+                      note)
         console.print(t)
     else:
-        console.print("Conversations: none logged.")
+        console.print(_("Conversations: none logged."))
 
     if detail["agreements"]:
-        t = Table(title="Senior agreements", title_justify="left", header_style="bold")
-        for col in ("Id", "Type", "Start", "End", "Hours", "Amount", "Note"):
-            t.add_column(col)
+        t = Table(title=_("Senior agreements"), title_justify="left", header_style="bold")
+        for col in (N_("Id"), N_("Type"), N_("Start"), N_("End"), N_("Hours"), N_("Amount"),
+                    N_("Note")):
+            t.add_column(_(col), no_wrap=col != "Note", overflow="fold")
         for a in detail["agreements"]:
-            end = "open-ended" if a["open_ended"] else _d(a["end_date"])
+            end = _("open-ended") if a["open_ended"] else _d(a["end_date"])
             if a["ended_on"]:
-                end += " (ended early)"
+                end += _(" (ended early)")
             note = Text(a["note"] or "")
             if a["withdrawn_at"]:
-                note = Text(f"(withdrawn on {a['withdrawn_at'][:10]}: counts nowhere) ",
+                note = Text(_("(withdrawn on {withdrawn_at}: counts nowhere) ")
+                    .format(withdrawn_at=_stamp_day(a['withdrawn_at'])),
                             style="bold") + note
             t.add_row(str(a["agreement_id"]), a["type"], _d(a["start_date"]), end,
-                      "" if a["weekly_hours"] is None else f"{a['weekly_hours']:g}",
-                      "" if a["amount"] is None else f"{a['amount']:,.0f} kr",
+                      fmt.hours(a["weekly_hours"]), fmt.amount(a["amount"]),
                       note, style="dim" if a["withdrawn_at"] else None)
         console.print(t)
     else:
-        console.print("Senior agreements: none.")
+        console.print(_("Senior agreements: none."))
 
     if detail.get("corrections"):
-        t = Table(title="Corrections and withdrawals", title_justify="left",
+        t = Table(title=_("Corrections and withdrawals"), title_justify="left",
                   header_style="bold")
-        for col in ("When (UTC)", "User", "Command", "What changed (old → new)"):
-            t.add_column(col)
+        for col in (N_("When (UTC)"), N_("User"), N_("Command"),
+                    N_("What changed (old → new)")):
+            t.add_column(_(col))
         for c in detail["corrections"]:
-            t.add_row(c["at"][:16].replace("T", " "), Text(c["os_user"]), c["command"],
+            t.add_row(fmt.datetime_short(c["at"]), Text(c["os_user"]), c["command"],
                       Text(c["detail"]))
         console.print(t)

@@ -24,9 +24,10 @@ from seniorcli.cli.common import (
     today,
     warn,
 )
+from seniorcli.i18n import _
 
 report_app = typer.Typer(
-    help="Figures for HR and the works council: coverage, age profile, retirement outlook.",
+    help=_("Figures for HR and the works council: coverage, age profile, retirement outlook."),
     invoke_without_command=True,
 )
 
@@ -43,35 +44,40 @@ class ByDepartment(StrEnum):
 def _coverage_columns():
     from seniorcli.output import Column
 
-    return [Column("group", "Group"), Column("eligible", "Eligible", "number"),
-            Column("invited", "Invited", "number"), Column("held", "Held", "number"),
-            Column("declined", "Declined", "number"), Column("requested", "Requested", "number"),
-            Column("offered", "Offered", "number"), Column("still_due", "Still due", "number"),
-            Column("due_before", "Due earlier", "number"),
-            Column("overdue_90", "Overdue >90 d", "number"),
-            Column("never_offered", "Never offered", "number"),
-            Column("held_rate", "Held ÷ eligible", "number"),
-            Column("declined_rate", "Declined ÷ offered", "number")]
+    return [Column("group", _("Group")), Column("eligible", _("Eligible"), "number"),
+            Column("invited", _("Invited"), "number", drop_order=4),
+            Column("held", _("Held"), "number"),
+            Column("declined", _("Declined"), "number"),
+            Column("requested", _("Requested"), "number", drop_order=5),
+            Column("offered", _("Offered"), "number"),
+            Column("still_due", _("Still due"), "number"),
+            Column("due_before", _("Due earlier"), "number", drop_order=4),
+            Column("overdue_90", _("Overdue >90 d"), "number", drop_order=1),
+            Column("never_offered", _("Never offered"), "number", drop_order=3),
+            Column("held_rate", _("Held ÷ eligible"), "share"),
+            Column("declined_rate", _("Declined ÷ offered"), "share", drop_order=2)]
 
 
 def _ages_columns():
     from seniorcli.output import Column
     from seniorcli.services.reports import BAND_LABELS
 
-    return [Column("group", "Group"), Column("employees", "Employees", "number"),
-            Column("median_age", "Median age", "number"),
-            Column("share_55_plus", "55+", "number"), Column("share_60_plus", "60+", "number"),
-            *[Column(b, b, "number") for b in BAND_LABELS]]
+    return [Column("group", _("Group")), Column("employees", _("Employees"), "number"),
+            Column("median_age", _("Median age"), "number"),
+            Column("share_55_plus", "55+", "share"), Column("share_60_plus", "60+", "share"),
+            # a narrow terminal leaves out the youngest bands first
+            *[Column(b, b, "number", drop_order=len(BAND_LABELS) - i)
+              for i, b in enumerate(BAND_LABELS)]]
 
 
 def _retirement_columns():
     from seniorcli.output import Column
 
-    return [Column("group", "Group"), Column("year", "Year"),
-            Column("reaching", "Reach pension age", "number"),
-            Column("cumulative", "Cumulative", "number"),
-            Column("cumulative_share", "Share of today's staff", "number"),
-            Column("staff", "Staff today", "number")]
+    return [Column("group", _("Group")), Column("year", _("Year"), "id"),
+            Column("reaching", _("Reach pension age"), "number"),
+            Column("cumulative", _("Cumulative"), "number"),
+            Column("cumulative_share", _("Share of today's staff"), "share"),
+            Column("staff", _("Staff today"), "number")]
 
 
 PCT = {"held_rate", "declined_rate", "share_55_plus", "share_60_plus", "cumulative_share"}
@@ -81,14 +87,15 @@ def _period(year: int | None, start: date | None, end: date | None, as_of: date)
     from seniorcli.services.reports import Period
 
     if year is not None and (start or end):
-        raise typer.BadParameter("give --year or --from/--to, not both", param_hint="--year")
+        raise typer.BadParameter(_("give --year or --from/--to, not both"), param_hint="--year")
     if year is not None:
         return Period(date(year, 1, 1), date(year, 12, 31))
     if start or end:
         if not (start and end):
-            raise typer.BadParameter("give both --from and --to", param_hint="--from")
+            raise typer.BadParameter(_("give both --from and --to"), param_hint="--from")
         if end < start:
-            raise typer.BadParameter(f"--to {end} is before --from {start}", param_hint="--to")
+            raise typer.BadParameter(_("--to {end} is before --from {start}")
+                .format(end=end, start=start), param_hint="--to")
         return Period(start, end)
     return Period(date(as_of.year, 1, 1), as_of)
 
@@ -96,9 +103,8 @@ def _period(year: int | None, start: date | None, end: date | None, as_of: date)
 def _emit(rows, columns, fmt, output, title, excel=False, footer=None, pct_table=True):
     from seniorcli.output import emit
 
-    if fmt == "table" and output is None and pct_table:
-        rows = [{k: (f"{v * 100:.1f} %" if k in PCT and v is not None else v)
-                 for k, v in r.items()} for r in rows]
+    # Shares are fractions in every format; a table shows them as percentages (Column kind
+    # "share": 37,1 %), so pct_table no longer changes anything.
     emit(rows, columns, fmt, output, title=title, excel=excel, footer=footer)
 
 
@@ -108,7 +114,7 @@ def _html(output: Path, sections: dict, as_of: date, rules_title=None, period=No
 
     with private_file(output, "w", encoding="utf-8") as f:
         f.write(render(sections, as_of.isoformat(), rules_title, str(period) if period else None))
-    say(f"Wrote {output}")
+    say(_("Wrote {output}").format(output=output))
 
 
 @report_app.callback()
@@ -118,12 +124,20 @@ def overview(
     rules_file: RulesFileOpt = None,
     as_of: AsOf = None,
     year: Annotated[int | None, typer.Option(
-        "--year", min=1900, max=2200, help="Coverage for this calendar year.")] = None,
+        "--year", min=1900, max=2200, help=_("Coverage for this calendar year."))] = None,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", metavar="FILE.html",
-        help="Write all three reports as one self-contained HTML file.")] = None,
+        "--output", "-o", metavar="FILE.html|FILE.pdf",
+        help=_("Write the works council's report: one self-contained HTML file, or a PDF "
+               "(printed by Chromium, when installed)."))] = None,
+    previous: Annotated[int, typer.Option(
+        "--previous", min=1, max=20, metavar="YEARS",
+        help=_("The report sets each figure beside the same period this many years earlier "
+               "(default 2: the works council discusses senior policy every second year)."))
+    ] = 2,
 ) -> None:
-    """A one-screen overview of coverage, age profile and retirement outlook.
+    """A one-screen overview of coverage, age profile and retirement outlook; with --output,
+    the works council's report: per department and per manager, beside the previous period,
+    with the senior agreements running.
 
     Without a rule set (--rules or `config set rules`) coverage is left out.
 
@@ -133,56 +147,94 @@ def overview(
         return
     from seniorcli.services import reports
 
+    chromium = None
     if output is not None:
-        if output.suffix.lower() not in (".html", ".htm"):
-            raise typer.BadParameter("the overview is written as HTML: use --output FILE.html",
-                                     param_hint="--output")
-        output_format(None, output, html=True)  # checks the target before any work
+        ending = output.suffix.lower()
+        if ending not in (".html", ".htm", ".pdf"):
+            raise typer.BadParameter(_("the report is written as HTML or PDF: use --output "
+                                       "FILE.html or FILE.pdf"), param_hint="--output")
+        from seniorcli.files import check_target
+
+        check_target(output)  # the database, a folder, …: refused before any work
+        if ending == ".pdf":
+            from seniorcli.report_html import find_chromium, no_pdf_printer
+
+            chromium = find_chromium()
+            if chromium is None:
+                raise no_pdf_printer()
     conn = open_db(must_exist=True)
     day = as_of or today()
     rule_set = resolve_rules(conn, rules, rules_file, required=False)
     if rule_set is None and output is not None:
-        warn(f"no rule set chosen, so {output.name} leaves out coverage; give --rules NAME or "
-             "store a default with `seniorcli config set rules NAME`")
+        warn(_("no rule set chosen, so {name} leaves out coverage; give --rules NAME or "
+             "store a default with `seniorcli config set rules NAME`").format(name=output.name))
+    period = _period(year, None, None, day) if rule_set is not None else None
+    if output is not None:
+        _council(output, reports.council_report(conn, rule_set, day, period, previous),
+                 rule_set.title if rule_set else None, chromium)
+        return
     sections = {}
-    period = None
-    if rule_set is not None:
-        period = _period(year, None, None, day)
+    if rule_set is not None and period is not None:
         sections["coverage"] = (reports.coverage(conn, rule_set, period), _coverage_columns(),
                                 PCT)
     sections["ages"] = (reports.ages(conn, day), _ages_columns(), PCT)
     sections["retirements"] = (reports.retirements(conn, day), _retirement_columns(), PCT)
-    if output is not None:
-        _html(output, sections, day, rule_set.title if rule_set else None, period)
-        return
     _print_overview(sections, day, rule_set, period)
+
+
+def _council(output: Path, report, rules_title: str | None, chromium: str | None) -> None:
+    """Write the works council's report as HTML, or as a PDF printed by ``chromium``."""
+    from seniorcli.files import private_file
+    from seniorcli.report_html import html_to_pdf, render_council
+
+    html = render_council(report, rules_title)
+    if chromium is not None:
+        data = html_to_pdf(html, chromium)
+        with private_file(output, "wb") as f:
+            f.write(data)
+    else:
+        with private_file(output, "w", encoding="utf-8") as f:
+            f.write(html)
+    say(_("Wrote {output}").format(output=output))
 
 
 def _print_overview(sections, day, rule_set, period) -> None:
     from rich.console import Console
 
     console = Console()
-    console.print(f"[bold]Senior policy overview[/bold] — as of {day}")
+    console.print(_("[bold]Senior policy overview[/bold] — as of {day}").format(day=day))
     ages = sections["ages"][0][-1]
     console.print(
-        f"Employees: {ages['employees']}; aged 55+: {_p(ages['share_55_plus'])}; aged 60+: "
-        f"{_p(ages['share_60_plus'])}; median age {ages['median_age']}.", highlight=False)
+        _("Employees: {employees}; aged 55+: {share_55_plus}; aged 60+: "
+        "{share_60_plus}; median age {median_age}.")
+            .format(employees=ages['employees'], share_55_plus=_p(ages['share_55_plus']),
+                    share_60_plus=_p(ages['share_60_plus']), median_age=ages['median_age']),
+                    highlight=False)
     _age_chart(console, ages)
     retire = [r for r in sections["retirements"][0] if r["group"] == "Total"]
     last = retire[-1]
     console.print(
-        f"Retirement outlook: {retire[0]['reaching']} already at state pension age; "
-        f"{last['cumulative']} ({_p(last['cumulative_share'])}) of today's staff reach it by the "
-        f"end of {last['year']}.", highlight=False)
+        _("Retirement outlook: {reaching} already at state pension age; "
+        "{cumulative} ({cumulative_share}) of today's staff reach it by the "
+        "end of {year}.")
+            .format(reaching=retire[0]['reaching'], cumulative=last['cumulative'],
+                    cumulative_share=_p(last['cumulative_share']), year=last['year']),
+                    highlight=False)
     if "coverage" in sections:
         c = sections["coverage"][0][-1]
         console.print(
-            f"Coverage {period} under {rule_set.name}: {c['eligible']} eligible, {c['held']} held"
-            f" ({_p(c['held_rate'])}), {c['declined']} declined, {c['still_due']} still due "
-            f"(and {c['due_before']} due since before the period), {c['overdue_90']} overdue "
-            f"by more than 90 days, {c['never_offered']} never offered.", highlight=False)
+            _("Coverage {period} under {name}: {eligible} eligible, {held} held"
+            " ({held_rate}), {declined} declined, {still_due} still due "
+            "(and {due_before} due since before the period), {overdue_90} overdue "
+            "by more than 90 days, {never_offered} never offered.")
+                .format(period=period, name=rule_set.name, eligible=c['eligible'], held=c['held'],
+                        held_rate=_p(c['held_rate']), declined=c['declined'],
+                        still_due=c['still_due'],
+                        due_before=c['due_before'], overdue_90=c['overdue_90'],
+                        never_offered=c['never_offered']),
+                        highlight=False)
     else:
-        console.print("Coverage: choose a rule set (--rules NAME) to include it.")
+        console.print(_("Coverage: choose a rule set (--rules NAME) to include it."))
 
 
 def _p(v) -> str:
@@ -211,14 +263,14 @@ def coverage(
     rules: RulesOpt = None,
     rules_file: RulesFileOpt = None,
     year: Annotated[int | None, typer.Option("--year", min=1900, max=2200,
-                                             help="A calendar year.")] = None,
+                                             help=_("A calendar year."))] = None,
     start: Annotated[date | None, typer.Option(
-        "--from", parser=parse_day_option, metavar="DATE", help="First day of the period.")
+        "--from", parser=parse_day_option, metavar="DATE", help=_("First day of the period."))
     ] = None,
     end: Annotated[date | None, typer.Option(
-        "--to", parser=parse_day_option, metavar="DATE", help="Last day of the period.")
+        "--to", parser=parse_day_option, metavar="DATE", help=_("Last day of the period."))
     ] = None,
-    by: Annotated[By | None, typer.Option("--by", help="One row per department or manager.")
+    by: Annotated[By | None, typer.Option("--by", help=_("One row per department or manager."))
                   ] = None,
     as_of: AsOf = None,
     fmt: ExportFormatOpt = None,
@@ -254,7 +306,7 @@ def coverage(
 @report_app.command("ages")
 def ages(
     as_of: AsOf = None,
-    by: Annotated[ByDepartment | None, typer.Option("--by", help="One row per department.")
+    by: Annotated[ByDepartment | None, typer.Option("--by", help=_("One row per department."))
                   ] = None,
     fmt: ExportFormatOpt = None,
     output: OutputOpt = None,
@@ -277,7 +329,7 @@ def ages(
         from rich.console import Console
 
         console = Console()
-        console.print(f"[bold]Age profile[/bold] on {day}")
+        console.print(_("[bold]Age profile[/bold] on {day}").format(day=day))
         _age_chart(console, rows[-1])
     _emit(rows, _ages_columns(), out_fmt, output, f"Age profile on {day}", excel)
 
@@ -285,8 +337,8 @@ def ages(
 @report_app.command("retirements")
 def retirements(
     as_of: AsOf = None,
-    years: Annotated[int, typer.Option("--years", min=1, max=50, help="How many years.")] = 10,
-    by: Annotated[ByDepartment | None, typer.Option("--by", help="Per department.")] = None,
+    years: Annotated[int, typer.Option("--years", min=1, max=50, help=_("How many years."))] = 10,
+    by: Annotated[ByDepartment | None, typer.Option("--by", help=_("Per department."))] = None,
     fmt: ExportFormatOpt = None,
     output: OutputOpt = None,
     excel: ExcelOpt = False,

@@ -20,11 +20,14 @@ from seniorcli.cli.common import (
     ShowFormat,
     open_db,
     output_format,
+    parse_delimiter_option,
     resolve_rules,
     say,
     today,
     warn,
+    with_manager_labels,
 )
+from seniorcli.i18n import _
 
 
 def _parse_map(values: list[str] | None) -> dict[str, str]:
@@ -35,10 +38,12 @@ def _parse_map(values: list[str] | None) -> dict[str, str]:
         column, sep, field = item.rpartition("=")
         field = field.strip().lower()
         if not sep or not column.strip():
-            raise typer.BadParameter(f"'{item}' is not COLUMN=FIELD", param_hint="--map")
+            raise typer.BadParameter(_("'{item}' is not COLUMN=FIELD")
+                .format(item=item), param_hint="--map")
         if field not in FIELDS and field != "ignore":
             raise typer.BadParameter(
-                f"'{field}' is not a field; fields are {', '.join(FIELDS)} (or ignore)",
+                _("'{field}' is not a field; fields are {FIELDS} (or ignore)")
+                    .format(field=field, FIELDS=', '.join(FIELDS)),
                 param_hint="--map",
             )
         mapping[column.strip()] = field
@@ -46,26 +51,28 @@ def _parse_map(values: list[str] | None) -> dict[str, str]:
 
 
 def import_cmd(
-    roster: Annotated[Path, typer.Argument(metavar="ROSTER.csv", help="The payroll export.")],
+    roster: Annotated[Path, typer.Argument(metavar="ROSTER.csv", help=_("The payroll export."))],
     partial: Annotated[bool, typer.Option(
-        "--partial", help="Update only the employees in the file; mark no one as left.")] = False,
+        "--partial",
+        help=_("Update only the employees in the file; mark no one as left."))] = False,
     dry_run: Annotated[bool, typer.Option(
-        "--dry-run", help="Validate and report what would change; write nothing.")] = False,
+        "--dry-run", help=_("Validate and report what would change; write nothing."))] = False,
     map_: Annotated[list[str] | None, typer.Option(
         "--map", metavar="COLUMN=FIELD",
-        help="Say which field a column holds, e.g. --map 'Medarb.nr=employee_id' "
-        "(FIELD 'ignore' skips a column). Repeatable.")] = None,
+        help=_("Say which field a column holds, e.g. --map 'Medarb.nr=employee_id' "
+        "(FIELD 'ignore' skips a column). Repeatable."))] = None,
     encoding: Annotated[str | None, typer.Option(
-        "--encoding", metavar="NAME", help="utf-8 or cp1252 (default: detected).")] = None,
+        "--encoding", metavar="NAME", help=_("utf-8 or cp1252 (default: detected)."))] = None,
     delimiter: Annotated[str | None, typer.Option(
-        "--delimiter", metavar="CHAR", help="',', ';' or 'tab' (default: detected).")] = None,
+        "--delimiter", metavar="CHAR", parser=parse_delimiter_option,
+        help=_("',', ';' or 'tab' (default: detected)."))] = None,
     expect_left: Annotated[int | None, typer.Option(
         "--expect-left", min=0, metavar="N",
-        help="Confirm that a full import marks exactly N employees as left (needed when more "
-        "than 5 and more than 10 % of the current staff would be).")] = None,
+        help=_("Confirm that a full import marks exactly N employees as left (needed when more "
+        "than 5 and more than 10 % of the current staff would be)."))] = None,
     as_of: AsOf = None,
     fmt: Annotated[Format, typer.Option(
-        "--format", "-f", help="table: a summary for people; json: the summary as data.")
+        "--format", "-f", help=_("table: a summary for people; json: the summary as data."))
     ] = Format.table,
 ) -> None:
     """Load or refresh the roster from a payroll export (CSV).
@@ -82,7 +89,7 @@ def import_cmd(
     from seniorcli.services.roster import ImportOptions, import_roster
 
     if expect_left is not None and partial:
-        raise typer.BadParameter("--partial marks no one as left: leave out --expect-left",
+        raise typer.BadParameter(_("--partial marks no one as left: leave out --expect-left"),
                                  param_hint="--expect-left")
     options = ImportOptions(
         as_of=as_of or today(), partial=partial, dry_run=dry_run, mapping=_parse_map(map_),
@@ -92,29 +99,32 @@ def import_cmd(
     with _progress(roster) as progress:
         summary = import_roster(conn, roster, options, progress)
     if summary.refused:  # a dry run: say it also to scripts (cron mails a warning)
-        warn(f"a real import would be refused: {summary.refused}.")
+        warn(_("a real import would be refused: {refused}.").format(refused=summary.refused))
     if fmt == Format.json:
         import json
 
         typer.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
         return
-    verb = "Would import" if dry_run else "Imported"
-    left = "" if partial else f", {summary.marked_left} marked as left"
-    back = f", {summary.back_again} back again" if summary.back_again else ""
+    left = "" if partial else _(", {n} marked as left").format(n=summary.marked_left)
+    back = _(", {n} back again").format(n=summary.back_again) if summary.back_again else ""
     say(
-        f"{verb} {summary.rows} employees from {roster.name}: {summary.added} added, "
-        f"{summary.updated} updated, {summary.unchanged} unchanged{left}{back}."
+        (_("Would import {rows} employees from {name}: {added} added, {updated} updated, "
+           "{unchanged} unchanged{left}{back}.") if dry_run
+         else _("Imported {rows} employees from {name}: {added} added, {updated} updated, "
+                "{unchanged} unchanged{left}{back}."))
+            .format(rows=summary.rows, name=roster.name, added=summary.added,
+                    updated=summary.updated, unchanged=summary.unchanged, left=left, back=back)
     )
     if summary.back_again:
-        say(f"Back again: {summary.back_again} employees left out of an earlier full roster "
+        say(_("Back again: {back_again} employees left out of an earlier full roster "
             "(and so marked as left) are listed again without a leave date: they are current "
-            "again.")
+            "again.").format(back_again=summary.back_again))
     if summary.ignored_columns:
-        say("Ignored columns: " + ", ".join(summary.ignored_columns))
+        say(_("Ignored columns: {columns}").format(columns=", ".join(summary.ignored_columns)))
     if summary.encoding == "cp1252" and encoding is None:
-        say(f"Read as cp1252 (Windows): {roster.name} has no UTF-8 characters.")
+        say(_("Read as cp1252 (Windows): {name} has no UTF-8 characters.").format(name=roster.name))
     if dry_run:
-        say("Dry run: nothing was written.")
+        say(_("Dry run: nothing was written."))
 
 
 class _progress:
@@ -143,15 +153,21 @@ class _progress:
             self.bar.stop()
 
 
-def employee_columns():
+def employee_columns(table: bool = False):
+    """The columns of ``employees``: for the table the manager as "Name (id)" in one column,
+    for the machine formats ``manager_id`` and ``manager_name`` apart."""
     from seniorcli.output import Column
 
+    manager = ([Column("manager", _("Manager"), drop_order=4)] if table else
+               [Column("manager_id", _("Manager")), Column("manager_name", _("Manager name"))])
     return [
-        Column("employee_id", "Employee"), Column("name", "Name"),
-        Column("birth_date", "Born", "date"), Column("age", "Age", "number"),
-        Column("department", "Department"), Column("manager_id", "Manager"),
-        Column("hire_date", "Hired", "date"), Column("leave_date", "Left", "date"),
-        Column("email", "E-mail"), Column("weekly_hours", "Hours", "number"),
+        Column("employee_id", _("Employee"), "id"), Column("name", _("Name")),
+        Column("birth_date", _("Born"), "date"), Column("age", _("Age"), "number"),
+        Column("department", _("Department"), drop_order=1), *manager,
+        Column("hire_date", _("Hired"), "date", drop_order=2),
+        Column("leave_date", _("Left"), "date", drop_order=4),
+        Column("email", _("E-mail"), drop_order=5),
+        Column("weekly_hours", _("Hours"), "hours", drop_order=3),
     ]
 
 
@@ -160,7 +176,11 @@ def employees(
     manager: ManagerOpt = None,
     include_left: Annotated[bool, typer.Option(
         "--include-left",
-        help="Also those who have left, and those not hired yet on the as-of date.")] = False,
+        help=_("Also those who have left, and those not hired yet on the as-of date."))] = False,
+    search: Annotated[str | None, typer.Option(
+        "--search", "-s", metavar="TEXT",
+        help=_("Only those whose name contains TEXT, whatever the case and accents; å/aa, ø/oe "
+               "and æ/ae are alike (Soeren finds Søren, aase finds Åse)."))] = None,
     as_of: AsOf = None,
     fmt: ExportFormatOpt = None,
     output: OutputOpt = None,
@@ -168,11 +188,14 @@ def employees(
 ) -> None:
     """List the staff on the as-of date: hired on or before it, not left on or before it.
 
-    Example: seniorcli employees --department "Ældreplejen" --format csv
+    Example: seniorcli employees --department "Ældreplejen" --search soeren --format csv
     """
     from seniorcli.output import emit
     from seniorcli.services.employees import list_employees
 
+    if search is not None and not search.strip():
+        raise typer.BadParameter(_("give part of a name, e.g. --search soeren"),
+                                 param_hint="--search")
     out_fmt = output_format(fmt, output, excel=excel)
     day = as_of or today()
     conn = open_db(must_exist=True)
@@ -180,16 +203,31 @@ def employees(
 
     department, manager = resolve_filters(conn, department, manager)
     rows = list_employees(conn, day, department=department, manager=manager,
-                          include_left=include_left)
-    emit(rows, employee_columns(), out_fmt, output, excel=excel, title=f"Employees on {day}",
+                          include_left=include_left, search=search)
+    if search is not None:  # a filter that matches nothing is refused, as --department is
+        import itertools
+
+        first = next(rows, None)
+        if first is None:
+            from seniorcli.errors import NotFoundError
+
+            raise NotFoundError(
+                _("no employee whose name contains '{text}'").format(text=search.strip()),
+                hint=_("check the spelling; --include-left also searches those who have left")
+                if not include_left else _("check the spelling"))
+        rows = itertools.chain([first], rows)
+    table = out_fmt == "table"
+    emit(with_manager_labels(rows) if table else rows, employee_columns(table), out_fmt,
+         output, excel=excel, title=_("Employees on {day}")
+        .format(day=day),
          footer=lambda n: f"{n} employees")
 
 
 def show(
     employee_id: Annotated[str, typer.Argument(metavar="EMPLOYEE_ID",
-        help="The employee's id (payroll number).")],
+        help=_("The employee's id (payroll number)."))],
     as_of: AsOf = None,
-    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="table or json.")
+    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help=_("table or json."))
                    ] = ShowFormat.table,
     rules: RulesOpt = None,
     rules_file: RulesFileOpt = None,

@@ -16,10 +16,12 @@ from seniorcli.cli.common import (
     rules_dir,
     say,
 )
+from seniorcli.errors import SeniorError
+from seniorcli.i18n import _
 
-rules_app = typer.Typer(help="The rule sets: when senior conversations must be offered.",
+rules_app = typer.Typer(help=_("The rule sets: when senior conversations must be offered."),
                         no_args_is_help=True)
-config_app = typer.Typer(help="Settings stored in the database (e.g. the default rule set).",
+config_app = typer.Typer(help=_("Settings stored in the database (e.g. the default rule set)."),
                          no_args_is_help=True)
 
 
@@ -52,19 +54,19 @@ def rules_list(rules_file: RulesFileOpt = None, fmt: FormatOpt = Format.table) -
          "agreement_default_term_months": rs.agreement_default_term_months, "origin": rs.origin}
         for rs in _registry(rules_file).all()
     ]
-    cols = [Column("name", "Name"), Column("title", "Title"),
-            Column("first_offer_age", "First offer at", "number"),
-            Column("trigger", "Trigger"), Column("repeat", "Repeat"),
-            Column("reoffer_age", "Re-offer at", "number"),
-            Column("agreement_default_term_months", "Agreement term (months)", "number"),
-            Column("origin", "Defined in")]
-    emit(rows, cols, fmt.value, title="Rule sets")
+    cols = [Column("name", _("Name")), Column("title", _("Title")),
+            Column("first_offer_age", _("First offer at"), "number"),
+            Column("trigger", _("Trigger")), Column("repeat", _("Repeat")),
+            Column("reoffer_age", _("Re-offer at"), "number"),
+            Column("agreement_default_term_months", _("Agreement term (months)"), "number"),
+            Column("origin", _("Defined in"))]
+    emit(rows, cols, fmt.value, title=_("Rule sets"))
 
 
 @rules_app.command("show")
 def rules_show(
     name: Annotated[str, typer.Argument(metavar="NAME",
-        help="The rule set's name, e.g. albertslund.")],
+        help=_("The rule set's name, e.g. albertslund."))],
     rules_file: RulesFileOpt = None,
 ) -> None:
     """The rule set's definition in plain language, its sources and its interpretations.
@@ -74,38 +76,44 @@ def rules_show(
     from seniorcli.rules.base import AS_OF_RULES, COMMON_INTERPRETATIONS
 
     rs = resolve_rules(_open_if_exists(), name, rules_file)
-    out = [f"{rs.title} ({rs.name})", f"Defined in: {rs.origin}", "", "Definition:"]
+    origin = _("built-in") if rs.origin == "built-in" else rs.origin
+    out = [f"{rs.title} ({rs.name})", _("Defined in: {origin}").format(origin=origin), "",
+           _("Definition:")]
     out += [f"  - {line}" for line in rs.describe()]
-    out += ["", "Sources:"] + [f"  - {s}" for s in rs.sources]
-    out += ["", "Interpretations (choices where the source is silent):"]
-    out += [f"  - {s}" for s in rs.interpretations]
-    out += ["", "Common rules (every rule set):",
-            "  - Left (leave date on or before the as-of date): never due.",
-            "  - Asked for a conversation ('requested' on d): due no later than d, until a "
-            "conversation is held or declined.",
-            "  - 'invited' and 'postponed' do not complete a cycle: still due, shown as pending.",
-            "  - A conversation held or declined before the first offer was due counts: the next "
-            "offer is due on the later of the first due date and the repeat date.",
-            "  - Hired after a due date: due from the hire date.",
-            "", "Answers on a date:"]
-    out += [f"  - {s}" for s in AS_OF_RULES]
-    out += ["", "Common interpretations:"]
-    out += [f"  - {s}" for s in COMMON_INTERPRETATIONS]
+    out += ["", _("Sources:")] + [f"  - {_(s)}" for s in rs.sources]
+    out += ["", _("Interpretations (choices where the source is silent):")]
+    out += [f"  - {_(s)}" for s in rs.interpretations]
+    out += ["", _("Common rules (every rule set):"),
+            "  - " + _("Left (leave date on or before the as-of date): never due."),
+            "  - " + _("Asked for a conversation ('requested' on d): due no later than d, until "
+                       "a conversation is held or declined."),
+            "  - " + _("'invited' and 'postponed' do not complete a cycle: still due, shown as "
+                       "pending."),
+            "  - " + _("A conversation held or declined before the first offer was due counts: "
+                       "the next offer is due on the later of the first due date and the repeat "
+                       "date."),
+            "  - " + _("Hired after a due date: due from the hire date."),
+            "", _("Answers on a date:")]
+    out += [f"  - {_(s)}" for s in AS_OF_RULES]
+    out += ["", _("Common interpretations:")]
+    out += [f"  - {_(s)}" for s in COMMON_INTERPRETATIONS]
     typer.echo("\n".join(out))
 
 
 @config_app.command("set")
 def config_set(
     key: Annotated[str, typer.Argument(metavar="KEY",
-        help="The setting: rules (the default rule set) or start-date (the day the register "
-        "started).")],
+        help=_("The setting: rules (the default rule set), start-date (the day the register "
+        "started) or language (da or en)."))],
     value: Annotated[str, typer.Argument(metavar="VALUE",
-        help="Its value, e.g. a rule set's name.")],
+        help=_("Its value, e.g. a rule set's name."))],
     rules_file: RulesFileOpt = None,
 ) -> None:
-    """Store a setting: the default rule set (so --rules may be omitted), or the day the
+    """Store a setting: the default rule set (so --rules may be omitted), the day the
     register started (start-date: a due date before it is reported from it, so a municipality
-    starting today is not shown hundreds of people "overdue" since years).
+    starting today is not shown hundreds of people "overdue" since years), or the language
+    (language: da or en; SENIORCLI_LANG wins over it, and help texts follow SENIORCLI_LANG
+    and the locale).
 
     Example: seniorcli config set rules albertslund; seniorcli config set start-date 2026-01-01
     """
@@ -115,13 +123,22 @@ def config_set(
         value = _registry(rules_file).get(value).name
     elif key == "start-date":
         value = parse_day_option(value).isoformat()
+    elif key == "language":
+        from seniorcli.i18n import LANGUAGES, set_config_language
+
+        value = value.strip().lower()
+        if value not in LANGUAGES:
+            raise SeniorError(_("unknown language '{value}'").format(value=value),
+                              hint=_("seniorcli config set language da (Danish) or en (English)"))
     set_setting(open_db(), key, value)
-    say(f"{key} = {value}")
+    if key == "language":
+        set_config_language(value)
+    say(_("{key} = {value}").format(key=key, value=value))
 
 
 @config_app.command("get")
 def config_get(key: Annotated[str | None, typer.Argument(metavar="KEY",
-    help="One setting.")] = None) -> None:
+    help=_("One setting."))] = None) -> None:
     """Print the stored settings (or one).
 
     Example: seniorcli config get rules
@@ -135,12 +152,12 @@ def config_get(key: Annotated[str | None, typer.Argument(metavar="KEY",
         typer.echo(settings[key])
         return
     for k, v in settings.items():
-        typer.echo(f"{k} = {v}")
+        typer.echo(_("{k} = {v}").format(k=k, v=v))
 
 
 @config_app.command("unset")
 def config_unset(key: Annotated[str, typer.Argument(metavar="KEY",
-    help="The setting to remove.")]) -> None:
+    help=_("The setting to remove."))]) -> None:
     """Remove a stored setting.
 
     Example: seniorcli config unset rules
@@ -148,7 +165,11 @@ def config_unset(key: Annotated[str, typer.Argument(metavar="KEY",
     from seniorcli.services.settings import set_setting
 
     set_setting(open_db(), key, None)
-    say(f"{key} removed")
+    if key == "language":
+        from seniorcli.i18n import set_config_language
+
+        set_config_language(None)
+    say(_("{key} removed").format(key=key))
 
 
 def register(app: typer.Typer) -> None:

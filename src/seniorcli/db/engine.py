@@ -14,6 +14,7 @@ from pathlib import Path
 
 from seniorcli.db.schema import APPLICATION_ID, LATEST, MIGRATIONS
 from seniorcli.errors import DatabaseError
+from seniorcli.i18n import _
 
 ENV_VAR = "SENIORCLI_DB"
 BUSY_TIMEOUT_MS = 60_000  # cron jobs wait for each other rather than fail
@@ -24,9 +25,10 @@ _last_path: Path | None = None  # the database opened last, for messages about i
 
 
 def commit_count() -> int:
-    """How many transactions this process has committed so far (upgrades not counted). The CLI
-    compares it before and after a command, so that an error after a commit never claims that
-    nothing was changed."""
+    """How many transactions that changed rows this process has committed so far (upgrades not
+    counted). The CLI compares it before and after a command, so that an error after a commit
+    never claims that nothing was changed, and so that a database file the command created but
+    saved nothing to is removed again (``discard_if_unused``)."""
     return _commits
 
 
@@ -36,15 +38,21 @@ def last_path() -> Path | None:
 
 
 class Connection(sqlite3.Connection):
-    """A connection that notices its commits: an explicit COMMIT (or END) that closed a
-    transaction, or a statement outside a transaction that changed rows."""
+    """A connection that notices its commits of a change: an explicit COMMIT (or END) that
+    closed a transaction in which rows changed, or a statement outside a transaction that
+    changed rows. (A transaction that changed nothing is no commit of a change.)"""
+
+    _changes_at_begin = 0
 
     def execute(self, sql: str, parameters=(), /) -> sqlite3.Cursor:  # type: ignore[override]
         was = self.in_transaction
         changes = self.total_changes
         cursor = super().execute(sql, parameters)
-        if not self.in_transaction and (
-            (was and not sql.lstrip()[:8].upper().startswith("ROLLBACK"))
+        if not was and self.in_transaction:
+            self._changes_at_begin = changes
+        elif not self.in_transaction and (
+            (was and not sql.lstrip()[:8].upper().startswith("ROLLBACK")
+             and self.total_changes != self._changes_at_begin)
             or (not was and self.total_changes != changes)
         ):
             note_commit()
@@ -53,7 +61,7 @@ class Connection(sqlite3.Connection):
     def commit(self) -> None:
         was = self.in_transaction
         super().commit()
-        if was:
+        if was and self.total_changes != self._changes_at_begin:
             note_commit()
 
 
@@ -78,6 +86,61 @@ def resolve_db_path(option: str | None) -> Path:
     if env:
         return Path(env).expanduser()
     return default_db_path()
+
+
+class _Created:
+    """A database file this process created (with the folders it made for it), and the commit
+    count when it was created: see ``discard_if_unused``."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, folders: list[Path]):
+        self.path, self.conn, self.folders, self.commits = path, conn, folders, _commits
+
+
+_created: _Created | None = None
+
+
+def discard_if_unused() -> None:
+    """At the end of a command: a database file this process created is removed again (with
+    its -wal/-shm and the folders made for it) when no change was committed to it — a dry run,
+    a refused write or an error at a mistyped --db leaves nothing behind for a later `due` to
+    answer "0 due" from. Kept when this process committed a change, and when the file holds
+    any row (another process wrote to it meanwhile) or another process is writing to it."""
+    global _created
+    created, _created = _created, None
+    if created is None or _commits != created.commits:
+        return
+    conn = created.conn
+    try:
+        conn.execute("PRAGMA busy_timeout = 0")  # someone writing to it: keep it
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            tables = [r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite%'").fetchall()]  # sqlite_sequence: its own
+            empty = not any(conn.execute(f'SELECT 1 FROM "{t}" LIMIT 1').fetchone()
+                            for t in tables)
+        finally:
+            conn.execute("ROLLBACK")
+        conn.close()
+    except sqlite3.Error:  # closed, locked, damaged: leave the file alone
+        return
+    if not empty:
+        return
+    for p in (created.path, *(Path(f"{created.path}{s}") for s in (*WORKING_FILES, "-journal"))):
+        with contextlib.suppress(OSError):
+            p.unlink()
+    for folder in created.folders:  # the deepest first; only while empty
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """The folders that do not exist yet on the way to ``folder``, the deepest first."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
 
 
 def _create_private(path: Path) -> bool:
@@ -110,21 +173,24 @@ def make_private(path: Path) -> None:
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating on first use) and upgrade the database; refuse a foreign or newer file.
     Every failure of the file or the disk is a DatabaseError that says what it was."""
-    global _last_path
+    global _last_path, _created
     _last_path = path
     if path.is_dir():
-        raise DatabaseError(f"{path} is a folder, not a database file", hint="--db FILE.db")
+        raise DatabaseError(_("{path} is a folder, not a database file")
+            .format(path=path), hint=_("--db FILE.db"))
     if path.exists() and not path.is_file():
-        raise DatabaseError(f"{path} is not a regular file, so it cannot be a database",
-                            hint="--db FILE.db")
+        raise DatabaseError(_("{path} is not a regular file, so it cannot be a database")
+            .format(path=path),
+                            hint=_("--db FILE.db"))
     try:
+        folders = _missing_folders(path.parent)
         created = _create_private(path)
         make_private(path)
         conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
                                factory=Connection)
     except (OSError, sqlite3.Error) as e:
         raise explain(e, path) or DatabaseError(
-            f"cannot open the database {path}: {e}") from None
+            _("cannot open the database {path}: {e}").format(path=path, e=e)) from None
     try:
         _prepare(conn, path)
     except sqlite3.Error as e:
@@ -134,11 +200,14 @@ def connect(path: Path) -> sqlite3.Connection:
                 if path.stat().st_size == 0:
                     path.unlink()
         raise explain(e, path) or DatabaseError(
-            f"cannot use the database {path} ({e}); nothing was changed") from None
+            _("cannot use the database {path} ({e}); nothing was changed")
+                .format(path=path, e=e)) from None
     except BaseException:
         conn.close()
         raise
     make_private(path)  # a -wal/-shm that was there before, with looser permissions
+    if created:
+        _created = _Created(path, conn, folders)
     return conn
 
 
@@ -149,14 +218,15 @@ def _prepare(conn: sqlite3.Connection, path: Path) -> None:
     tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     if (app_id != APPLICATION_ID and tables) or (app_id == 0 and version):
         raise DatabaseError(
-            f"{path} is an SQLite file, but not a seniorcli database",
-            hint="choose another file with --db or SENIORCLI_DB",
+            _("{path} is an SQLite file, but not a seniorcli database").format(path=path),
+            hint=_("choose another file with --db or SENIORCLI_DB"),
         )
     if version > LATEST:
         raise DatabaseError(
-            f"{path} was written by a newer seniorcli (schema version {version}); this version "
-            f"understands up to {LATEST}. The file was not changed",
-            hint="upgrade seniorcli (pip install --upgrade seniorcli)",
+            _("{path} was written by a newer seniorcli (schema version {version}); this version "
+            "understands up to {LATEST}. The file was not changed")
+                .format(path=path, version=version, LATEST=LATEST),
+            hint=_("upgrade seniorcli (pip install --upgrade seniorcli)"),
         )
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
@@ -257,24 +327,25 @@ def explain(error: BaseException, path: Path | None = None, *, saved: bool = Fal
 
     def full() -> DatabaseError:
         return DatabaseError(
-            f"the disk is full: there is no room to write to the database {path}{outcome}",
-            hint=f"free some space on the disk that holds {folder} (df -h shows it) and run "
-                 "the command again")
+            _("the disk is full: there is no room to write to the database {path}{outcome}")
+                .format(path=path, outcome=outcome),
+            hint=_("free some space on the disk that holds {folder} (df -h shows it) and run "
+                 "the command again").format(folder=folder))
 
     def read_only_folder() -> DatabaseError:
         return DatabaseError(
-            f"cannot write in the folder {folder}: it is read-only for this user, and seniorcli "
-            f"keeps two working files beside the database ({path.name}-wal and "
-            f"{path.name}-shm){outcome}",
-            hint="keep the database in a folder you can write to, on a local disk (see README, "
-                 "'Keeping the data safe')")
+            _("cannot write in the folder {folder}: it is read-only for this user, and seniorcli "
+            "keeps two working files beside the database ({name}-wal and "
+            "{name}-shm){outcome}").format(folder=folder, name=path.name, outcome=outcome),
+            hint=_("keep the database in a folder you can write to, on a local disk (see README, "
+                 "'Keeping the data safe')"))
 
     def read_only_file() -> DatabaseError:
         return DatabaseError(
-            f"the database {path} is read-only (no write permission for this user, or a "
-            f"read-only disk){outcome}",
-            hint=f"ask the file's owner for write access (ls -l {path} shows it), or work on a "
-                 "copy")
+            _("the database {path} is read-only (no write permission for this user, or a "
+            "read-only disk){outcome}").format(path=path, outcome=outcome),
+            hint=_("ask the file's owner for write access (ls -l {path} shows it), or work on a "
+                 "copy").format(path=path))
 
     if name.startswith("SQLITE_FULL") or number in (errno.ENOSPC, errno.EDQUOT):
         return full()
@@ -287,37 +358,42 @@ def explain(error: BaseException, path: Path | None = None, *, saved: bool = Fal
         return read_only_file()
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         return DatabaseError(
-            f"the database {path} is locked: another program (another seniorcli, or a "
-            f"database browser) has been using it for more than {BUSY_TIMEOUT_MS / 1000:g} "
-            f"seconds{outcome}",
-            hint="run the command again when the other program has finished")
+            _("the database {path} is locked: another program (another seniorcli, or a "
+            "database browser) has been using it for more than {BUSY_TIMEOUT_MS:g} "
+            "seconds{outcome}")
+                .format(path=path, BUSY_TIMEOUT_MS=BUSY_TIMEOUT_MS / 1000, outcome=outcome),
+            hint=_("run the command again when the other program has finished"))
     if name == "SQLITE_NOTADB":
         return DatabaseError(
-            f"{path} is not a seniorcli database (not an SQLite file)",
-            hint="choose another file with --db or SENIORCLI_DB")
+            _("{path} is not a seniorcli database (not an SQLite file)").format(path=path),
+            hint=_("choose another file with --db or SENIORCLI_DB"))
     if name.startswith("SQLITE_CORRUPT"):
         return DatabaseError(
-            f"the database {path} is damaged (SQLite: {error}){outcome}",
-            hint="restore the latest backup: seniorcli restore BACKUP.db (see README)")
+            _("the database {path} is damaged (SQLite: {error}){outcome}")
+                .format(path=path, error=error, outcome=outcome),
+            hint=_("restore the latest backup: seniorcli restore BACKUP.db (see README)"))
     if name.startswith("SQLITE_CANTOPEN"):
         if not folder.is_dir():
-            return DatabaseError(f"there is no folder {folder} for the database {path.name}",
-                                 hint="check the path given with --db or SENIORCLI_DB")
+            return DatabaseError(_("there is no folder {folder} for the database {name}")
+                .format(folder=folder, name=path.name),
+                                 hint=_("check the path given with --db or SENIORCLI_DB"))
         if not _writable(folder):
             return read_only_folder()
         if path.exists() and not os.access(path, os.R_OK | os.W_OK):
             return read_only_file()
-        return DatabaseError(f"cannot open the database {path}{outcome}",
-                             hint="check the path given with --db or SENIORCLI_DB")
+        return DatabaseError(_("cannot open the database {path}{outcome}")
+            .format(path=path, outcome=outcome),
+                             hint=_("check the path given with --db or SENIORCLI_DB"))
     if name.startswith("SQLITE_IOERR") or number == errno.EIO:
         if _disk_nearly_full(folder):
             return full()
         return DatabaseError(
-            f"the disk reported an error while reading or writing the database {path} "
-            f"({name or error}){outcome}",
-            hint="check the disk; a database on a network share (SMB/NFS) is not supported: "
-                 "keep it on a local disk (see README)")
+            _("the disk reported an error while reading or writing the database {path} "
+            "({error}){outcome}").format(path=path, error=name or error, outcome=outcome),
+            hint=_("check the disk; a database on a network share (SMB/NFS) is not supported: "
+                 "keep it on a local disk (see README)"))
     if name == "SQLITE_NOMEM" or isinstance(error, MemoryError):
-        return DatabaseError(f"out of memory while using the database {path}{outcome}",
-                             hint="close other programs and run the command again")
+        return DatabaseError(_("out of memory while using the database {path}{outcome}")
+            .format(path=path, outcome=outcome),
+                             hint=_("close other programs and run the command again"))
     return None

@@ -7,6 +7,7 @@ No CPR number is ever stored: the roster import derives the birth date and drops
 
 from __future__ import annotations
 
+import datetime
 from datetime import date
 
 from sqlmodel import Field, SQLModel
@@ -89,3 +90,15 @@ class Audit(SQLModel, table=True):
     # every other command. Deleted by `purge` with the employee. Never a CPR number.
     employee_id: str | None = Field(default=None, index=True)
     detail: str | None = None
+
+
+class RetractedOutcome(SQLModel, table=True):
+    """An outcome withdrawn (`log withdraw`) or corrected away (`log correct` to another
+    employee, date or outcome): `log --from-file` does not log it again. Schema version 3;
+    deleted by `purge` with the employee."""
+
+    __tablename__ = "retracted_outcome"
+    employee_id: str = Field(primary_key=True)
+    outcome: str = Field(primary_key=True)
+    date: datetime.date = Field(primary_key=True)  # the module: `date` is the field
+    at: str  # UTC stamp of the withdrawal or correction

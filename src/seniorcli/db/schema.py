@@ -160,6 +160,21 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "DROP TABLE conversation",
         "ALTER TABLE conversation_v3 RENAME TO conversation",
         "CREATE INDEX ix_conversation_employee_id ON conversation (employee_id, date)",
+        # What `log withdraw` took out of the log, and what `log correct` moved away from
+        # (another employee, date or outcome): (employee, outcome, date), so that an outcome
+        # file run again does not log it once more. Deleted by `purge` with the employee.
+        """CREATE TABLE retracted_outcome (
+            employee_id TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            date DATE NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (employee_id, outcome, date)
+        ) WITHOUT ROWID""",
+        # Infinities stored by version 2 (SQLite keeps them as 9e999) are no amount and no
+        # number of hours: they broke JSON output and the tables. NaN is stored as NULL.
+        "UPDATE agreement SET amount = NULL WHERE abs(amount) > 1e308",
+        "UPDATE agreement SET weekly_hours = NULL WHERE abs(weekly_hours) > 1e308",
+        "UPDATE employee SET weekly_hours = NULL WHERE abs(weekly_hours) > 1e308",
     ),
 }
 

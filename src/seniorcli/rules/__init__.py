@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from seniorcli.errors import NotFoundError, RuleError
+from seniorcli.i18n import _
 from seniorcli.rules.albertslund import ALBERTSLUND
 from seniorcli.rules.base import RuleSet
 from seniorcli.rules.koege import KOEGE
@@ -47,10 +48,13 @@ class Registry:
                 continue
             theirs = "" if key == _key(other.name) else "an alias of "
             raise RuleError(
-                f"{rs.origin}: the {kind} '{key}' is already {theirs}{_described(other)}; "
-                f"choose another {kind}",
-                hint=f"rename it in {rs.origin} (key '{'name' if kind == 'name' else 'aliases'}'"
-                "); a rule set file cannot replace another rule set",
+                _("{origin}: the {kind} '{key}' is already {theirs}{other}; "
+                "choose another {kind}")
+                    .format(origin=rs.origin, kind=kind, key=key, theirs=theirs,
+                            other=_described(other)),
+                hint=_("rename it in {origin} (key '{aliases}'"
+                "); a rule set file cannot replace another rule set")
+                    .format(origin=rs.origin, aliases='name' if kind == 'name' else 'aliases'),
             )
         for _kind, key in keys:
             self._by_key[key] = rs
@@ -65,8 +69,8 @@ class Registry:
             return rs
         known = ", ".join(sorted(r.name for r in self._all))
         raise NotFoundError(
-            f"unknown rule set '{name}'. Known rule sets: {known}",
-            hint="seniorcli rules list, or define your own with --rules-file FILE.toml",
+            _("unknown rule set '{name}'. Known rule sets: {known}").format(name=name, known=known),
+            hint=_("seniorcli rules list, or define your own with --rules-file FILE.toml"),
         )
 
 

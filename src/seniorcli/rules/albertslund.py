@@ -6,6 +6,7 @@ conversation at 52; opt-out; if declined at 52 the offer is repeated at 55; part
 agreements normally run 2 years at a time.
 """
 
+from seniorcli.i18n import N_
 from seniorcli.rules.base import RuleSet
 
 ALBERTSLUND = RuleSet(
@@ -23,14 +24,14 @@ ALBERTSLUND = RuleSet(
         "Hvis medarbejderen vælger ikke at deltage i seniorsamtalen som 52-årig, vil tilbuddet "
         "igen blive givet, når de fylder 55 år\"; \"Senioraftaler indgås som udgangspunkt for "
         "2 år ad gangen\" (seeds/albertslund-retningslinje-seniorindsatser.txt).",
-        "Rammeaftale om seniorpolitik: seniors are offered a senior conversation with the "
-        "yearly MUS.",
+        N_("Rammeaftale om seniorpolitik: seniors are offered a senior conversation with the "
+           "yearly MUS."),
     ),
     interpretations=(
-        "Declined before 55 (at any age from 52): offered again on the 55th birthday.",
-        "Held at any age, or declined at 55 or later: next offer 12 months later, with the "
-        "yearly MUS (the framework agreement gives seniors the offer with each MUS).",
-        "Default senior agreement term: 2 years, ending the day before the second anniversary "
-        "of the start.",
+        N_("Declined before 55 (at any age from 52): offered again on the 55th birthday."),
+        N_("Held at any age, or declined at 55 or later: next offer 12 months later, with the "
+           "yearly MUS (the framework agreement gives seniors the offer with each MUS)."),
+        N_("Default senior agreement term: 2 years, ending the day before the second anniversary "
+           "of the start."),
     ),
 )

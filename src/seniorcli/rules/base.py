@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Literal, NamedTuple
 
 from seniorcli.dates import add_months, age_on, birthday, jan1
+from seniorcli.i18n import N_, _
 
 Trigger = Literal["birthday", "calendar_year"]
 Repeat = Literal["months", "calendar_year"]
@@ -23,32 +24,32 @@ PENDING = frozenset({"invited", "postponed", "requested"})
 
 # Choices the product makes where domain.md's common rules leave room; shown by `rules show`.
 COMMON_INTERPRETATIONS = (
-    "A conversation held or declined on the same day as a request answers that request.",
-    "Outcomes logged on one day: a held or declined conversation closes the cycle; other "
-    "outcomes of that day belong to the closed cycle.",
-    "A day that does not exist in the target month (29 February) rolls to 1 March: someone born "
-    "on 29 February turns a year older on 1 March in a common year, and 12 months after "
-    "2024-02-29 is 2025-03-01.",
-    "An employee whose leave date is on or before the as-of date is never due; no one is listed "
-    "as upcoming for a due date on or after their leave date.",
-    "A request or conversation dated before the (latest) hire date belongs to an earlier "
-    "employment: shown in `show`, but it neither makes anyone due nor completes a cycle; a "
-    "returning employee starts afresh at the hire date.",
+    N_("A conversation held or declined on the same day as a request answers that request."),
+    N_("Outcomes logged on one day: a held or declined conversation closes the cycle; other "
+       "outcomes of that day belong to the closed cycle."),
+    N_("A day that does not exist in the target month (29 February) rolls to 1 March: someone born "
+       "on 29 February turns a year older on 1 March in a common year, and 12 months after "
+       "2024-02-29 is 2025-03-01."),
+    N_("An employee whose leave date is on or before the as-of date is never due; no one is listed "
+       "as upcoming for a due date on or after their leave date."),
+    N_("A request or conversation dated before the (latest) hire date belongs to an earlier "
+       "employment: shown in `show`, but it neither makes anyone due nor completes a cycle; a "
+       "returning employee starts afresh at the hire date."),
 )
 
 #: What an answer "as of" a date means (domain.md, "Answers on a date"); `rules show` prints it.
 AS_OF_RULES = (
-    "Every answer is as of a date A (today by default, --as-of DATE) and uses only what was "
-    "true on A.",
-    "Staff on A: hired on or before A, and no leave date on or before A (someone who leaves "
-    "after A is still staff on A; someone hired after A is not counted in any list or report).",
-    "Outcomes count only if dated on or before A: a conversation logged later for a later date "
-    "changes nothing about the answer as of A.",
-    "The answer belongs to the current employment, which starts at the (latest) hire date: "
-    "nobody is due before it.",
-    "Agreements run on A if they start on or before A and end on or after it.",
-    "The same question about the same date gives the same answer, whatever was logged since "
-    "about later dates; a report for a period ending on E agrees with `due --as-of E`.",
+    N_("Every answer is as of a date A (today by default, --as-of DATE) and uses only what was "
+       "true on A."),
+    N_("Staff on A: hired on or before A, and no leave date on or before A (someone who leaves "
+       "after A is still staff on A; someone hired after A is not counted in any list or report)."),
+    N_("Outcomes count only if dated on or before A: a conversation logged later for a later date "
+       "changes nothing about the answer as of A."),
+    N_("The answer belongs to the current employment, which starts at the (latest) hire date: "
+       "nobody is due before it."),
+    N_("Agreements run on A if they start on or before A and end on or after it."),
+    N_("The same question about the same date gives the same answer, whatever was logged since "
+       "about later dates; a report for a period ending on E agrees with `due --as-of E`."),
 )
 
 
@@ -100,38 +101,54 @@ class Decision:
         return f"Decision({self.due_date}, {self.reason!r}, pending={self.pending!r})"
 
 
+#: The outcomes as they read in a sentence (Danish: tilbudt, afholdt, afslået, udsat, ønsket).
+OUTCOME_WORDS = {"invited": N_("invited"), "held": N_("held"), "declined": N_("declined"),
+                 "postponed": N_("postponed"), "requested": N_("requested")}
+
+
+def outcome_word(outcome: str) -> str:
+    """An outcome key in the current language ("held" → "afholdt")."""
+    word = OUTCOME_WORDS.get(outcome)
+    return _(word) if word else outcome
+
+
 def explain(why: tuple) -> str:
-    """One sentence a person understands, from a decision's compact 'why'."""
+    """One sentence a person understands, from a decision's compact 'why' (in the current
+    language: the JSON "reason" is this sentence too, Danish by default)."""
     kind = why[0]
     if kind == "first":
-        _, age, day, calendar_year = why
+        _kind, age, day, calendar_year = why
         if calendar_year:
-            return f"turns {age} in {day.year}: first offer from 1 January"
-        return f"turns {age} on {day.isoformat()}: first offer"
+            return _("turns {age} in {year}: first offer from 1 January").format(
+                age=age, year=day.year)
+        return _("turns {age} on {date}: first offer").format(age=age, date=day.isoformat())
     if kind == "first_despite":
-        _, first, last = why
-        return f"{explain(first)} ({last.outcome} earlier, on {last.date.isoformat()})"
+        _kind, first, last = why
+        return _("{reason} ({outcome} earlier, on {date})").format(
+            reason=explain(first), outcome=outcome_word(last.outcome), date=last.date.isoformat())
     if kind == "hired":
-        _, hired, was_due = why
-        return (f"hired on {hired.isoformat()}, after the offer fell due ({was_due.isoformat()}):"
-                " due from the hire date")
+        _kind, hired, was_due = why
+        return _("hired on {hired}, after the offer fell due ({due}): due from the hire "
+                 "date").format(hired=hired.isoformat(), due=was_due.isoformat())
     if kind == "requested":
-        return f"asked for a conversation on {why[1].isoformat()}"
+        return _("asked for a conversation on {date}").format(date=why[1].isoformat())
     if kind == "in_force":
-        _, since, earlier = why
-        return (f"{explain(earlier)}; the rule set is in force from {since.isoformat()}: "
-                "due from then")
+        _kind, since, earlier = why
+        return _("{reason}; the rule set is in force from {since}: due from then").format(
+            reason=explain(earlier), since=since.isoformat())
     if kind == "register_start":
-        _, since, was_due, earlier = why
-        return (f"{explain(earlier)} (due {was_due.isoformat()}, before the register started "
-                f"on {since.isoformat()}): due from the register's start")
-    _, last, age, detail = why
-    when = f"{last.outcome} at {age} on {last.date.isoformat()}"
+        _kind, since, was_due, earlier = why
+        return _("{reason} (due {due}, before the register started on {since}): due from the "
+                 "register's start").format(reason=explain(earlier), due=was_due.isoformat(),
+                                           since=since.isoformat())
+    _kind, last, age, detail = why
+    when = _("{outcome} at {age} on {date}").format(
+        outcome=outcome_word(last.outcome), age=age, date=last.date.isoformat())
     if kind == "reoffer":
-        return f"{when}: offered again at {detail}"
+        return _("{when}: offered again at {age}").format(when=when, age=detail)
     if kind == "calendar_year":
-        return f"{when}: next offer from 1 January {detail}"
-    return f"{when}: next offer {detail} months later"
+        return _("{when}: next offer from 1 January {year}").format(when=when, year=detail)
+    return _("{when}: next offer {months} months later").format(when=when, months=detail)
 
 
 @dataclass(frozen=True)
@@ -307,52 +324,58 @@ class RuleSet:
 
     # --- plain language, for `rules show` ----------------------------------------------------
     def describe(self) -> list[str]:
-        a = self.first_offer_age
+        """The definition in plain language, in the current language (``rules show``)."""
+        a, again = self.first_offer_age, self.reoffer_age
         lines = []
         if self.trigger == "calendar_year":
-            lines.append(
-                f"First offer due from 1 January of the calendar year the employee turns {a} "
-                "(or the hire date, if later)."
-            )
+            lines.append(_("First offer due from 1 January of the calendar year the employee "
+                           "turns {age} (or the hire date, if later).").format(age=a))
         else:
-            lines.append(
-                f"First offer due on the {ordinal(a)} birthday (or the hire date, if later)."
-            )
-        if self.reoffer_age is not None:
-            lines.append(
-                f"Declined before age {self.reoffer_age}: offered again on the "
-                f"{ordinal(self.reoffer_age)} birthday."
-            )
-        done = (
-            f"Held (at any age), or declined at {self.reoffer_age} or later,"
-            if self.reoffer_age is not None else "Held or declined"
-        )
+            lines.append(_("First offer due on the {age} birthday (or the hire date, if "
+                           "later).").format(age=_ordinal(a)))
+        if again is not None:
+            lines.append(_("Declined before age {age}: offered again on the {nth} "
+                           "birthday.").format(age=again, nth=_ordinal(again)))
         if self.repeat == "calendar_year":
-            lines.append(f"{done} in calendar year Y: next offer due from 1 January of Y + 1.")
+            lines.append(
+                _("Held (at any age), or declined at {age} or later, in calendar year Y: next "
+                  "offer due from 1 January of Y + 1.").format(age=again) if again is not None
+                else _("Held or declined in calendar year Y: next offer due from 1 January of "
+                       "Y + 1."))
         else:
             lines.append(
-                f"{done} on date d: next offer due {self.repeat_months} months after d."
-            )
+                _("Held (at any age), or declined at {age} or later, on date d: next offer due "
+                  "{months} months after d.").format(age=again, months=self.repeat_months)
+                if again is not None
+                else _("Held or declined on date d: next offer due {months} months after "
+                       "d.").format(months=self.repeat_months))
         if self.agreement_default_term_months:
-            lines.append(
-                f"Default term of a new senior agreement: {self.agreement_default_term_months} "
-                "months."
-            )
+            lines.append(_("Default term of a new senior agreement: {months} months.").format(
+                months=self.agreement_default_term_months))
         else:
-            lines.append("No default term for senior agreements: give --end or --open-ended.")
+            lines.append(_("No default term for senior agreements: give --end or "
+                           "--open-ended."))
         if self.in_force_from is not None:
-            lines.append(f"In force from {self.in_force_from.isoformat()}: nobody is due under "
-                         "this rule set before that date.")
+            lines.append(_("In force from {date}: nobody is due under this rule set before "
+                           "that date.").format(date=self.in_force_from.isoformat()))
         else:
-            lines.append("In force: no start date given (in_force_from): applies to any date.")
+            lines.append(_("In force: no start date given (in_force_from): applies to any "
+                           "date."))
         if self.register_start is not None:
-            lines.append(f"Register started on {self.register_start.isoformat()} (config "
-                         "start-date): a due date before it is reported from that day, the "
-                         "earlier date kept in the reason.")
+            lines.append(_("Register started on {date} (config start-date): a due date before "
+                           "it is reported from that day, the earlier date kept in the "
+                           "reason.").format(date=self.register_start.isoformat()))
         else:
-            lines.append("Register start: not set (config set start-date DATE): due dates are "
-                         "reported as the rule gives them, however long ago.")
+            lines.append(_("Register start: not set (config set start-date DATE): due dates "
+                           "are reported as the rule gives them, however long ago."))
         return lines
+
+
+def _ordinal(n: int) -> str:
+    """52 → '52nd' in English, '52.' in Danish."""
+    from seniorcli.i18n import language
+
+    return ordinal(n) if language() == "en" else f"{n}."
 
 
 #: The TOML keys of a rule set and what each takes (for loading, errors and the README).

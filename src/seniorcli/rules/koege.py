@@ -5,6 +5,7 @@ alle medarbejdere den første seniorsamtale i det år, de fylder 55 år og heref
 an offer that may be declined; may be held with MUS; the union representative may take part.
 """
 
+from seniorcli.i18n import N_
 from seniorcli.rules.base import RuleSet
 
 KOEGE = RuleSet(
@@ -21,9 +22,9 @@ KOEGE = RuleSet(
         "(seeds/koege-seniorpolitik.txt).",
     ),
     interpretations=(
-        "'In the year they turn 55': due from 1 January of that calendar year.",
-        "Once a year = once per calendar year: after a conversation held or declined in year Y, "
-        "the next offer is due from 1 January of Y + 1.",
-        "The policy sets no default term for senior agreements.",
+        N_("'In the year they turn 55': due from 1 January of that calendar year."),
+        N_("Once a year = once per calendar year: after a conversation held or declined in year Y, "
+           "the next offer is due from 1 January of Y + 1."),
+        N_("The policy sets no default term for senior agreements."),
     ),
 )

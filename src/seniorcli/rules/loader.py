@@ -20,6 +20,7 @@ from typing import Any
 
 from seniorcli.dates import DateFormatError, parse_date
 from seniorcli.errors import RuleError, SeniorError
+from seniorcli.i18n import _
 from seniorcli.rules.base import TOML_KEYS, RuleSet
 
 _REQUIRED = ("name", "title", "first_offer_age", "sources")
@@ -39,11 +40,12 @@ def read_toml(path: Path, error: type[SeniorError] = RuleError) -> dict[str, Any
     except FileNotFoundError:
         raise error(f"{path}: no such file") from None
     except IsADirectoryError:
-        raise error(f"{path} is a folder, not a file", hint="give the .toml file itself") from None
+        raise error(f"{path} is a folder, not a file",
+                    hint=_("give the .toml file itself")) from None
     except PermissionError:
         raise error(f"{path}: no permission to read it") from None
     except UnicodeDecodeError:
-        raise error(f"{path}: not UTF-8 text", hint="save the file as UTF-8") from None
+        raise error(f"{path}: not UTF-8 text", hint=_("save the file as UTF-8")) from None
     except tomllib.TOMLDecodeError as e:
         raise error(f"{path}: not valid TOML: {e}") from None
 
@@ -55,12 +57,14 @@ def load_rule_file(path: Path) -> RuleSet:
 
 def rule_set_from_mapping(data: dict[str, Any], where: str) -> RuleSet:
     def bad(key: str, why: str) -> RuleError:
-        return RuleError(f"{where}: key '{key}' {why}", hint=f"'{key}' takes {TOML_KEYS[key]}")
+        return RuleError(_("{where}: key '{key}' {why}")
+            .format(where=where, key=key, why=why), hint=_("'{key}' takes {key2}").format(key=key,
+                    key2=TOML_KEYS[key]))
 
     unknown = sorted(set(data) - set(TOML_KEYS))
     if unknown:
         raise RuleError(
-            f"{where}: unknown key '{unknown[0]}'",
+            _("{where}: unknown key '{unknown}'").format(where=where, unknown=unknown[0]),
             hint="known keys: " + ", ".join(TOML_KEYS),
         )
     for key in _REQUIRED:

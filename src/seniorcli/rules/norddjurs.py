@@ -5,6 +5,7 @@ seniorordninger i Norddjurs kommune" (seeds/norddjurs-retningslinjer-notat.txt):
 Kommune tilbydes alle medarbejdere der er 55 år eller ældre en årlig seniorsamtale."
 """
 
+from seniorcli.i18n import N_
 from seniorcli.rules.base import RuleSet
 
 NORDDJURS = RuleSet(
@@ -21,8 +22,8 @@ NORDDJURS = RuleSet(
         "(seeds/norddjurs-retningslinjer-notat.txt).",
     ),
     interpretations=(
-        "First offer on the 55th birthday: the policy covers employees 'aged 55 or older'.",
-        "Yearly = 12 months after the last conversation held or declined.",
-        "The policy sets no default term for senior agreements.",
+        N_("First offer on the 55th birthday: the policy covers employees 'aged 55 or older'."),
+        N_("Yearly = 12 months after the last conversation held or declined."),
+        N_("The policy sets no default term for senior agreements."),
     ),
 )

@@ -16,6 +16,7 @@ from urllib.parse import quote
 from seniorcli.db.engine import WORKING_FILES, transaction
 from seniorcli.db.schema import APPLICATION_ID, LATEST
 from seniorcli.errors import DatabaseError, SeniorError
+from seniorcli.i18n import _
 from seniorcli.output import private_path
 from seniorcli.services.common import audit
 
@@ -25,17 +26,26 @@ def backup(conn: sqlite3.Connection, db_path: Path, target: Path) -> int:
     Returns the size in bytes."""
     target = target.expanduser()
     if target.exists() and target.resolve() == db_path.resolve():
-        raise SeniorError("the backup file is the database itself", hint="choose another FILE")
+        raise SeniorError(_("the backup file is the database itself"), hint=_("choose another "
+            "FILE"))
     if target.is_dir():
-        raise SeniorError(f"{target} is a folder", hint="give a file name, e.g. backup.db")
+        raise SeniorError(_("{target} is a folder")
+            .format(target=target), hint=_("give a file name, e.g. backup.db"))
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise SeniorError(f"no folder {folder} for the backup")
+        raise SeniorError(_("no folder {folder} for the backup").format(folder=folder))
     with private_path(target) as tmp:
         dest = sqlite3.connect(tmp)
         try:
             conn.backup(dest)  # all pages in one step: one consistent snapshot
             dest.execute("PRAGMA journal_mode = DELETE")  # a single self-contained file
+        except sqlite3.Error as e:  # the backup's disk is full, …: name it, not the database
+            from seniorcli.files import write_error
+
+            error = write_error(e, target)
+            if error is None:
+                raise
+            raise error from None
         finally:
             dest.close()
     return target.stat().st_size
@@ -93,55 +103,61 @@ def check_backup(path: Path, db_path: Path | None = None) -> BackupInfo:
     an older one (upgraded when restored). Nothing is written, the backup least of all."""
     path = path.expanduser()
     if not path.exists():
-        raise SeniorError(f"there is no backup file {path}",
-                          hint="give the path of a file written by `seniorcli backup`")
+        raise SeniorError(_("there is no backup file {path}").format(path=path),
+                          hint=_("give the path of a file written by `seniorcli backup`"))
     if path.is_dir():
-        raise SeniorError(f"{path} is a folder, not a backup file",
-                          hint="give the path of a file written by `seniorcli backup`")
+        raise SeniorError(_("{path} is a folder, not a backup file").format(path=path),
+                          hint=_("give the path of a file written by `seniorcli backup`"))
     if not path.is_file():
-        raise SeniorError(f"{path} is not a regular file, so it cannot be a backup")
+        raise SeniorError(_("{path} is not a regular file, so it cannot be a backup")
+            .format(path=path))
     if db_path is not None and any(_same_file(path, f) for f in _database_files(db_path)):
-        raise SeniorError(f"{path} is the database in use (or one of its working files), not "
-                          "a backup of it; nothing was changed",
-                          hint="give the path of a file written by `seniorcli backup`")
+        raise SeniorError(_("{path} is the database in use (or one of its working files), not "
+                          "a backup of it; nothing was changed").format(path=path),
+                          hint=_("give the path of a file written by `seniorcli backup`"))
     refuse = f"{path} cannot be restored"
     try:
         conn = _open_read_only(path)
     except sqlite3.Error as e:
-        raise SeniorError(f"{refuse}: it cannot be opened ({e}); nothing was changed") from None
+        raise SeniorError(_("{refuse}: it cannot be opened ({e}); nothing was changed")
+            .format(refuse=refuse, e=e)) from None
     try:
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         except sqlite3.DatabaseError as e:
             if getattr(e, "sqlite_errorname", "").startswith("SQLITE_CORRUPT"):
-                raise SeniorError(f"{refuse}: it is damaged ({e}); nothing was changed",
-                                  hint="use an older backup") from None
-            raise SeniorError(f"{refuse}: it is not an SQLite database (not a seniorcli "
-                              "backup); nothing was changed",
-                              hint="give the path of a file written by `seniorcli backup`"
+                raise SeniorError(_("{refuse}: it is damaged ({e}); nothing was changed")
+                    .format(refuse=refuse, e=e),
+                                  hint=_("use an older backup")) from None
+            raise SeniorError(_("{refuse}: it is not an SQLite database (not a seniorcli "
+                              "backup); nothing was changed").format(refuse=refuse),
+                              hint=_("give the path of a file written by `seniorcli backup`")
                               ) from None
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if app_id != APPLICATION_ID or not tables:
-            raise SeniorError(f"{refuse}: it is an SQLite database, but not a seniorcli backup"
-                              "; nothing was changed",
-                              hint="give the path of a file written by `seniorcli backup`")
+            raise SeniorError(_("{refuse}: it is an SQLite database, but not a seniorcli backup"
+                              "; nothing was changed").format(refuse=refuse),
+                              hint=_("give the path of a file written by `seniorcli backup`"))
         if version > LATEST:
             raise SeniorError(
-                f"{refuse}: it was written by a newer seniorcli (schema version {version}); "
-                f"this version understands up to {LATEST}. Nothing was changed",
-                hint="upgrade seniorcli (pip install --upgrade seniorcli), then restore")
+                _("{refuse}: it was written by a newer seniorcli (schema version {version}); "
+                "this version understands up to {LATEST}. Nothing was changed")
+                    .format(refuse=refuse, version=version, LATEST=LATEST),
+                hint=_("upgrade seniorcli (pip install --upgrade seniorcli), then restore"))
         try:
             problems = [r[0] for r in conn.execute("PRAGMA integrity_check(5)")]
         except sqlite3.DatabaseError as e:
             problems = [str(e)]
         if problems != ["ok"]:
-            raise SeniorError(f"{refuse}: it is damaged (SQLite integrity check: "
-                              f"{'; '.join(problems[:3])}); nothing was changed",
-                              hint="use an older backup")
+            raise SeniorError(_("{refuse}: it is damaged (SQLite integrity check: "
+                              "{problems}); nothing was changed")
+                                  .format(refuse=refuse, problems='; '.join(problems[:3])),
+                              hint=_("use an older backup"))
         version, employees, last = _describe(conn)
     except sqlite3.Error as e:
-        raise SeniorError(f"{refuse}: it could not be read ({e}); nothing was changed"
+        raise SeniorError(_("{refuse}: it could not be read ({e}); nothing was changed")
+            .format(refuse=refuse, e=e)
                           ) from None
     finally:
         conn.close()
@@ -206,8 +222,9 @@ def restore(db_path: Path, backup_path: Path, now: datetime) -> RestoreResult:
             if info.older:
                 upgrade(stage, info.version)
             if stage.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                raise SeniorError(f"{info.path} cannot be restored: it is damaged after the "
-                                  "upgrade; nothing was changed", hint="use another backup")
+                raise SeniorError(_("{path} cannot be restored: it is damaged after the "
+                                  "upgrade; nothing was changed")
+                                      .format(path=info.path), hint=_("use another backup"))
             live = _open_live(db_path)
             if live is not None:
                 try:
@@ -347,13 +364,15 @@ def _purge_audit_details(conn: sqlite3.Connection, cut: str) -> None:
 def purge(conn: sqlite3.Connection, left_before: date) -> dict[str, int]:
     """Delete employees who left before ``left_before`` with their conversations and
     agreements; the audit log records the counts only (what corrections changed for them is
-    deleted too)."""
+    deleted too, and so is the record of their withdrawn outcomes)."""
     with transaction(conn):
         counts = purge_counts(conn, left_before)
         cut = left_before.isoformat()
         where = "employee_id IN (SELECT employee_id FROM employee WHERE leave_date < ?)"
         _purge_audit_details(conn, cut)
         conn.execute(f"DELETE FROM conversation WHERE {where}", (cut,))
+        # what was withdrawn or corrected away for them (retracted_outcome) goes with them
+        conn.execute(f"DELETE FROM retracted_outcome WHERE {where}", (cut,))
         conn.execute(f"UPDATE agreement SET renews_id = NULL WHERE renews_id IN "
                      f"(SELECT id FROM agreement WHERE {where})", (cut,))
         conn.execute(f"DELETE FROM agreement WHERE {where}", (cut,))
@@ -396,7 +415,8 @@ def scrub(conn: sqlite3.Connection, done: str | None = None) -> None:
     if problems:
         first = f"{done}, but the deleted rows" if done else "Deleted rows"
         raise SeniorError(
-            f"{first} could not be removed from the file on disk: {'; '.join(problems)}",
-            hint="close the other programs that use the database (other seniorcli commands, a "
-                 "database browser) and run the purge again: it then only cleans the file",
+            _("{first} could not be removed from the file on disk: {problems}")
+                .format(first=first, problems='; '.join(problems)),
+            hint=_("close the other programs that use the database (other seniorcli commands, a "
+                 "database browser) and run the purge again: it then only cleans the file"),
             after_commit=done is not None)

@@ -12,13 +12,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from seniorcli.agreements import BY_KEY, TYPES, Period, default_end, limit_problems
+from seniorcli.agreements import (
+    TYPES,
+    Period,
+    close_types,
+    default_end,
+    find_type,
+    limit_problems,
+)
 from seniorcli.dates import OPEN_END, day_before
 from seniorcli.db.engine import transaction
 from seniorcli.errors import NotFoundError, SeniorError
+from seniorcli.i18n import _
 from seniorcli.rules.base import RuleSet
 from seniorcli.services.common import audit, now_stamp
 from seniorcli.services.employees import get_employee
+from seniorcli.tabular import clean_text, stored_option
 
 
 @dataclass(frozen=True)
@@ -34,11 +43,17 @@ class NewAgreement:
 
 
 def agreement_type(key: str):
-    kind = BY_KEY.get(key.strip().lower())
+    kind = find_type(key)  # fratrædelse, Fratraedelse, nedsat tid …
     if kind is None:
+        close = close_types(key)
+        message = _("unknown agreement type '{key}'").format(key=key)
+        if close:
+            message = _("unknown agreement type '{key}'; did you mean {types}?").format(
+                key=key, types=_(" or ").join(f"'{c}'" for c in close))
         raise SeniorError(
-            f"unknown agreement type '{key}'",
-            hint="seniorcli agreement types lists them: " + ", ".join(t.key for t in TYPES),
+            message,
+            hint=_("seniorcli agreement types lists them: {types}").format(
+                types=", ".join(t.key for t in TYPES)),
         )
     return kind
 
@@ -52,16 +67,18 @@ def _end(value: str | None) -> date | None:
 
 def _not_a_start(start: date) -> None:
     if start == OPEN_END:
-        raise SeniorError(f"{OPEN_END} means 'no end' in payroll files, not a start date",
-                          hint="give the agreement's first day")
+        raise SeniorError(_("{OPEN_END} means 'no end' in payroll files, not a start date")
+            .format(OPEN_END=OPEN_END),
+                          hint=_("give the agreement's first day"))
 
 
 def _term_end(start: date, term: int) -> date:
     try:
         return default_end(start, term)
     except (ValueError, OverflowError):
-        raise SeniorError(f"a term of {term} months from {start} ends after {day_before(OPEN_END)}",
-                          hint="give the last day with --end (or --until)") from None
+        raise SeniorError(_("a term of {term} months from {start} ends after {OPEN_END}")
+            .format(term=term, start=start, OPEN_END=day_before(OPEN_END)),
+                          hint=_("give the last day with --end (or --until)")) from None
 
 
 #: Not withdrawn: the agreements that count (alias ``a``).
@@ -81,8 +98,9 @@ def _same_type(conn: sqlite3.Connection, employee_id: str, kind: str,
 def _refuse(problems: list[str]) -> None:
     if problems:
         raise SeniorError(
-            "the agreement breaks the framework agreement's limits: " + "; ".join(problems),
-            hint="seniorcli agreement types shows each type's limits",
+            _("the agreement breaks the framework agreement's limits: {problems}").format(
+                problems="; ".join(problems)),
+            hint=_("seniorcli agreement types shows each type's limits"),
         )
 
 
@@ -91,6 +109,7 @@ def add_agreement(conn: sqlite3.Connection, new: NewAgreement, rules: RuleSet | 
     (payroll systems' "no end") records an open-ended agreement."""
     kind = agreement_type(new.type)
     _not_a_start(new.start)
+    note = stored_option(new.note, "--note") or None  # cleaned; never a CPR number
     open_ended = new.open_ended or new.end == OPEN_END
     end = None if new.end == OPEN_END else new.end
     if end is None and not open_ended:
@@ -98,16 +117,17 @@ def add_agreement(conn: sqlite3.Connection, new: NewAgreement, rules: RuleSet | 
         if term is None:
             where = f"the rule set {rules.name} has" if rules else "no rule set is chosen, so"
             raise SeniorError(
-                f"no end date: {where} no default term for senior agreements",
-                hint="give --end DATE or --open-ended (or --rules albertslund for its 2-year "
-                "term)",
+                _("no end date: {where} no default term for senior agreements").format(where=where),
+                hint=_("give --end DATE or --open-ended (or --rules albertslund for its 2-year "
+                "term)"),
             )
         end = _term_end(new.start, term)
     with transaction(conn):
         eid, _name, birth, *_rest, leave, _email, _hours = get_employee(conn, new.employee_id)
         if leave and leave < new.start.isoformat():
             raise SeniorError(
-                f"employee '{eid}' left on {leave}, before the agreement's start {new.start}"
+                _("employee '{eid}' left on {leave}, before the agreement's start {start}")
+                    .format(eid=eid, leave=leave, start=new.start)
             )
         _refuse(limit_problems(kind, date.fromisoformat(birth), new.start, end, open_ended,
                                others=_same_type(conn, eid, kind.key)))
@@ -115,7 +135,7 @@ def add_agreement(conn: sqlite3.Connection, new: NewAgreement, rules: RuleSet | 
             "INSERT INTO agreement (employee_id, type, start_date, end_date, open_ended, "
             "weekly_hours, amount, note, rules, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (eid, kind.key, new.start.isoformat(), end.isoformat() if end else None,
-             open_ended, new.weekly_hours, new.amount, new.note,
+             open_ended, new.weekly_hours, new.amount, note,
              rules.name if rules else None, now_stamp()),
         )
         audit(conn, "agreement add", 1)
@@ -130,8 +150,9 @@ def _get(conn: sqlite3.Connection, agreement_id: int) -> sqlite3.Row:
     finally:
         conn.row_factory = None
     if row is None:
-        raise NotFoundError(f"no agreement with id {agreement_id}",
-                            hint="seniorcli agreement list shows the ids")
+        raise NotFoundError(_("no agreement with id {agreement_id}")
+            .format(agreement_id=agreement_id),
+                            hint=_("seniorcli agreement list shows the ids"))
     return row
 
 
@@ -140,9 +161,11 @@ def _live(conn: sqlite3.Connection, agreement_id: int) -> sqlite3.Row:
     renewed or corrected."""
     a = _get(conn, agreement_id)
     if a["withdrawn_at"]:
-        raise SeniorError(f"agreement {agreement_id} was withdrawn on {a['withdrawn_at'][:10]}: "
-                          "it no longer counts",
-                          hint="record the right one with seniorcli agreement add")
+        raise SeniorError(_("agreement {agreement_id} was withdrawn on {withdrawn_at}: "
+                          "it no longer counts")
+                              .format(agreement_id=agreement_id,
+                                      withdrawn_at=a['withdrawn_at'][:10]),
+                          hint=_("record the right one with seniorcli agreement add"))
     return a
 
 
@@ -156,19 +179,24 @@ def _successor(conn: sqlite3.Connection, agreement_id: int) -> int | None:
 def end_agreement(conn: sqlite3.Connection, agreement_id: int, on: date) -> None:
     """End an agreement early on ``on`` (its last day)."""
     if on == OPEN_END:
-        raise SeniorError(f"{OPEN_END} means 'no end' in payroll files, not a last day",
-                          hint="give the agreement's last day with --date DATE")
+        raise SeniorError(_("{OPEN_END} means 'no end' in payroll files, not a last day")
+            .format(OPEN_END=OPEN_END),
+                          hint=_("give the agreement's last day with --date DATE"))
     with transaction(conn):
         a = _live(conn, agreement_id)
         if a["ended_on"]:
-            raise SeniorError(f"agreement {agreement_id} was already ended on {a['ended_on']}")
+            raise SeniorError(_("agreement {agreement_id} was already ended on {ended_on}")
+                .format(agreement_id=agreement_id, ended_on=a['ended_on']))
         if on.isoformat() < a["start_date"]:
-            raise SeniorError(f"{on} is before the agreement's start {a['start_date']}")
+            raise SeniorError(_("{on} is before the agreement's start {start_date}")
+                .format(on=on, start_date=a['start_date']))
         planned = _end(a["end_date"])
         if planned is not None and on > planned:
             raise SeniorError(
-                f"agreement {agreement_id} already ends on {planned}, before {on}",
-                hint=f"to extend it, use: seniorcli agreement renew {agreement_id} --until DATE",
+                _("agreement {agreement_id} already ends on {planned}, before {on}")
+                    .format(agreement_id=agreement_id, planned=planned, on=on),
+                hint=_("to extend it, use: seniorcli agreement renew {agreement_id} --until DATE")
+                    .format(agreement_id=agreement_id),
             )
         conn.execute(
             "UPDATE agreement SET end_date = ?, ended_on = ?, open_ended = 0 WHERE id = ?",
@@ -190,18 +218,24 @@ def renew_agreement(conn: sqlite3.Connection, agreement_id: int, until: date | N
         a = _live(conn, agreement_id)
         old_end = _end(a["end_date"])
         if old_end is None:
-            raise SeniorError(f"agreement {agreement_id} is open-ended: there is nothing to renew")
+            raise SeniorError(_("agreement {agreement_id} is open-ended: there is nothing to renew")
+                .format(agreement_id=agreement_id))
         if a["ended_on"]:
-            raise SeniorError(f"agreement {agreement_id} was ended on {a['ended_on']}",
-                              hint="record a new agreement with seniorcli agreement add")
+            raise SeniorError(_("agreement {agreement_id} was ended on {ended_on}")
+                .format(agreement_id=agreement_id, ended_on=a['ended_on']),
+                              hint=_("record a new agreement with seniorcli agreement add"))
         successor = _successor(conn, agreement_id)
         if successor:
-            raise SeniorError(f"agreement {agreement_id} was already renewed by agreement "
-                              f"{successor}", hint=f"renew {successor} instead")
+            raise SeniorError(_("agreement {agreement_id} was already renewed by agreement "
+                              "{successor}")
+                                  .format(agreement_id=agreement_id, successor=successor),
+                                          hint=_("renew {successor} instead")
+                                              .format(successor=successor))
         old_start = date.fromisoformat(a["start_date"])
         if old_end >= day_before(OPEN_END):
-            raise SeniorError(f"agreement {agreement_id} ends on {old_end}: there is no day "
+            raise SeniorError(_("agreement {agreement_id} ends on {old_end}: there is no day "
                               "left to renew it into")
+                                  .format(agreement_id=agreement_id, old_end=old_end))
         start = old_end + timedelta(days=1)
         term = rules.agreement_default_term_months if rules else None
         end: date | None
@@ -216,13 +250,16 @@ def renew_agreement(conn: sqlite3.Connection, agreement_id: int, until: date | N
                 end = day_before(start + (old_end + timedelta(days=1) - old_start))
             except OverflowError:
                 raise SeniorError(
-                    f"a period as long as agreement {agreement_id}'s from {start} ends after "
-                    f"{day_before(OPEN_END)}", hint="give the last day with --until DATE",
+                    _("a period as long as agreement {agreement_id}'s from {start} ends after "
+                    "{OPEN_END}")
+                        .format(agreement_id=agreement_id, start=start,
+                                OPEN_END=day_before(OPEN_END)),
+                                hint=_("give the last day with --until DATE"),
                 ) from None
         eid, _n, birth, *_rest, leave, _e, _h = get_employee(conn, a["employee_id"])
         if leave and leave < start.isoformat():
-            raise SeniorError(f"employee '{eid}' left on {leave}, before the renewal's start "
-                              f"{start}")
+            raise SeniorError(_("employee '{eid}' left on {leave}, before the renewal's start "
+                              "{start}").format(eid=eid, leave=leave, start=start))
         kind = agreement_type(a["type"])
         _refuse(limit_problems(kind, date.fromisoformat(birth), start, end, open_ended,
                                others=_same_type(conn, eid, kind.key)))
@@ -302,7 +339,8 @@ def correct_agreement(conn: sqlite3.Connection, agreement_id: int,
             end, open_ended = change.end, False
         hours = change.weekly_hours if change.weekly_hours is not None else a["weekly_hours"]
         amount = change.amount if change.amount is not None else a["amount"]
-        note = (change.note or None) if change.note is not None else a["note"]
+        note = (stored_option(change.note, "--note") or None) if change.note is not None \
+            else a["note"]
         changes = []
         if start != old_start:
             changes.append(f"start {old_start} → {start}")
@@ -319,33 +357,40 @@ def correct_agreement(conn: sqlite3.Connection, agreement_id: int,
         what = f"agreement {agreement_id} cannot be corrected"
         if start != old_start or end != old_end:
             if a["ended_on"] and end is None:
-                raise SeniorError(f"{what}: it was ended early on {a['ended_on']}, so it has a "
-                                  "last day", hint="give the right last day with --end DATE")
+                raise SeniorError(_("{what}: it was ended early on {ended_on}, so it has a "
+                                  "last day")
+                                      .format(what=what, ended_on=a['ended_on']),
+                                              hint=_("give the right last day with --end DATE"))
             successor = _successor(conn, agreement_id)
             if successor and end != old_end:
                 raise SeniorError(
-                    f"{what}: agreement {successor} renews it from the day after its end "
-                    f"({old_end})", hint=f"withdraw agreement {successor} first (seniorcli "
-                    f"agreement withdraw {successor} --reason TEXT), then renew this one again")
+                    _("{what}: agreement {successor} renews it from the day after its end "
+                    "({old_end})")
+                        .format(what=what, successor=successor, old_end=old_end),
+                                hint=_("withdraw agreement {successor} first (seniorcli "
+                    "agreement withdraw {successor} --reason TEXT), then renew this one again")
+                        .format(successor=successor))
             renews = a["renews_id"]
             if (start != old_start and renews is not None
                     and not _get(conn, renews)["withdrawn_at"]):
                 raise SeniorError(
-                    f"{what}: it renews agreement {renews} and starts the day after its end "
-                    f"({old_start})", hint=f"to move it, withdraw this renewal, correct the end "
-                    f"of agreement {renews} and renew it again")
+                    _("{what}: it renews agreement {renews} and starts the day after its end "
+                    "({old_start})")
+                        .format(what=what, renews=renews, old_start=old_start),
+                                hint=_("to move it, withdraw this renewal, correct the end "
+                    "of agreement {renews} and renew it again").format(renews=renews))
             eid, _name, birth, *_rest, leave, _email, _h = get_employee(conn, a["employee_id"])
             if leave and leave < start.isoformat():
-                raise SeniorError(f"{what}: employee '{eid}' left on {leave}, before the start "
-                                  f"{start}")
+                raise SeniorError(_("{what}: employee '{eid}' left on {leave}, before the start "
+                                  "{start}").format(what=what, eid=eid, leave=leave, start=start))
             kind = agreement_type(a["type"])
             problems = limit_problems(kind, date.fromisoformat(birth), start, end, open_ended,
                                       others=_same_type(conn, eid, kind.key, agreement_id))
             if problems:
                 raise SeniorError(
-                    f"{what}: it would break the framework agreement's limits: "
-                    + "; ".join(problems),
-                    hint="seniorcli agreement types shows each type's limits")
+                    _("{what}: it would break the framework agreement's limits: {problems}")
+                    .format(what=what, problems="; ".join(problems)),
+                    hint=_("seniorcli agreement types shows each type's limits"))
         ended_on = (end.isoformat() if a["ended_on"] and end is not None else a["ended_on"])
         conn.execute(
             "UPDATE agreement SET start_date = ?, end_date = ?, open_ended = ?, ended_on = ?, "
@@ -361,21 +406,26 @@ def withdraw_agreement(conn: sqlite3.Connection, agreement_id: int, reason: str)
     """Withdraw an agreement recorded by mistake (unlike `agreement end`, which ends one that
     ran): from now on it counts nowhere, while `show` and the audit log keep it, with the
     reason."""
-    reason = reason.strip()
+    reason = clean_text(reason).strip()  # a CPR number in it is masked by audit()
     if not reason:
-        raise SeniorError("a withdrawal needs a reason",
-                          hint='--reason "recorded for the wrong employee"')
+        raise SeniorError(_("a withdrawal needs a reason"),
+                          hint=_('--reason "recorded for the wrong employee"'))
     with transaction(conn):
         a = _get(conn, agreement_id)
         if a["withdrawn_at"]:
-            raise SeniorError(f"agreement {agreement_id} was already withdrawn on "
-                              f"{a['withdrawn_at'][:10]}")
+            raise SeniorError(_("agreement {agreement_id} was already withdrawn on "
+                              "{withdrawn_at}")
+                                  .format(agreement_id=agreement_id,
+                                          withdrawn_at=a['withdrawn_at'][:10]))
         successor = _successor(conn, agreement_id)
         if successor:
             raise SeniorError(
-                f"agreement {agreement_id} was renewed by agreement {successor}, which "
-                "continues it", hint=f"withdraw agreement {successor} first if it was recorded "
+                _("agreement {agreement_id} was renewed by agreement {successor}, which "
+                "continues it")
+                    .format(agreement_id=agreement_id, successor=successor),
+                            hint=_("withdraw agreement {successor} first if it was recorded "
                 "by mistake too; to stop an agreement that ran, use seniorcli agreement end")
+                    .format(successor=successor))
         conn.execute("UPDATE agreement SET withdrawn_at = ? WHERE id = ?",
                      (now_stamp(), agreement_id))
         audit(conn, "agreement withdraw", 1, employee_id=a["employee_id"],

@@ -8,6 +8,7 @@ import sqlite3
 from datetime import UTC, datetime
 
 from seniorcli.cpr import redact
+from seniorcli.i18n import _, ngettext
 
 MAX_SHOWN_ERRORS = 20
 
@@ -59,7 +60,8 @@ class RowErrors:
 
     def add(self, line: int, column: str, message: str) -> None:
         self.count += 1
-        self._keep((-line, -self.count, f"line {line}, {column}: {message}"))
+        self._keep((-line, -self.count, _("line {line}, {column}: {message}").format(
+            line=line, column=column, message=message)))
 
     def _keep(self, item: tuple[int, int, str]) -> None:
         if len(self.kept) < self.KEEP:
@@ -79,7 +81,8 @@ class RowErrors:
 
         shown = [msg for *_, msg in sorted(self.kept, reverse=True)[:MAX_SHOWN_ERRORS]]
         if self.count > len(shown):
-            shown.append(f"… and {self.count - len(shown)} more errors")
+            shown.append(_("… and {n} more errors").format(n=self.count - len(shown)))
         return InputFileError(
-            f"{path}: {self.count} error{'s' if self.count > 1 else ''}; {nothing}",
+            ngettext("{path}: {count} error; {nothing}", "{path}: {count} errors; {nothing}",
+                     self.count).format(path=path, count=self.count, nothing=nothing),
             hint=hint, details=shown)

@@ -18,9 +18,17 @@ from typing import NoReturn
 from seniorcli.dates import DateFormatError, parse_date
 from seniorcli.db.engine import transaction
 from seniorcli.errors import InputFileError, NotFoundError, SeniorError
+from seniorcli.i18n import _
 from seniorcli.rules.base import OUTCOMES
 from seniorcli.services.common import RowErrors, audit, now_stamp, show_value
-from seniorcli.tabular import map_columns, open_table
+from seniorcli.tabular import (
+    TextError,
+    clean_text,
+    map_columns,
+    open_table,
+    stored_option,
+    stored_text,
+)
 
 #: Danish words for the outcomes, as HR writes them in spreadsheets.
 OUTCOME_WORDS = {
@@ -152,16 +160,37 @@ def _insert(conn: sqlite3.Connection, entries: list[Entry]) -> None:
 def log_outcome(conn: sqlite3.Connection, entry: Entry, today: date) -> int:
     """Record one outcome; refuse unknown employees, impossible dates (before the hire date,
     after the leave date, after ``today``, the real date) and repeats. Returns its id."""
+    entry = dataclasses.replace(entry, note=stored_option(entry.note, "--note") or None)
     with transaction(conn):
         entry = _as_stored(conn, entry)
         problem = _problem(conn, entry, today)
         if problem is not None:
             _raise(problem)
         _insert(conn, [entry])
+        # Logged again by a person (who means it): a file run again may skip it as logged.
+        _unretract(conn, entry.employee_id, entry.outcome, entry.date)
         audit(conn, f"log {entry.outcome}", 1)
         logged = _logged(conn, entry.employee_id, entry.outcome, entry.date)
         assert logged is not None  # just inserted
         return logged[0]
+
+
+def _retract(conn: sqlite3.Connection, employee_id: str, outcome: str, day: date) -> None:
+    """Keep that this outcome was withdrawn or corrected away, so that `log --from-file` does
+    not log it again from a file run again (table retracted_outcome)."""
+    conn.execute("INSERT OR REPLACE INTO retracted_outcome (employee_id, outcome, date, at) "
+                 "VALUES (?, ?, ?, ?)", (employee_id, outcome, day.isoformat(), now_stamp()))
+
+
+def _unretract(conn: sqlite3.Connection, employee_id: str, outcome: str, day: date) -> None:
+    conn.execute("DELETE FROM retracted_outcome WHERE employee_id = ? AND outcome = ? "
+                 "AND date = ?", (employee_id, outcome, day.isoformat()))
+
+
+def _retracted(conn: sqlite3.Connection, employee_id: str, outcome: str, day: date) -> bool:
+    return conn.execute(
+        "SELECT 1 FROM retracted_outcome WHERE employee_id = ? AND outcome = ? AND date = ?",
+        (employee_id, outcome, day.isoformat())).fetchone() is not None
 
 
 def _flag(raw: str) -> bool | None:
@@ -173,6 +202,7 @@ def _flag(raw: str) -> bool | None:
 class FileResult:
     logged: int  # new rows (would be, with --dry-run)
     skipped: int  # rows already logged exactly so: a file run again
+    retracted: int = 0  # rows withdrawn or corrected away since: not logged again
 
 
 def _conflict(logged: tuple, entry: Entry, given: dict[str, bool]) -> tuple[str, str] | None:
@@ -207,13 +237,14 @@ def log_from_file(
         missing = [f for f in ("employee_id", "outcome", "date") if f not in cols]
         if missing:
             raise InputFileError(
-                f"{path}: line 1: no column for {', '.join(missing)} "
-                f"(the file's columns are: {', '.join(tf.header)})",
-                hint="the columns are employee_id, outcome, date, and optionally note, with_mus",
+                _("{path}: line 1: no column for {missing} "
+                "(the file's columns are: {header})")
+                    .format(path=path, missing=', '.join(missing), header=', '.join(tf.header)),
+                hint=_("the columns are employee_id, outcome, date, and optionally note, with_mus"),
             )
         errors = RowErrors()
         entries: list[Entry] = []
-        skipped = 0
+        skipped = retracted = 0
         seen: dict[tuple[str, str, str], int] = {}
 
         def cell(fields: list[str], name: str) -> str:
@@ -227,25 +258,34 @@ def log_from_file(
                 raw_outcome = cell(fields, "outcome")
                 outcome = normalise_outcome(raw_outcome)
                 if not eid:
-                    errors.add(line, "employee_id", "is missing")
+                    errors.add(line, "employee_id", _("is missing"))
                 if outcome is None:
-                    errors.add(line, "outcome", f"'{show_value(raw_outcome)}' is not an "
-                                                f"outcome ({', '.join(OUTCOMES)})")
+                    errors.add(line, "outcome", _("'{raw_outcome}' is not an "
+                                                "outcome ({OUTCOMES})")
+                                                    .format(raw_outcome=show_value(raw_outcome),
+                                                            OUTCOMES=', '.join(OUTCOMES)))
                 raw_date = cell(fields, "date")
                 try:
                     day = parse_date(raw_date)
                 except DateFormatError as e:
-                    errors.add(line, "date", f"'{show_value(raw_date)}' {e}")
+                    errors.add(line, "date", _("'{raw_date}' {e}")
+                        .format(raw_date=show_value(raw_date), e=e))
                     day = None
                 flags = {}
                 for name in ("with_mus", "union_rep"):
                     flags[name] = _flag(cell(fields, name))
                     if flags[name] is None:
                         errors.add(line, name,
-                                   f"'{show_value(cell(fields, name))}' is not yes/no")
+                                   _("'{fields}' is not yes/no")
+                                       .format(fields=show_value(cell(fields, name))))
                 if errors.count > before or day is None or outcome is None:
                     continue
-                entry = Entry(eid, outcome, day, cell(fields, "note") or None,
+                try:
+                    note = stored_text(cell(fields, "note")) or None
+                except TextError as e:
+                    errors.add(line, "note", str(e))
+                    continue
+                entry = Entry(eid, outcome, day, note,
                               bool(flags["with_mus"]), bool(flags["union_rep"]))
                 try:
                     entry = _as_stored(conn, entry)
@@ -255,8 +295,10 @@ def log_from_file(
                 eid = entry.employee_id
                 key = (eid, outcome, day.isoformat())
                 if key in seen:
-                    errors.add(line, "outcome", f"'{outcome}' on {day} for '{show_value(eid)}' "
-                                                f"appears again (first on line {seen[key]})")
+                    errors.add(line, "outcome", _("'{outcome}' on {day} for '{eid}' "
+                                                "appears again (first on line {key})")
+                                                    .format(outcome=outcome, day=day,
+                                                            eid=show_value(eid), key=seen[key]))
                     continue
                 seen[key] = line
                 # Already logged: skipped, whatever has changed since (a later hire date, say),
@@ -270,18 +312,23 @@ def log_from_file(
                     else:
                         skipped += 1
                     continue
+                # Withdrawn or corrected away since the file was first run: not logged again
+                # (a person may log it again with `log EMPLOYEE_ID OUTCOME --date`).
+                if _retracted(conn, eid, outcome, day):
+                    retracted += 1
+                    continue
                 problem = _problem(conn, entry, today, check_logged=False)
                 if problem is not None:
                     errors.add(line, *problem)
                     continue
                 entries.append(entry)
             if errors.count:
-                raise errors.refuse(path, "nothing was logged",
-                                    "correct the file and run the command again")
+                raise errors.refuse(path, _("nothing was logged"),
+                                    _("correct the file and run the command again"))
             if not dry_run and entries:
                 _insert(conn, entries)
                 audit(conn, "log --from-file", len(entries))
-    return FileResult(len(entries), skipped)
+    return FileResult(len(entries), skipped, retracted)
 
 
 # --- corrections ------------------------------------------------------------------------------
@@ -306,9 +353,9 @@ def _get_outcome(conn: sqlite3.Connection, outcome_id: int) -> dict:
                        (outcome_id,)).fetchone()
     if row is None:
         raise NotFoundError(
-            f"no logged outcome with id {outcome_id}",
-            hint="seniorcli show EMPLOYEE_ID lists the employee's outcomes with their ids "
-                 "(a withdrawn one is gone from the log, see Corrections there)")
+            _("no logged outcome with id {outcome_id}").format(outcome_id=outcome_id),
+            hint=_("seniorcli show EMPLOYEE_ID lists the employee's outcomes with their ids "
+                 "(a withdrawn one is gone from the log, see Corrections there)"))
     oid, eid, outcome, day, note, with_mus, union_rep = row
     return {"id": oid, "employee_id": eid, "outcome": outcome, "date": date.fromisoformat(day),
             "note": note, "with_mus": bool(with_mus), "union_rep": bool(union_rep)}
@@ -354,7 +401,7 @@ def correct_outcome(conn: sqlite3.Connection, outcome_id: int, change: OutcomeCh
         if change.date is not None:
             new["date"] = change.date
         if change.note is not None:
-            new["note"] = change.note or None
+            new["note"] = stored_option(change.note, "--note") or None
         for flag in ("with_mus", "union_rep"):
             if getattr(change, flag) is not None:
                 new[flag] = getattr(change, flag)
@@ -382,6 +429,9 @@ def correct_outcome(conn: sqlite3.Connection, outcome_id: int, change: OutcomeCh
             "with_mus = ?, union_rep = ? WHERE id = ?",
             (new["employee_id"], new["outcome"], new["date"].isoformat(), new["note"],
              new["with_mus"], new["union_rep"], outcome_id))
+        if {"employee_id", "outcome", "date"} & set(changed):
+            _retract(conn, old["employee_id"], old["outcome"], old["date"])
+            _unretract(conn, new["employee_id"], new["outcome"], new["date"])
         labels = {"employee_id": "employee", "with_mus": "with MUS", "union_rep": "union rep"}
         changes = [
             f"{labels.get(k, k)} {_quoted(old[k])} → {_quoted(new[k])}"
@@ -398,13 +448,14 @@ def correct_outcome(conn: sqlite3.Connection, outcome_id: int, change: OutcomeCh
 def withdraw_outcome(conn: sqlite3.Connection, outcome_id: int, reason: str) -> dict:
     """Take a logged outcome out of the log (logged by mistake): it counts nowhere from now
     on, and the audit log keeps what it was and why it was withdrawn. Returns it."""
-    reason = reason.strip()
+    reason = clean_text(reason).strip()  # a CPR number in it is masked by audit()
     if not reason:
-        raise SeniorError("a withdrawal needs a reason", hint='--reason "logged for the wrong '
-                          'employee"')
+        raise SeniorError(_("a withdrawal needs a reason"), hint=_('--reason "logged for the wrong '
+                          'employee"'))
     with transaction(conn):
         old = _get_outcome(conn, outcome_id)
         conn.execute("DELETE FROM conversation WHERE id = ?", (outcome_id,))
+        _retract(conn, old["employee_id"], old["outcome"], old["date"])
         audit(conn, "log withdraw", 1, employee_id=old["employee_id"],
               detail=f"outcome {outcome_id} ({describe_outcome(old)}) withdrawn; reason: "
                      f"{reason}")

@@ -112,10 +112,17 @@ def due_list(
         if d is not None:
             found.append((d.due_date, dept or "", eid, name, dept, mgr, birth, d))
     found.sort()  # by due date, department, id (ids are unique: nothing after is compared)
+    # The managers' names (a manager id is an employee id), looked up once per manager of the
+    # listed: half the cost of a LEFT JOIN in the candidate query, which pays a lookup for
+    # every candidate (13,000 of 50,000 in the benchmark; 6,500 listed, 1,300 managers).
+    from seniorcli.services.employees import manager_names
+
+    managers = manager_names(conn, {row[5] for row in found})
     for due, _, eid, name, dept, mgr, birth, d in found:
         yield {
             "employee_id": eid, "name": name, "department": dept, "manager_id": mgr,
-            "birth_date": birth, "age": age_on(birth, as_of), "due_date": due,
+            "manager_name": managers.get(mgr), "birth_date": birth, "age": age_on(birth, as_of),
+            "due_date": due,
             "status": "due" if due <= as_of else "upcoming", "pending": d.pending,
             "reason": d.reason,
             "days_overdue": (as_of - due).days if due <= as_of else None,

@@ -5,6 +5,9 @@
   ``" Ældreplejen "`` → ``Ældreplejen``; spaces inside count as one).
 - A manager or employee id matches without the leading zeros a spreadsheet drops (``104`` →
   ``00104``), and ignoring the case of letters, when exactly one stored id matches that way.
+- A name (``employees --search``) matches part of it whatever the case and accents, with the
+  Danish letters and their two-letter spellings alike both ways (``Soeren`` finds ``Søren`` and
+  ``Søren`` finds ``Soeren``; ``aase`` finds ``Åse``); ``Soren`` finds ``Søren`` too.
 - A filter that matches nothing is refused (NotFoundError: exit 1) naming the close values
   (difflib) or, when there are few, the known ones: an empty list because of a typing error
   would look like "nobody is due".
@@ -16,8 +19,11 @@ from __future__ import annotations
 
 import difflib
 import sqlite3
+import unicodedata
+from collections.abc import Callable, Iterable
 
 from seniorcli.errors import NotFoundError
+from seniorcli.i18n import _
 
 #: Known values listed in a refusal when there is no close one (more: a hint where to look).
 LIST_KNOWN_MAX = 15
@@ -32,6 +38,44 @@ def _id_key(text: str) -> str:
     """An id as compared: trimmed, case-insensitive, without leading zeros ('00104' → '104')."""
     s = text.strip().casefold()
     return s.lstrip("0") or ("0" if s else "")
+
+
+# Names as compared. Danish (and Swedish, German) letters are written two ways: Søren or
+# Soeren, Åse or Aase, Ærø or Aeroe. Both sides are folded to the two-letter spelling ("long"),
+# so either spelling finds the other; and to the bare letter ("short"), so that Soren, typed on
+# a keyboard without ø, finds Søren too. Other accents go (é → e, ü → u); a hyphen is a space.
+_LONG = str.maketrans({"å": "aa", "ø": "oe", "æ": "ae", "ö": "oe", "ä": "ae", "-": " "})
+_SHORT = str.maketrans({"å": "a", "ø": "o", "æ": "ae", "ö": "o", "ä": "a", "-": " "})
+
+
+def _fold(text: str, table: dict[int, str]) -> str:
+    s = text.casefold().translate(table)
+    if not s.isascii():  # é → e, ü → u: the letter without its accent
+        s = "".join(c for c in unicodedata.normalize("NFKD", s)
+                    if not unicodedata.combining(c))
+    return " ".join(s.split())
+
+
+def name_keys(text: str) -> tuple[str, str]:
+    """A name as compared (long, short): ``'Søren Ågård'`` → ``('soeren aagaard', 'soren
+    agard')``."""
+    return _fold(text, _LONG), _fold(text, _SHORT)
+
+
+def name_matcher(typed: str) -> Callable[[str | None], bool]:
+    """A test of whether a name contains ``typed`` (see name_keys). Fast on the names that are
+    plain ASCII: at 500,000 employees it is called once per name."""
+    long, short = name_keys(typed)
+
+    def matches(name: str | None) -> bool:
+        if not name:
+            return False
+        if name.isascii():
+            plain = " ".join(name.casefold().replace("-", " ").split())
+            return long in plain or short in plain
+        return long in _fold(name, _LONG) or short in _fold(name, _SHORT)
+
+    return matches
 
 
 def _refuse(what: str, typed: str, known: list[str], hint: str) -> NotFoundError:
@@ -69,7 +113,7 @@ def resolve_department(conn: sqlite3.Connection, typed: str | None) -> str | Non
         raise NotFoundError(
             f"department '{typed.strip()}' could be any of "
             + ", ".join(f"'{m}'" for m in sorted(matches)),
-            hint="type it exactly as one of them")
+            hint=_("type it exactly as one of them"))
     raise _refuse("department", typed, known,
                   "seniorcli employees --include-left --format csv shows every department")
 
@@ -91,15 +135,31 @@ def resolve_manager(conn: sqlite3.Connection, typed: str | None) -> str | None:
         raise NotFoundError(
             f"manager '{typed.strip()}' could be any of "
             + ", ".join(f"'{m}'" for m in sorted(matches)),
-            hint="type the id with its leading zeros")
+            hint=_("type the id with its leading zeros"))
     raise _refuse("manager", typed, known,
                   "seniorcli employees --format csv shows each employee's manager_id")
 
 
 def resolve_filters(conn: sqlite3.Connection, department: str | None = None,
                     manager: str | None = None) -> tuple[str | None, str | None]:
-    """(department, manager) as stored, for a command's --department and --manager."""
-    return resolve_department(conn, department), resolve_manager(conn, manager)
+    """(department, manager) as stored, for a command's --department and --manager. Both
+    given: some employee must have both, or the pair is refused (NotFoundError) naming the
+    departments the manager's staff are in, since each filter alone matches and an empty
+    list would look like "nobody is due"."""
+    department, manager = resolve_department(conn, department), resolve_manager(conn, manager)
+    if department is not None and manager is not None and not conn.execute(
+            "SELECT 1 FROM employee WHERE department = ? AND manager_id = ? LIMIT 1",
+            (department, manager)).fetchone():
+        theirs = sorted(d for (d,) in conn.execute(
+            "SELECT DISTINCT department FROM employee WHERE manager_id = ? "
+            "AND department IS NOT NULL", (manager,)))
+        where = (_("their staff are in: {departments}").format(departments=", ".join(theirs))
+                 if theirs else _("their staff have no department"))
+        raise NotFoundError(
+            _("manager {manager} has no staff in {department}; {where}").format(
+                manager=manager, department=department, where=where),
+            hint=_("leave out --department or --manager, or give another"))
+    return department, manager
 
 
 def resolve_employee_id(conn: sqlite3.Connection, typed: str) -> str:
@@ -122,5 +182,25 @@ def resolve_employee_id(conn: sqlite3.Connection, typed: str) -> str:
     if len(matches) > 1:
         raise NotFoundError(
             f"employee id '{eid}' could be any of " + ", ".join(f"'{m}'" for m in matches),
-            hint="type the id with its leading zeros")
+            hint=_("type the id with its leading zeros"))
     return eid
+
+
+def of_department_and_manager(conn: sqlite3.Connection, rows: Iterable[dict],
+                              department: str | None, manager: str | None) -> Iterable[dict]:
+    """The rows (each with an ``employee_id``) of the employees in ``department`` and under
+    ``manager`` — both already resolved by resolve_filters, None meaning any — as the roster
+    has them now: for listings whose own query knows no department or manager (agreements,
+    senior days). The few ids of one department or manager are looked up once."""
+    if department is None and manager is None:
+        return rows
+    where, args = [], []
+    if department is not None:
+        where.append("department = ?")
+        args.append(department)
+    if manager is not None:
+        where.append("manager_id = ?")
+        args.append(manager)
+    ids = {eid for (eid,) in conn.execute(
+        f"SELECT employee_id FROM employee WHERE {' AND '.join(where)}", args)}
+    return (r for r in rows if r["employee_id"] in ids)

@@ -26,7 +26,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from seniorcli.dates import age_on
+from seniorcli.dates import add_months, age_on
 from seniorcli.pension import pension_date
 from seniorcli.rules.base import Facts, RuleSet, in_employment, is_staff
 from seniorcli.services.due import STAFF_ON_AS_OF, outcomes_from, packed_outcomes
@@ -57,22 +57,29 @@ class Period:
 def coverage(conn: sqlite3.Connection, rules: RuleSet, period: Period,
              by: str | None = None) -> list[dict]:
     """One row per group (sorted), then the total row."""
+    return _coverage_counts(conn, rules, period, (by,))[by]
+
+
+def _coverage_counts(conn: sqlite3.Connection, rules: RuleSet, period: Period,
+                     bys: tuple[str | None, ...]) -> dict[str | None, list[dict]]:
+    """coverage() for several groupings (None: the total only) in one pass over the staff."""
     start, end = period.start, period.end
     # Employed at some time in the period, and old enough to be due by its end or with an
     # outcome up to its end (a request, or an outcome that makes them eligible).
-    columns = (f"SELECT e.employee_id, {_group_sql(by)}, e.birth_date, e.hire_date, "
+    columns = ("SELECT e.employee_id, e.department, e.manager_id, e.birth_date, e.hire_date, "
                f"e.leave_date, {packed_outcomes('end')} FROM employee e WHERE "
                "(e.hire_date IS NULL OR e.hire_date <= :end) "
                "AND (e.leave_date IS NULL OR e.leave_date > :start)")
     sql = (f"{columns} AND e.birth_date <= :cutoff UNION ALL {columns} "
            "AND e.birth_date > :cutoff AND e.employee_id IN (SELECT employee_id "
            "FROM conversation WHERE date <= :end)")
-    counts: dict[str, Counter] = defaultdict(Counter)
+    # One Counter per (grouping, group); the employee's figures are added to each.
+    counts: dict[str | None, dict[str, Counter]] = {by: defaultdict(Counter) for by in bys}
     args = {"start": start.isoformat(), "end": end.isoformat(),
             "cutoff": rules.latest_birth_due_by(end).isoformat()}
     fromiso, decide, due_during = date.fromisoformat, rules.decide, rules.due_during
     offers = ("invited", "held", "declined")
-    for _eid, group, birth_s, hire_s, leave_s, packed in conn.execute(sql, args):
+    for _eid, department, manager, birth_s, hire_s, leave_s, packed in conn.execute(sql, args):
         hire = fromiso(hire_s) if hire_s else None
         facts = Facts(fromiso(birth_s), hire, fromiso(leave_s) if leave_s else None,
                       outcomes_from(packed))
@@ -82,7 +89,7 @@ def coverage(conn: sqlite3.Connection, rules: RuleSet, period: Period,
         on_end = decide(facts, end)  # due on the last day: then due during the period
         if not in_period and on_end is None and not due_during(facts, start, end):
             continue
-        c = counts[group or "(none)"]
+        c: Counter = Counter()
         c["eligible"] += 1
         for outcome in ("invited", "held", "declined", "requested"):
             c[outcome] += outcome in in_period
@@ -93,14 +100,18 @@ def coverage(conn: sqlite3.Connection, rules: RuleSet, period: Period,
         if is_staff(hire, facts.leave_date, end) and not any(
                 o.outcome in offers for o in mine):
             c["never_offered"] += 1
-    rows = []
-    total: Counter = Counter()
-    for group in sorted(counts) if by else []:
-        rows.append(_coverage_row(group, counts[group]))
-    for c in counts.values():
-        total.update(c)
-    rows.append(_coverage_row(TOTAL, total))
-    return rows
+        for by, groups in counts.items():
+            group = department if by == "department" else manager if by == "manager" else None
+            groups[group or "(none)"].update(c)
+    result = {}
+    for by, groups in counts.items():
+        rows = [_coverage_row(group, groups[group]) for group in sorted(groups)] if by else []
+        total: Counter = Counter()
+        for c in groups.values():
+            total.update(c)
+        rows.append(_coverage_row(TOTAL, total))
+        result[by] = rows
+    return result
 
 
 def _coverage_row(group: str, c: Counter) -> dict:
@@ -170,16 +181,147 @@ def retirements(conn: sqlite3.Connection, as_of: date, years: int = 10,
     groups = [(g, per_group[g]) for g in sorted(per_group)] if by else []
     rows = []
     for group, dates in [*groups, (TOTAL, everyone)]:
-        staff = len(dates)
-        already = sum(d < as_of for d in dates)
-        by_year = Counter(d.year for d in dates if d >= as_of)
-        rows.append({"group": group, "year": "already", "reaching": already,
-                     "cumulative": already, "cumulative_share": _rate(already, staff),
-                     "staff": staff})
-        cumulative = 0
-        for year in range(as_of.year, as_of.year + years):
-            cumulative += by_year[year]
-            rows.append({"group": group, "year": year, "reaching": by_year[year],
-                         "cumulative": cumulative, "cumulative_share": _rate(cumulative, staff),
-                         "staff": staff})
+        rows += _retirement_rows(group, dates, as_of, years)
     return rows
+
+
+def _retirement_rows(group: str, dates: list[date], as_of: date, years: int) -> list[dict]:
+    staff = len(dates)
+    already = sum(d < as_of for d in dates)
+    by_year = Counter(d.year for d in dates if d >= as_of)
+    rows: list[dict] = [{"group": group, "year": "already", "reaching": already,
+                         "cumulative": already, "cumulative_share": _rate(already, staff),
+                         "staff": staff}]
+    cumulative = 0
+    for year in range(as_of.year, as_of.year + years):
+        cumulative += by_year[year]
+        rows.append({"group": group, "year": year, "reaching": by_year[year],
+                     "cumulative": cumulative, "cumulative_share": _rate(cumulative, staff),
+                     "staff": staff})
+    return rows
+
+
+# The works council's report (Hovedudvalget): the figures above per department and per manager,
+# for the as-of date and for the same date some years earlier, plus the senior agreements.
+
+#: The works council (Hovedudvalg) discusses senior policy every second year (foa.dk; domain.md,
+#: "Ages used elsewhere"), so by default the report sets its figures beside those of the same
+#: period two years earlier: what the council saw at its previous discussion.
+PREVIOUS_YEARS = 2
+#: "Reach state pension age within N years": from the as-of date to the day before its N-th
+#: anniversary. 10 is KL's "almost one in five within 10 years"
+#: (seeds/kl-seniorpartnerskabet-vaerktoejer.txt).
+OUTLOOK_YEARS = (5, 10)
+GROUPINGS = ("department", "manager")
+
+
+def years_before(d: date, years: int) -> date:
+    """The same day ``years`` earlier (29 February → 1 March, as ages are counted)."""
+    return add_months(d, -12 * years)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The report's figures on one day. Each dict maps a grouping (department, manager) to rows
+    sorted by group, the total row last."""
+
+    as_of: date
+    period: Period | None  # the coverage period; None without a rule set
+    coverage: dict[str, list[dict]] | None  # coverage() rows
+    ages: dict[str, list[dict]]  # ages() rows
+    outlook: dict[str, list[dict]]  # staff, already, within_5/10 and their shares
+    per_year: list[dict]  # retirements() rows of the whole organisation
+    agreements: dict[str, list[dict]]  # also "type": running agreements per type
+
+
+@dataclass(frozen=True)
+class CouncilReport:
+    now: Snapshot
+    previous: Snapshot
+    years_between: int
+    manager_names: dict[str, str]  # manager id → the name the roster gives that employee
+
+
+def council_report(conn: sqlite3.Connection, rules: RuleSet | None, as_of: date,
+                   period: Period | None, years_between: int = PREVIOUS_YEARS) -> CouncilReport:
+    """Everything ``report --output x.html`` shows, now and ``years_between`` years earlier
+    (the same coverage period shifted by as many years)."""
+    before = None if period is None else Period(years_before(period.start, years_between),
+                                                years_before(period.end, years_between))
+    return CouncilReport(
+        _snapshot(conn, rules, as_of, period),
+        _snapshot(conn, rules, years_before(as_of, years_between), before),
+        years_between, manager_names(conn))
+
+
+def _snapshot(conn: sqlite3.Connection, rules: RuleSet | None, as_of: date,
+              period: Period | None) -> Snapshot:
+    cover = None
+    if rules is not None and period is not None:
+        counts = _coverage_counts(conn, rules, period, GROUPINGS)
+        cover = {by: counts[by] for by in GROUPINGS}
+    ages_by, outlook_by, per_year = _staff_figures(conn, as_of)
+    return Snapshot(as_of, period, cover, ages_by, outlook_by, per_year,
+                    agreements_running(conn, as_of))
+
+
+def _staff_figures(conn: sqlite3.Connection, as_of: date):
+    """ages() and the retirement outlook per department and per manager, in one pass."""
+    ages_of: dict[str, dict[str, list[int]]] = {by: defaultdict(list) for by in GROUPINGS}
+    pension_of: dict[str, dict[str, list[date]]] = {by: defaultdict(list) for by in GROUPINGS}
+    sql = f"SELECT e.department, e.manager_id, e.birth_date FROM employee e WHERE {STAFF_ON_AS_OF}"
+    for department, manager, birth_s in conn.execute(sql, {"as_of": as_of.isoformat()}):
+        birth = date.fromisoformat(birth_s)
+        age, reaches = age_on(birth, as_of), pension_date(birth)
+        for by, group in (("department", department), ("manager", manager)):
+            ages_of[by][group or "(none)"].append(age)
+            pension_of[by][group or "(none)"].append(reaches)
+    everyone_ages = [a for values in ages_of["department"].values() for a in values]
+    everyone_dates = [d for values in pension_of["department"].values() for d in values]
+    ages_by = {by: [*(_age_row(g, ages_of[by][g]) for g in sorted(ages_of[by])),
+                    _age_row(TOTAL, everyone_ages)] for by in GROUPINGS}
+    outlook_by = {by: [*(_outlook_row(g, pension_of[by][g], as_of) for g in sorted(pension_of[by])),
+                       _outlook_row(TOTAL, everyone_dates, as_of)] for by in GROUPINGS}
+    return ages_by, outlook_by, _retirement_rows(TOTAL, everyone_dates, as_of, 10)
+
+
+def _outlook_row(group: str, dates: list[date], as_of: date) -> dict:
+    staff, already = len(dates), sum(d < as_of for d in dates)
+    row: dict[str, object] = {"group": group, "staff": staff, "already": already,
+                              "share_already": _rate(already, staff)}
+    for years in OUTLOOK_YEARS:
+        until = add_months(as_of, 12 * years)
+        n = sum(as_of <= d < until for d in dates)
+        row[f"within_{years}"], row[f"share_{years}"] = n, _rate(n, staff)
+    return row
+
+
+def agreements_running(conn: sqlite3.Connection, on: date) -> dict[str, list[dict]]:
+    """Senior agreements running on ``on`` (started on or before it, ending on or after it or
+    open-ended; withdrawn ones left out) — those `agreement list --active-on` lists — per type
+    (every known type, in the catalogue's order, then any other) and per department and
+    manager of the employee."""
+    from seniorcli.agreements import TYPES
+
+    sql = ("SELECT a.type, e.department, e.manager_id, COUNT(*) FROM agreement a "
+           "JOIN employee e ON e.employee_id = a.employee_id WHERE a.withdrawn_at IS NULL "
+           "AND a.start_date <= :on AND (a.end_date IS NULL OR a.end_date >= :on) "
+           "GROUP BY a.type, e.department, e.manager_id")
+    per: dict[str, Counter[str]] = {"type": Counter(), **{by: Counter() for by in GROUPINGS}}
+    for kind, department, manager, n in conn.execute(sql, {"on": on.isoformat()}):
+        per["type"][kind] += n
+        per["department"][department or "(none)"] += n
+        per["manager"][manager or "(none)"] += n
+    known = [t.key for t in TYPES]
+    order = {"type": known + sorted(set(per["type"]) - set(known)),
+             **{by: sorted(per[by]) for by in GROUPINGS}}
+    total = sum(per["type"].values())
+    return {key: [*({"group": g, "running": per[key][g]} for g in order[key]),
+                  {"group": TOTAL, "running": total}] for key in per}
+
+
+def manager_names(conn: sqlite3.Connection) -> dict[str, str]:
+    """Manager id → name: a manager id is an employee id in the roster."""
+    return dict(conn.execute(
+        "SELECT employee_id, name FROM employee WHERE employee_id IN "
+        "(SELECT manager_id FROM employee WHERE manager_id IS NOT NULL)"))

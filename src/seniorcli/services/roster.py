@@ -28,9 +28,10 @@ from seniorcli.cpr import CprError, birth_date_from_cpr, looks_like_cpr, mask
 from seniorcli.dates import OPEN_END, DateFormatError, age_on, parse_date
 from seniorcli.db.engine import hold_before_commit
 from seniorcli.errors import InputFileError, SeniorError
+from seniorcli.i18n import _
 from seniorcli.numbers import NumberError, parse_hours
 from seniorcli.services.common import RowErrors, audit, now_stamp, show_value
-from seniorcli.tabular import TableFile, clean_text, map_columns, open_table
+from seniorcli.tabular import TableFile, clean_text, cpr_problem, map_columns, open_table
 
 OPEN_END_ISO = OPEN_END.isoformat()
 fromiso = date.fromisoformat
@@ -154,7 +155,8 @@ class _Rows:
         try:
             return parse_date(raw)
         except DateFormatError as e:
-            self.error(line, name, f"'{show_value(raw)}' {e}; use YYYY-MM-DD or DD-MM-YYYY")
+            self.error(line, name, _("'{raw}' {e}; use YYYY-MM-DD or DD-MM-YYYY")
+                .format(raw=show_value(raw), e=e))
             return None
 
     def _iso(self, line: int, name: str, raw: str) -> str | None:
@@ -171,23 +173,26 @@ class _Rows:
             try:
                 from_cpr = birth_date_from_cpr(cpr_raw)
             except CprError as e:
-                self.error(line, "cpr", f"'{mask(cpr_raw)}' {e}")
+                self.error(line, "cpr", _("'{cpr_raw}' {e}").format(cpr_raw=mask(cpr_raw), e=e))
                 return None
             if birth is not None and birth != from_cpr:
-                self.error(line, "cpr", f"'{mask(cpr_raw)}' gives birth date {from_cpr}, "
-                                        f"but birth_date says {birth}")
+                self.error(line, "cpr", _("'{cpr_raw}' gives birth date {from_cpr}, "
+                                        "but birth_date says {birth}")
+                                            .format(cpr_raw=mask(cpr_raw), from_cpr=from_cpr,
+                                                    birth=birth))
                 return None
             birth = from_cpr
         elif not raw_birth:
-            self.error(line, "birth_date", "is missing (give a birth date or a CPR number)")
+            self.error(line, "birth_date", _("is missing (give a birth date or a CPR number)"))
             return None
         if birth is None:
             return None
         age = age_on(birth, self.as_of)
         if not MIN_AGE <= age <= MAX_AGE:
             self.error(line, "cpr" if cpr_raw else "birth_date",
-                       f"gives age {age} on {self.as_of}: employees must be {MIN_AGE} to "
-                       f"{MAX_AGE} years old")
+                       _("gives age {age} on {as_of}: employees must be {MIN_AGE} to "
+                       "{MAX_AGE} years old")
+                           .format(age=age, as_of=self.as_of, MIN_AGE=MIN_AGE, MAX_AGE=MAX_AGE))
             return None
         return birth.isoformat()
 
@@ -197,7 +202,8 @@ class _Rows:
         if n <= width:
             fields.extend(self.pad[n:])
         elif any(f.strip() for f in fields[width:]):
-            self.error(line, "row", f"{n} fields, but the header has {width}")
+            self.error(line, "row", _("{n} fields, but the header has {width}")
+                .format(n=n, width=width))
             return None
         i_id, i_name, i_birth, i_cpr, i_dept, i_mgr, i_hire, i_leave, i_mail, i_hours = self.idx
         problems = self.problems
@@ -213,16 +219,20 @@ class _Rows:
             # would reach terminals and break .xlsx exports).
             eid, name, dept, mgr, mail = map(clean_text, (eid, name, dept, mgr, mail))
         if not eid:
-            self.error(line, "employee_id", "is missing")
+            self.error(line, "employee_id", _("is missing"))
         elif len(eid) > 8 and looks_like_cpr(eid):
-            self.error(line, "employee_id", f"'{mask(eid)}' is a CPR number, which is never "
+            self.error(line, "employee_id", _("'{eid}' is a CPR number, which is never "
                        "stored: give the payroll number as the id (a CPR column gives the "
-                       "birth date)")
+                       "birth date)").format(eid=mask(eid)))
         if mgr and len(mgr) > 8 and looks_like_cpr(mgr):
-            self.error(line, "manager_id", f"'{mask(mgr)}' is a CPR number, which is never "
-                       "stored: give the manager's payroll number")
+            self.error(line, "manager_id", _("'{mgr}' is a CPR number, which is never "
+                       "stored: give the manager's payroll number").format(mgr=mask(mgr)))
         if not name:
-            self.error(line, "name", "is missing")
+            self.error(line, "name", _("is missing"))
+        for column, text in (("name", name), ("department", dept)):
+            cpr_text = cpr_problem(text)  # a CPR number is never stored (tabular)
+            if cpr_text is not None:
+                self.error(line, column, cpr_text)
         raw = fields[i_birth].strip()
         cpr_raw = fields[i_cpr].strip()
         if not cpr_raw and self.old < raw < self.young and _is_iso(raw):
@@ -236,7 +246,8 @@ class _Rows:
         if leave == OPEN_END_ISO:
             leave = None
         if hire and leave and leave < hire:  # ISO text compares as dates do
-            self.error(line, "leave_date", f"{leave} is before the hire date {hire}")
+            self.error(line, "leave_date", _("{leave} is before the hire date {hire}")
+                .format(leave=leave, hire=hire))
         hours = None
         raw = fields[i_hours].strip()
         if raw:
@@ -247,7 +258,8 @@ class _Rows:
                     if len(self.hours) < 1000:
                         self.hours[raw] = hours
                 except NumberError as e:
-                    self.error(line, "weekly_hours", f"'{show_value(raw)}' {e}")
+                    self.error(line, "weekly_hours", _("'{raw}' {e}")
+                        .format(raw=show_value(raw), e=e))
         if problems.count != before:
             return None
         return (eid, name, birth, dept or None, mgr or None, hire, leave, mail or None, hours)
@@ -330,13 +342,13 @@ def _load(conn, tf: TableFile, checker: _Rows, cols: dict[str, int], progress, p
         _report_repeats(tf, checker, cols, repeated)
     if checker.count:
         raise checker.problems.refuse(
-            path, "nothing was imported",
-            "correct the file and import it again (--dry-run checks without writing)")
+            path, _("nothing was imported"),
+            _("correct the file and import it again (--dry-run checks without writing)"))
     if rows == 0 and not options.partial:
         raise InputFileError(
-            f"{path} has a header but no employees; a full import would mark everyone as left. "
-            "Nothing was imported",
-            hint="check the export; use --partial to import a file of only some employees",
+            _("{path} has a header but no employees; a full import would mark everyone as left. "
+            "Nothing was imported").format(path=path),
+            hint=_("check the export; use --partial to import a file of only some employees"),
         )
     back_again = _bring_back(conn, seq, stamp, "leave_date" in cols)
     added = conn.execute("SELECT count(*) FROM employee").fetchone()[0] - employees_before
@@ -409,9 +421,9 @@ def _left_guard(conn: sqlite3.Connection, seq: int, marked_left: int, path: Path
         details.append(f"… and {marked_left - len(details)} more")
     return InputFileError(
         message,
-        hint=(f"check that the export lists everyone employed (a full roster does); if they "
-              f"really left, confirm with --expect-left {marked_left}; a file of only some "
-              "employees is imported with --partial"),
+        hint=(_("check that the export lists everyone employed (a full roster does); if they "
+              "really left, confirm with --expect-left {marked_left}; a file of only some "
+              "employees is imported with --partial").format(marked_left=marked_left)),
         details=details)
 
 
@@ -473,10 +485,14 @@ def _batches_from_worker(tf: TableFile, checker: _Rows,
     job = {"path": str(tf.path), "encoding": tf.encoding, "delimiter": tf.delimiter,
            "cols": cols, "width": checker.width, "as_of": checker.as_of.isoformat()}
     debug = bool(os.environ.get("SENIORCLI_DEBUG"))
+    from seniorcli.i18n import ENV_VAR, language
+
     proc = subprocess.Popen(
         [sys.executable, "-m", "seniorcli.services.roster_worker", json.dumps(job)],
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
         stderr=None if debug else subprocess.DEVNULL,
+        # its row errors in this command's language (which `config set language` may have set)
+        env={**os.environ, ENV_VAR: language()},
     )
     try:
         while True:
@@ -485,9 +501,9 @@ def _batches_from_worker(tf: TableFile, checker: _Rows,
             except (EOFError, pickle.UnpicklingError):
                 code = proc.wait()
                 raise SeniorError(
-                    f"the process reading {tf.path} stopped unexpectedly (exit code {code}); "
-                    "nothing was imported",
-                    hint="try again; SENIORCLI_IMPORT_WORKER=0 reads the file in one process",
+                    _("the process reading {path} stopped unexpectedly (exit code {code}); "
+                    "nothing was imported").format(path=tf.path, code=code),
+                    hint=_("try again; SENIORCLI_IMPORT_WORKER=0 reads the file in one process"),
                 ) from None
             if kind == "rows":
                 yield payload[0], payload[1]
@@ -514,8 +530,10 @@ def _report_repeats(tf: TableFile, checker: _Rows, cols: dict[str, int],
             eid = clean_text(fields[i_id].strip()) if i_id < len(fields) else ""
             if eid in repeated:
                 if eid in first:
-                    checker.error(line, "employee_id", f"'{show_value(eid)}' appears again "
-                                                       f"(first on line {first[eid]})")
+                    checker.error(line, "employee_id", _("'{eid}' appears again "
+                                                       "(first on line {eid2})")
+                                                           .format(eid=show_value(eid),
+                                                                   eid2=first[eid]))
                 else:
                     first[eid] = line
 
@@ -526,7 +544,9 @@ def _require_columns(tf: TableFile, cols: dict[str, int]) -> None:
         missing.append("birth_date or cpr")
     if missing:
         raise InputFileError(
-            f"{tf.path}: line 1: no column for {', '.join(missing)} "
-            f"(the file's columns are: {', '.join(tf.header) or 'none'})",
-            hint="name the column with --map, e.g. --map 'Medarb.nr=employee_id'",
+            _("{path}: line 1: no column for {missing} "
+            "(the file's columns are: {none})")
+                .format(path=tf.path, missing=', '.join(missing),
+                        none=', '.join(tf.header) or 'none'),
+            hint=_("name the column with --map, e.g. --map 'Medarb.nr=employee_id'"),
         )

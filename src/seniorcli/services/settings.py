@@ -6,11 +6,14 @@ import sqlite3
 
 from seniorcli.db.engine import transaction
 from seniorcli.errors import SeniorError
+from seniorcli.i18n import _
 from seniorcli.services.common import audit
 
 KNOWN = {
     "rules": "the default rule set, used when --rules is not given",
     "start-date": "the day the register started: due dates before it are reported from it",
+    "language": "da or en: the language of messages, tables and reports (help texts follow "
+                "SENIORCLI_LANG and the locale)",
 }
 
 
@@ -21,10 +24,12 @@ def get_setting(conn: sqlite3.Connection, key: str) -> str | None:
 
 def set_setting(conn: sqlite3.Connection, key: str, value: str | None) -> None:
     if key not in KNOWN:
-        raise SeniorError(f"unknown setting '{key}'", hint="settings: " + ", ".join(KNOWN))
+        raise SeniorError(_("unknown setting '{key}'")
+            .format(key=key), hint=_("settings: {keys}").format(keys=", ".join(KNOWN)))
     with transaction(conn):
         if value is None:
-            conn.execute("DELETE FROM setting WHERE key = ?", (key,))
+            if not conn.execute("DELETE FROM setting WHERE key = ?", (key,)).rowcount:
+                return  # it was not set: nothing changed, nothing to audit
         else:
             conn.execute(
                 "INSERT INTO setting (key, value) VALUES (?, ?) "
