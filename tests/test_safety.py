@@ -351,7 +351,7 @@ def test_purge_says_honestly_when_the_file_still_holds_copies_and_a_rerun_cleans
     reader.execute("SELECT count(*) FROM employee").fetchone()
     r = run("purge", "--left-before", "2021-01-01", "--yes")
     assert r.exit_code == 1
-    assert "Deleted 1 employees who left before 2021-01-01 from the database, but the deleted " \
+    assert "Deleted 1 employee who left before 2021-01-01 from the database, but the deleted " \
            "rows could not be removed from the file on disk" in r.stderr
     assert "another program has the database open" in r.stderr
     assert "nothing was changed" not in r.stderr and "internal error" not in r.stderr

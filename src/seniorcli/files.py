@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from seniorcli.errors import SeniorError
-from seniorcli.i18n import _
+from seniorcli.i18n import N_, _
 
 _database: Callable[[], Any] | None = None
 
@@ -39,9 +39,10 @@ def guard_database(where: Callable[[], Any]) -> None:
 
 _STD_STREAMS = {"/dev/stdout": 1, "/dev/stderr": 2}
 _FD_FOLDERS = ("/dev/fd/", "/proc/self/fd/")
-_DB_FILES = (("", "the database in use"), ("-wal", "the write-ahead log (-wal) of the database"),
-             ("-shm", "the shared-memory file (-shm) of the database"),
-             ("-journal", "the journal of the database"))
+_DB_FILES = (("", N_("the database in use")),
+             ("-wal", N_("the write-ahead log (-wal) of the database")),
+             ("-shm", N_("the shared-memory file (-shm) of the database")),
+             ("-journal", N_("the journal of the database")))
 
 
 class _Target:
@@ -84,6 +85,7 @@ def _refuse_database(shown: Path, real: Path) -> None:
                 with contextlib.suppress(OSError):
                     same = os.path.samefile(candidate, real)  # hard links, case-folding disks
             if same:
+                what = _(what)
                 if suffix:
                     what += f" {db}"
                 elif os.path.abspath(shown) != os.path.abspath(db):
@@ -115,8 +117,8 @@ def _target(path: Path | str) -> _Target:
         if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
             return _Target(shown, real, stream=True)
         if not stat.S_ISREG(mode):
-            kind = "a socket" if stat.S_ISSOCK(mode) else "a block device" \
-                if stat.S_ISBLK(mode) else "not a regular file"
+            kind = _("a socket") if stat.S_ISSOCK(mode) else _("a block device") \
+                if stat.S_ISBLK(mode) else _("not a regular file")
             raise SeniorError(_("{shown} is {kind}; nothing was written")
                 .format(shown=shown, kind=kind),
                               hint=_("give the name of a file"))
@@ -164,8 +166,9 @@ def _sigterm_unwinds(shown: Path, partly: bool = False) -> Iterator[None]:
     except _Terminated:
         if _handling > 1:
             raise
-        what = (f"{shown} got only part of the data" if partly else
-                f"{shown} was not written (and no temporary file is left behind)")
+        what = (_("{shown} got only part of the data") if partly else
+                _("{shown} was not written (and no temporary file is left behind)")
+                ).format(shown=shown)
         sys.stderr.write(_("Error: stopped by SIGTERM; {what}\n").format(what=what))
         raise SystemExit(128 + signal.SIGTERM) from None
     finally:
@@ -189,10 +192,10 @@ def _os_error(e: OSError, target: _Target, where: Path | None = None) -> SeniorE
                                   "it), or choose another disk, and run the command again")
                            .format(folder=folder))
     if e.errno == errno.EROFS:
-        return SeniorError(_("{shown2} is on a read-only disk: {shown} was not written")
-            .format(shown2=where or shown, shown=shown))
+        return SeniorError(_("{place} is on a read-only disk: {shown} was not written")
+                           .format(place=where or shown, shown=shown))
     if e.errno in (errno.EACCES, errno.EPERM):
-        place = f"the folder {where}" if where else str(shown)
+        place = _("the folder {folder}").format(folder=where) if where else str(shown)
         return SeniorError(_("no permission to write in {place}: {shown} was not written")
             .format(place=place, shown=shown),
                            hint=_("choose a folder you may write in"))

@@ -14,7 +14,7 @@ import json
 import math
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -42,6 +42,12 @@ class Column:
     #: A table too wide for the terminal leaves out the columns with the highest drop_order
     #: first (then from the right); the first column is never left out.
     drop_order: int = 0
+    #: Machine values shown to people as words in a table: value → a message id marked with
+    #: ``N_`` ("due" → N_("due (status)") → "forfalden"), translated when the table is drawn.
+    #: The values are English words already, so an English table shows the value itself (the
+    #: message id only tells the same English word apart in another role: "invited" as a
+    #: pending invitation is "inviteret", as an outcome "tilbudt"). csv and json keep the value.
+    words: Mapping[str, str] | None = None
 
 
 def neutralise(value: str) -> str:
@@ -207,6 +213,17 @@ def _machine(rows: Iterable[dict], columns: list[Column], fmt: str, out: TextIO,
     if fmt == "json":
         return write_json(rows, columns, out)
     return write_csv(rows, columns, out, excel)
+
+
+def _worded(column: Column, convert: Callable[[Any], str]) -> Callable[[Any], str]:
+    """``convert``, but a value in ``column.words`` becomes its word in the language of the
+    call (read once per table)."""
+    from seniorcli.i18n import _, language
+
+    if not column.words or language() == "en":
+        return convert
+    words = {value: _(word) for value, word in column.words.items()}
+    return lambda v: words[v] if isinstance(v, str) and v in words else convert(v)
 
 
 def _converter(kind: str) -> Callable[[Any], str]:
@@ -382,7 +399,7 @@ def _table(rows: Iterable[dict], columns: list[Column], output: Path | None, tit
            footer: Callable[[int], str] | None) -> int:
     from seniorcli.i18n import _
 
-    convert = [_converter(c.kind) for c in columns]
+    convert = [_worded(c, _converter(c.kind)) for c in columns]
     cells: list[list[str]] = [[printable(c.header)] for c in columns]  # by column, header first
     styles: list[str | None] = []
     keys = [c.key for c in columns]

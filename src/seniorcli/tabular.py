@@ -200,8 +200,8 @@ def _column_of(line: bytes, offset: int, delimiter: str | None, header: list[str
         return ""
     index = len(fields) - 1
     if header and index < len(header) and header[index]:
-        return f", column {header[index]}"
-    return f", column {index + 1}"
+        return _(", column {column}").format(column=header[index])
+    return _(", column {column}").format(column=index + 1)
 
 
 def _header_guess(path: Path, delimiter: str | None) -> tuple[str | None, list[str] | None]:
@@ -231,30 +231,35 @@ def undecodable(path: Path, encoding: str, *, mixed: bool = False, detected: boo
     details = []
     for line, offset, byte, text in shown:
         column = _column_of(text, offset, delimiter, header, encoding)
-        what = f"line {line}{column}: byte 0x{byte.hex().upper()} is not {label}"
+        what = _("line {line}{column}: byte 0x{byte} is not {encoding}").format(
+            line=line, column=column, byte=byte.hex().upper(), encoding=label)
         as_cp1252 = byte.decode("cp1252", "replace")
         if name == "utf-8" and as_cp1252 != "\ufffd":
-            what += f" (in cp1252 it is '{as_cp1252}')"
+            what += _(" (in cp1252 it is '{character}')").format(character=as_cp1252)
         details.append(what)
     if count > len(shown):
-        details.append(f"… and {count - len(shown)} more lines")
+        more = count - len(shown)
+        details.append(ngettext("… and {n} more line", "… and {n} more lines", more)
+                       .format(n=more))
     lines = ngettext("{n} line", "{n} lines", count).format(n=count)
     if mixed:
-        message = (f"{path} is partly UTF-8 (e.g. line {first_utf8}) and partly not: {lines} "
-                   "with bytes that are not UTF-8. Read as UTF-8 or as cp1252, some names "
-                   "would be garbled, so nothing was changed")
-        hint = ("correct those lines, or export the file again as UTF-8; if the file really is "
-                "cp1252 (Windows), say so with --encoding cp1252")
+        message = _("{path} is partly UTF-8 (e.g. line {line}) and partly not: {lines} "
+                    "with bytes that are not UTF-8. Read as UTF-8 or as cp1252, some names "
+                    "would be garbled, so nothing was changed").format(
+                        path=path, line=first_utf8, lines=lines)
+        hint = _("correct those lines, or export the file again as UTF-8; if the file really "
+                 "is cp1252 (Windows), say so with --encoding cp1252")
     elif detected:
-        message = (f"{path} is neither UTF-8 nor cp1252: {lines} with bytes that neither "
-                   "defines; nothing was changed")
-        hint = "give the file's encoding with --encoding NAME (e.g. latin-1)"
+        message = _("{path} is neither UTF-8 nor cp1252: {lines} with bytes that neither "
+                    "defines; nothing was changed").format(path=path, lines=lines)
+        hint = _("give the file's encoding with --encoding NAME (e.g. latin-1)")
     else:
-        message = (f"{path} cannot be read as {label}: {lines} with bytes that are not "
-                   f"{label}; nothing was changed")
+        message = _("{path} cannot be read as {encoding}: {lines} with bytes that are not "
+                    "{encoding}; nothing was changed").format(path=path, encoding=label,
+                                                              lines=lines)
         other = "cp1252" if name == "utf-8" else "utf-8"
-        hint = (f"correct those lines, or give the file's real encoding with --encoding "
-                f"(e.g. {other})")
+        hint = _("correct those lines, or give the file's real encoding with --encoding "
+                 "(e.g. {encoding})").format(encoding=other)
     return InputFileError(message, hint=hint, details=details)
 
 
@@ -366,7 +371,7 @@ def map_columns(
             raise InputFileError(
                 _("{path}: --map names a column '{col}' that the file does not have")
                     .format(path=tf.path, col=col),
-                hint="the file's columns are: " + ", ".join(tf.header),
+                hint=_("the file's columns are: {columns}").format(columns=", ".join(tf.header)),
             )
     mapping: dict[str, int] = {}
     ignored: list[str] = []
@@ -378,10 +383,10 @@ def map_columns(
             continue
         if f in mapping:
             raise InputFileError(
-                _("{path}: line 1: columns '{f2}' and '{i}' "
-                "both mean {f}")
-                    .format(path=tf.path, f2=tf.header[mapping[f]], i=tf.header[i], f=f),
-                hint=_("choose one with --map '{i}=ignore'").format(i=tf.header[i]),
+                _("{path}: line 1: columns '{first}' and '{second}' both mean {field}")
+                .format(path=tf.path, first=tf.header[mapping[f]], second=tf.header[i],
+                        field=f),
+                hint=_("choose one with --map '{column}=ignore'").format(column=tf.header[i]),
             )
         mapping[f] = i
     return mapping, ignored

@@ -21,7 +21,7 @@ from seniorcli.cli.common import (
     say,
     state,
 )
-from seniorcli.i18n import _
+from seniorcli.i18n import _, ngettext
 
 
 def backup(target: Annotated[Path, typer.Argument(metavar="FILE",
@@ -64,7 +64,7 @@ def audit(
     if as_of is not None:  # the log as it stood at the end of that day (UTC)
         rows = (r for r in rows if r["at"][:10] <= as_of.isoformat())
     emit(rows, cols, out_fmt, output, title=_("Audit log"),
-         footer=lambda n: f"{n} entries")
+         footer=lambda n: ngettext("{n} entry", "{n} entries", n).format(n=n))
 
 
 def purge(

@@ -27,7 +27,12 @@ from seniorcli.cli.common import (
     say,
     today,
 )
-from seniorcli.i18n import _, ngettext
+from seniorcli.fmt import date_short
+from seniorcli.i18n import N_, _, ngettext
+
+#: An agreement's status as people read it in a table (``Column.words``; csv/json keep it).
+STATUS_WORDS = {"active": N_("active (agreement)"), "future": N_("future (agreement)"),
+                "ended": N_("ended (agreement)")}
 
 agreement_app = typer.Typer(help=_("Senior agreements (seniorordninger)."), no_args_is_help=True)
 
@@ -71,7 +76,7 @@ def _columns(kind: str):
                        Column("weekly_hours", _("Hours"), "hours", drop_order=2),
                        Column("amount", _("Amount (kr)"), "amount", drop_order=2),
                        Column("renewed_by", _("Renewed by"), "id", drop_order=5)]
-    return base + [Column("status", _("Status")),
+    return base + [Column("status", _("Status"), words=STATUS_WORDS),
                    Column("open_ended", _("Open-ended"), "bool", drop_order=5),
                    Column("ended_early", _("Ended early"), "bool", drop_order=5),
                    Column("weekly_hours", _("Hours"), "hours", drop_order=2),
@@ -159,7 +164,7 @@ def list_(
         conn, as_of or active_on or today(), active_on=active_on, kind=kind,
         department=department), None, manager)
     emit(rows, _columns("list"), out_fmt, output, title=_("Senior agreements"), excel=excel,
-         footer=lambda n: f"{n} agreements")
+         footer=lambda n: ngettext("{n} agreement", "{n} agreements", n).format(n=n))
 
 
 @agreement_app.command("end")
@@ -334,10 +339,11 @@ def expiring(
     department, manager = resolve_filters(conn, department, manager)
     rows = of_department_and_manager(conn, find(conn, day, within), department, manager)
     emit(rows, _columns("expiring"), out_fmt, output, excel=excel,
-         title=_("Agreements ending {day} – {within} days").format(day=day, within=within),
+         title=_("Agreements ending {day} – {within} days").format(day=date_short(day),
+                                                                    within=within),
          footer=lambda n: ngettext("{n} agreement ends within {within} days of {day}",
                                    "{n} agreements end within {within} days of {day}",
-                                   n).format(n=n, within=within, day=day))
+                                   n).format(n=n, within=within, day=date_short(day)))
 
 
 def seniordays(

@@ -22,9 +22,25 @@ from seniorcli.cli.common import (
     today,
     with_manager_labels,
 )
-from seniorcli.i18n import _
+from seniorcli.fmt import date_short
+from seniorcli.i18n import N_, _
 
 LONG_OVERDUE_DAYS = 90
+
+
+#: The due list's machine values as people read them in a table (``Column.words``); csv and
+#: json keep the values. Also ``show``'s "Next offer" line.
+STATUS_WORDS = {"due": N_("due (status)"), "upcoming": N_("upcoming (status)")}
+PENDING_WORDS = {"invited": N_("invited (pending)"), "postponed": N_("postponed (pending)"),
+                 "requested": N_("requested (pending)")}
+
+
+def status_word(status: str | None) -> str:
+    """A due status or pending value in the language of the call (as ``Column.words``)."""
+    from seniorcli.i18n import language
+
+    word = STATUS_WORDS.get(status or "") or PENDING_WORDS.get(status or "")
+    return _(word) if word and language() != "en" else status or ""
 
 
 def due_columns(table: bool):
@@ -37,8 +53,10 @@ def due_columns(table: bool):
             Column("manager_name", _("Manager name")),
             Column("birth_date", _("Born"), "date"),
             Column("age", _("Age"), "number", drop_order=3),
-            Column("due_date", _("Due"), "date"), Column("status", _("Status")),
-            Column("pending", _("Pending")), Column("reason", _("Why"), drop_order=1)]
+            Column("due_date", _("Due"), "date"),
+            Column("status", _("Status"), words=STATUS_WORDS),
+            Column("pending", _("Pending"), words=PENDING_WORDS),
+            Column("reason", _("Why"), drop_order=1)]
     if table:
         cols.insert(8, Column("days_overdue", _("Days over"), "number"))
         cols = [Column("manager", _("Manager"), drop_order=4) if c.key == "manager_id" else c
@@ -89,7 +107,7 @@ def due(
 
     def footer(n: int) -> str:
         text = _("{due} due on {day} under {rules}").format(
-            due=counts["due"], day=day, rules=rule_set.name)
+            due=counts["due"], day=date_short(day), rules=rule_set.name)
         if counts["long"]:
             text += _(" ({n} overdue by more than {days} days)").format(
                 n=counts["long"], days=LONG_OVERDUE_DAYS)
@@ -109,10 +127,11 @@ def due(
     emit(counted(with_manager_labels(rows) if table else rows), due_columns(table), out_fmt,
          output, excel=excel,
          title=_("Senior conversations due — {title}, {day}")
-             .format(title=rule_set.title, day=day), row_style=style,
+             .format(title=rule_set.title, day=date_short(day)), row_style=style,
          footer=footer)
     if not table or output is not None:
-        say(footer(0) + (f" Wrote {output}." if output is not None else ""))
+        wrote = _(" Wrote {output}.").format(output=output) if output is not None else ""
+        say(footer(0) + wrote)
 
 
 def register(app: typer.Typer) -> None:

@@ -25,6 +25,7 @@ from seniorcli.cli.common import (
     parse_delimiter_option,
     say,
 )
+from seniorcli.fmt import date_short
 from seniorcli.i18n import _, ngettext
 
 _RECORD = "record"
@@ -153,7 +154,7 @@ def record(
     entry = Entry(employee_id.strip(), normal, on or day, note, with_mus, union_rep)
     outcome_id = log_outcome(conn, entry, real_today)
     say(_("Logged: {employee_id} {outcome} on {date} (id {outcome_id}).")
-        .format(employee_id=entry.employee_id, outcome=entry.outcome, date=entry.date,
+        .format(employee_id=entry.employee_id, outcome=entry.outcome, date=date_short(entry.date),
                 outcome_id=outcome_id))
 
 

@@ -82,11 +82,15 @@ def render_employee(detail: dict, as_of: date) -> None:
             .format(rules=detail['rules'], why=why))
     else:
         nd = detail["next_due"]
-        pending = f", pending: {nd['pending']}" if nd["pending"] else ""
+        from seniorcli.cli.due import status_word
+
+        pending = (_(", pending: {pending}").format(pending=status_word(nd["pending"]))
+                   if nd["pending"] else "")
         console.print(Text(_("Next offer ({rules}): {due_date} "
                            "[{status}{pending}] — {reason}")
                                .format(rules=detail['rules'], due_date=_d(nd['due_date']),
-                                       status=nd['status'], pending=pending, reason=nd['reason'])))
+                                       status=status_word(nd['status']), pending=pending,
+                                       reason=nd['reason'])))
 
     console.print()
     if detail["conversations"]:

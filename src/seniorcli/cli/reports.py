@@ -24,7 +24,8 @@ from seniorcli.cli.common import (
     today,
     warn,
 )
-from seniorcli.i18n import _
+from seniorcli.fmt import date_short
+from seniorcli.i18n import N_, _
 
 report_app = typer.Typer(
     help=_("Figures for HR and the works council: coverage, age profile, retirement outlook."),
@@ -73,7 +74,8 @@ def _ages_columns():
 def _retirement_columns():
     from seniorcli.output import Column
 
-    return [Column("group", _("Group")), Column("year", _("Year"), "id"),
+    return [Column("group", _("Group")),
+            Column("year", _("Year"), "id", words={"already": N_("already")}),
             Column("reaching", _("Reach pension age"), "number"),
             Column("cumulative", _("Cumulative"), "number"),
             Column("cumulative_share", _("Share of today's staff"), "share"),
@@ -298,7 +300,9 @@ def coverage(
               rule_set.title, period)
         return
     _emit(rows, _coverage_columns(), out_fmt, output,
-          f"Coverage {period} — {rule_set.title}", excel)
+          _("Coverage {start} – {end} — {rules}").format(
+              start=date_short(period.start), end=date_short(period.end), rules=rule_set.title),
+          excel)
     if out_fmt == "table" and output is None:
         typer.echo(definitions.split("coverage, for a period")[1].split("\n", 1)[1].rstrip())
 
@@ -329,9 +333,10 @@ def ages(
         from rich.console import Console
 
         console = Console()
-        console.print(_("[bold]Age profile[/bold] on {day}").format(day=day))
+        console.print(_("[bold]Age profile[/bold] on {day}").format(day=date_short(day)))
         _age_chart(console, rows[-1])
-    _emit(rows, _ages_columns(), out_fmt, output, f"Age profile on {day}", excel)
+    _emit(rows, _ages_columns(), out_fmt, output,
+          _("Age profile on {day}").format(day=date_short(day)), excel)
 
 
 @report_app.command("retirements")
@@ -359,9 +364,10 @@ def retirements(
         _html(output, {"retirements": (rows, _retirement_columns(), PCT)}, day)
         return
     _emit(rows, _retirement_columns(), out_fmt, output,
-          f"Reaching state pension age, from {day}", excel,
-          footer=lambda n: f"Year 'already': at or past state pension age on {day}; the "
-          f"first year counts from {day}. Source: {SOURCE}.")
+          _("Reaching state pension age, from {day}").format(day=date_short(day)), excel,
+          footer=lambda n: _("Year 'already': at or past state pension age on {day}; the "
+                             "first year counts from {day}. Source: {source}.").format(
+                                 day=date_short(day), source=SOURCE))
 
 
 def register(app: typer.Typer) -> None:

@@ -27,7 +27,8 @@ from seniorcli.cli.common import (
     warn,
     with_manager_labels,
 )
-from seniorcli.i18n import _
+from seniorcli.fmt import date_short
+from seniorcli.i18n import _, ngettext
 
 
 def _parse_map(values: list[str] | None) -> dict[str, str]:
@@ -218,9 +219,8 @@ def employees(
         rows = itertools.chain([first], rows)
     table = out_fmt == "table"
     emit(with_manager_labels(rows) if table else rows, employee_columns(table), out_fmt,
-         output, excel=excel, title=_("Employees on {day}")
-        .format(day=day),
-         footer=lambda n: f"{n} employees")
+         output, excel=excel, title=_("Employees on {day}").format(day=date_short(day)),
+         footer=lambda n: ngettext("{n} employee", "{n} employees", n).format(n=n))
 
 
 def show(

@@ -152,7 +152,7 @@ def config_get(key: Annotated[str | None, typer.Argument(metavar="KEY",
         typer.echo(settings[key])
         return
     for k, v in settings.items():
-        typer.echo(_("{k} = {v}").format(k=k, v=v))
+        typer.echo(_("{key} = {value}").format(key=k, value=v))
 
 
 @config_app.command("unset")

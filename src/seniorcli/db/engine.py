@@ -318,10 +318,10 @@ def explain(error: BaseException, path: Path | None = None, *, saved: bool = Fal
     had already committed its change when the error came (the message says so; otherwise it
     says that nothing was changed)."""
     error = root_cause(error)
-    path = path or _last_path or Path("the database")
+    path = path or _last_path or Path(_("the database"))
     folder = path.parent if str(path.parent) else Path(".")
-    outcome = ("; the command had already saved its change before this (see `seniorcli audit`)"
-               if saved else "; nothing was changed")
+    outcome = (_("; the command had already saved its change before this (see `seniorcli "
+                 "audit`)") if saved else _("; nothing was changed"))
     name = getattr(error, "sqlite_errorname", "") or ""
     number = getattr(error, "errno", None) if isinstance(error, OSError) else None
 

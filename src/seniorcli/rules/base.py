@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Literal, NamedTuple
 
 from seniorcli.dates import add_months, age_on, birthday, jan1
+from seniorcli.fmt import date_short
 from seniorcli.i18n import N_, _
 
 Trigger = Literal["birthday", "calendar_year"]
@@ -114,36 +115,38 @@ def outcome_word(outcome: str) -> str:
 
 def explain(why: tuple) -> str:
     """One sentence a person understands, from a decision's compact 'why' (in the current
-    language: the JSON "reason" is this sentence too, Danish by default)."""
+    language: the JSON "reason" is this sentence too, Danish by default). Dates as people
+    write them (``fmt.date_short``: 01-07-2023 in Danish, ISO in English); ``fmt`` reads no
+    clock and no database, so the rules stay pure."""
     kind = why[0]
     if kind == "first":
         _kind, age, day, calendar_year = why
         if calendar_year:
             return _("turns {age} in {year}: first offer from 1 January").format(
                 age=age, year=day.year)
-        return _("turns {age} on {date}: first offer").format(age=age, date=day.isoformat())
+        return _("turns {age} on {date}: first offer").format(age=age, date=date_short(day))
     if kind == "first_despite":
         _kind, first, last = why
         return _("{reason} ({outcome} earlier, on {date})").format(
-            reason=explain(first), outcome=outcome_word(last.outcome), date=last.date.isoformat())
+            reason=explain(first), outcome=outcome_word(last.outcome), date=date_short(last.date))
     if kind == "hired":
         _kind, hired, was_due = why
         return _("hired on {hired}, after the offer fell due ({due}): due from the hire "
-                 "date").format(hired=hired.isoformat(), due=was_due.isoformat())
+                 "date").format(hired=date_short(hired), due=date_short(was_due))
     if kind == "requested":
-        return _("asked for a conversation on {date}").format(date=why[1].isoformat())
+        return _("asked for a conversation on {date}").format(date=date_short(why[1]))
     if kind == "in_force":
         _kind, since, earlier = why
         return _("{reason}; the rule set is in force from {since}: due from then").format(
-            reason=explain(earlier), since=since.isoformat())
+            reason=explain(earlier), since=date_short(since))
     if kind == "register_start":
         _kind, since, was_due, earlier = why
         return _("{reason} (due {due}, before the register started on {since}): due from the "
-                 "register's start").format(reason=explain(earlier), due=was_due.isoformat(),
-                                           since=since.isoformat())
+                 "register's start").format(reason=explain(earlier), due=date_short(was_due),
+                                           since=date_short(since))
     _kind, last, age, detail = why
     when = _("{outcome} at {age} on {date}").format(
-        outcome=outcome_word(last.outcome), age=age, date=last.date.isoformat())
+        outcome=outcome_word(last.outcome), age=age, date=date_short(last.date))
     if kind == "reoffer":
         return _("{when}: offered again at {age}").format(when=when, age=detail)
     if kind == "calendar_year":
@@ -357,14 +360,14 @@ class RuleSet:
                            "--open-ended."))
         if self.in_force_from is not None:
             lines.append(_("In force from {date}: nobody is due under this rule set before "
-                           "that date.").format(date=self.in_force_from.isoformat()))
+                           "that date.").format(date=date_short(self.in_force_from)))
         else:
             lines.append(_("In force: no start date given (in_force_from): applies to any "
                            "date."))
         if self.register_start is not None:
             lines.append(_("Register started on {date} (config start-date): a due date before "
                            "it is reported from that day, the earlier date kept in the "
-                           "reason.").format(date=self.register_start.isoformat()))
+                           "reason.").format(date=date_short(self.register_start)))
         else:
             lines.append(_("Register start: not set (config set start-date DATE): due dates "
                            "are reported as the rule gives them, however long ago."))
@@ -378,18 +381,20 @@ def _ordinal(n: int) -> str:
     return ordinal(n) if language() == "en" else f"{n}."
 
 
-#: The TOML keys of a rule set and what each takes (for loading, errors and the README).
+#: The TOML keys of a rule set and what each takes (for loading, errors and the README;
+#: marked for the catalog, translated where an error shows them).
 TOML_KEYS: dict[str, str] = {
-    "name": "text, lower case: the name used with --rules",
-    "title": "text",
-    "first_offer_age": "whole number, 18-80",
-    "trigger": '"birthday" or "calendar_year"',
-    "repeat": '"months" or "calendar_year"',
-    "repeat_months": 'whole number from 1 to 120 (with repeat = "months"; default 12)',
-    "reoffer_age": "whole number, optional",
-    "agreement_default_term_months": "whole number, optional",
-    "aliases": "list of text, optional",
-    "sources": "list of text",
-    "interpretations": "list of text, optional",
-    "in_force_from": "a date (YYYY-MM-DD), optional: nobody is due under the rule set before it",
+    "name": N_("text, lower case: the name used with --rules"),
+    "title": N_("text"),
+    "first_offer_age": N_("whole number, 18-80"),
+    "trigger": N_('"birthday" or "calendar_year"'),
+    "repeat": N_('"months" or "calendar_year"'),
+    "repeat_months": N_('whole number from 1 to 120 (with repeat = "months"; default 12)'),
+    "reoffer_age": N_("whole number, optional"),
+    "agreement_default_term_months": N_("whole number, optional"),
+    "aliases": N_("list of text, optional"),
+    "sources": N_("list of text"),
+    "interpretations": N_("list of text, optional"),
+    "in_force_from": N_("a date (YYYY-MM-DD), optional: nobody is due under the rule set "
+                        "before it"),
 }

@@ -38,16 +38,17 @@ def read_toml(path: Path, error: type[SeniorError] = RuleError) -> dict[str, Any
     try:
         return tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
-        raise error(f"{path}: no such file") from None
+        raise error(_("{path}: no such file").format(path=path)) from None
     except IsADirectoryError:
-        raise error(f"{path} is a folder, not a file",
+        raise error(_("{path} is a folder, not a file").format(path=path),
                     hint=_("give the .toml file itself")) from None
     except PermissionError:
-        raise error(f"{path}: no permission to read it") from None
+        raise error(_("{path}: no permission to read it").format(path=path)) from None
     except UnicodeDecodeError:
-        raise error(f"{path}: not UTF-8 text", hint=_("save the file as UTF-8")) from None
+        raise error(_("{path}: not UTF-8 text").format(path=path),
+                    hint=_("save the file as UTF-8")) from None
     except tomllib.TOMLDecodeError as e:
-        raise error(f"{path}: not valid TOML: {e}") from None
+        raise error(_("{path}: not valid TOML: {problem}").format(path=path, problem=e)) from None
 
 
 def load_rule_file(path: Path) -> RuleSet:
@@ -58,44 +59,47 @@ def load_rule_file(path: Path) -> RuleSet:
 def rule_set_from_mapping(data: dict[str, Any], where: str) -> RuleSet:
     def bad(key: str, why: str) -> RuleError:
         return RuleError(_("{where}: key '{key}' {why}")
-            .format(where=where, key=key, why=why), hint=_("'{key}' takes {key2}").format(key=key,
-                    key2=TOML_KEYS[key]))
+            .format(where=where, key=key, why=why),
+            hint=_("'{key}' takes {kind}").format(key=key, kind=_(TOML_KEYS[key])))
 
     unknown = sorted(set(data) - set(TOML_KEYS))
     if unknown:
         raise RuleError(
             _("{where}: unknown key '{unknown}'").format(where=where, unknown=unknown[0]),
-            hint="known keys: " + ", ".join(TOML_KEYS),
+            hint=_("known keys: {keys}").format(keys=", ".join(TOML_KEYS)),
         )
     for key in _REQUIRED:
         if key not in data:
-            raise bad(key, "is missing")
+            raise bad(key, _("is missing"))
     for key in ("name", "title"):
         if not isinstance(data[key], str) or not data[key].strip():
-            raise bad(key, "must be non-empty text")
+            raise bad(key, _("must be non-empty text"))
     for key, (lo, hi) in _INT_RANGES.items():
         if key in data:
             v = data[key]
             if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
-                raise bad(key, f"must be a whole number from {lo} to {hi}, not {v!r}")
+                raise bad(key, _("must be a whole number from {low} to {high}, not {value}").format(
+                    low=lo, high=hi, value=repr(v)))
     for key, choices in _CHOICES.items():
         if key in data and data[key] not in choices:
-            raise bad(key, f"must be one of {', '.join(choices)}, not {data[key]!r}")
+            raise bad(key, _("must be one of {choices}, not {value}").format(
+                choices=", ".join(choices), value=repr(data[key])))
     for key in ("aliases", "sources", "interpretations"):
         if key in data and (
             not isinstance(data[key], list) or not all(isinstance(x, str) for x in data[key])
         ):
-            raise bad(key, "must be a list of text")
+            raise bad(key, _("must be a list of text"))
     if not data["sources"]:
-        raise bad("sources", "must name at least one source document")
+        raise bad("sources", _("must name at least one source document"))
     in_force = data.get("in_force_from")
     if in_force is not None:
         in_force = _date_value(in_force)
         if in_force is None:
-            raise bad("in_force_from", f"must be a date, not {data['in_force_from']!r}")
+            raise bad("in_force_from", _("must be a date, not {value}").format(
+                value=repr(data["in_force_from"])))
     reoffer = data.get("reoffer_age")
     if reoffer is not None and reoffer <= data["first_offer_age"]:
-        raise bad("reoffer_age", "must be above first_offer_age")
+        raise bad("reoffer_age", _("must be above first_offer_age"))
     return RuleSet(
         name=data["name"].strip().lower(),
         title=data["title"].strip(),

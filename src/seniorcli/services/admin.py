@@ -16,7 +16,8 @@ from urllib.parse import quote
 from seniorcli.db.engine import WORKING_FILES, transaction
 from seniorcli.db.schema import APPLICATION_ID, LATEST
 from seniorcli.errors import DatabaseError, SeniorError
-from seniorcli.i18n import _
+from seniorcli.fmt import date_short
+from seniorcli.i18n import _, ngettext
 from seniorcli.output import private_path
 from seniorcli.services.common import audit
 
@@ -115,7 +116,7 @@ def check_backup(path: Path, db_path: Path | None = None) -> BackupInfo:
         raise SeniorError(_("{path} is the database in use (or one of its working files), not "
                           "a backup of it; nothing was changed").format(path=path),
                           hint=_("give the path of a file written by `seniorcli backup`"))
-    refuse = f"{path} cannot be restored"
+    refuse = _("{path} cannot be restored").format(path=path)
     try:
         conn = _open_read_only(path)
     except sqlite3.Error as e:
@@ -379,8 +380,10 @@ def purge(conn: sqlite3.Connection, left_before: date) -> dict[str, int]:
         conn.execute("DELETE FROM employee WHERE leave_date < ?", (cut,))
         audit(conn, f"purge: {counts['employees']} employees, {counts['conversations']} "
                     f"conversations, {counts['agreements']} agreements", sum(counts.values()))
-    scrub(conn, f"Deleted {counts['employees']} employees who left before {left_before} "
-                f"from the database")
+    scrub(conn, ngettext("Deleted {n} employee who left before {day} from the database",
+                         "Deleted {n} employees who left before {day} from the database",
+                         counts["employees"]).format(n=counts["employees"],
+                                                     day=date_short(left_before)))
     return counts
 
 
@@ -403,17 +406,19 @@ def scrub(conn: sqlite3.Connection, done: str | None = None) -> None:
 
         why = explain(e, db)
         reason = why.message.split(";")[0] if why else str(e)
-        problems.append(f"the file could not be rewritten ({reason}), so values deleted "
-                        "earlier may remain in its free space")
+        problems.append(_("the file could not be rewritten ({reason}), so values deleted "
+                          "earlier may remain in its free space").format(reason=reason))
     try:
         busy, _frames, _copied = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     except sqlite3.Error:
         busy = 1
     if busy or (wal.exists() and wal.stat().st_size > 0):
-        problems.append(f"another program has the database open, so old copies of the deleted "
-                        f"rows stay in {db.name} or {wal.name} until it closes")
+        problems.append(_("another program has the database open, so old copies of the "
+                          "deleted rows stay in {database} or {wal} until it closes")
+                        .format(database=db.name, wal=wal.name))
     if problems:
-        first = f"{done}, but the deleted rows" if done else "Deleted rows"
+        first = (_("{done}, but the deleted rows").format(done=done) if done
+                 else _("Deleted rows"))
         raise SeniorError(
             _("{first} could not be removed from the file on disk: {problems}")
                 .format(first=first, problems='; '.join(problems)),

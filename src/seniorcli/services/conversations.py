@@ -18,7 +18,7 @@ from typing import NoReturn
 from seniorcli.dates import DateFormatError, parse_date
 from seniorcli.db.engine import transaction
 from seniorcli.errors import InputFileError, NotFoundError, SeniorError
-from seniorcli.i18n import _
+from seniorcli.i18n import N_, _
 from seniorcli.rules.base import OUTCOMES
 from seniorcli.services.common import RowErrors, audit, now_stamp, show_value
 from seniorcli.tabular import (
@@ -95,12 +95,14 @@ def _date_problem(day: date, outcome: str, hire: str | None, leave: str | None, 
     invitation (``future``)."""
     iso = day.isoformat()
     if employment and hire and iso < hire:
-        return "date", f"{iso} is before the hire date {hire}"
+        return "date", _("{day} is before the hire date {hire}").format(
+            day=iso, hire=hire)
     if employment and leave and iso > leave:
-        return "date", f"{iso} is after the leave date {leave}"
+        return "date", _("{day} is after the leave date {leave}").format(day=iso, leave=leave)
     if future and day > today and outcome != "invited":
-        return "date", (f"{iso} is in the future: today is {today.isoformat()} (only 'invited' "
-                        "may be dated ahead, whatever --as-of says)")
+        return "date", _("{day} is in the future: today is {today} (only 'invited' may be "
+                         "dated ahead, whatever --as-of says)").format(
+                             day=iso, today=today.isoformat())
     return None
 
 
@@ -115,7 +117,8 @@ def _logged(conn: sqlite3.Connection, employee_id: str, outcome: str, day: date,
 
 
 def _already(outcome: str, day: date, logged_id: int) -> str:
-    return f"'{outcome}' on {day.isoformat()} is already logged for this employee (id {logged_id})"
+    return _("'{outcome}' on {day} is already logged for this employee (id {logged_id})").format(
+        outcome=outcome, day=day.isoformat(), logged_id=logged_id)
 
 
 def _problem(conn: sqlite3.Connection, e: Entry, today: date,
@@ -124,7 +127,8 @@ def _problem(conn: sqlite3.Connection, e: Entry, today: date,
     real date (never an as-of date): nothing but an invitation can have happened after it."""
     row = _employment(conn, e.employee_id)
     if row is None:
-        return "employee_id", f"no employee with id '{show_value(e.employee_id)}'"
+        return "employee_id", _("no employee with id '{employee_id}'").format(
+            employee_id=show_value(e.employee_id))
     problem = _date_problem(e.date, e.outcome, row[1], row[2], today)
     if problem is not None or not check_logged:
         return problem
@@ -134,17 +138,17 @@ def _problem(conn: sqlite3.Connection, e: Entry, today: date,
     return None
 
 
-_HINTS = {
-    "employee_id": "seniorcli employees --include-left lists the ids",
-    "date": "give the date it happened with --date YYYY-MM-DD",
-    "outcome": "seniorcli show EMPLOYEE_ID lists what is logged, with the ids",
+_HINTS = {  # marked for the catalog, translated where raised
+    "employee_id": N_("seniorcli employees --include-left lists the ids"),
+    "date": N_("give the date it happened with --date YYYY-MM-DD"),
+    "outcome": N_("seniorcli show EMPLOYEE_ID lists what is logged, with the ids"),
 }
 
 
 def _raise(problem: tuple[str, str], prefix: str = "") -> NoReturn:
     column, message = problem
     error = NotFoundError if column == "employee_id" else SeniorError
-    raise error(prefix + message, hint=_HINTS[column])
+    raise error(prefix + message, hint=_(_HINTS[column]))
 
 
 def _insert(conn: sqlite3.Connection, entries: list[Entry]) -> None:
@@ -211,16 +215,18 @@ def _conflict(logged: tuple, entry: Entry, given: dict[str, bool]) -> tuple[str,
     empty says nothing, so it never conflicts."""
     lid, note, with_mus, union_rep = logged
     what = _already(entry.outcome, entry.date, lid)
-    fix = f"correct it with: seniorcli log correct {lid}"
+    fix = _("correct it with: seniorcli log correct {outcome_id}").format(outcome_id=lid)
     if entry.note is not None and entry.note != (note or None):
-        was = f"the note '{show_value(note)}'" if note else "no note"
-        return "note", (f"{what} with {was}, not '{show_value(entry.note)}' ({fix} --note "
-                        "TEXT)")
+        was = (_("the note '{note}'").format(note=show_value(note)) if note
+               else _("no note"))
+        return "note", _("{what} with {was}, not '{note}' ({fix} --note TEXT)").format(
+            what=what, was=was, note=show_value(entry.note), fix=fix)
     for name, stored in (("with_mus", with_mus), ("union_rep", union_rep)):
         if given[name] and getattr(entry, name) != bool(stored):
             flag = name.replace("_", "-")
-            return name, (f"{what} with {name} {'yes' if stored else 'no'} ({fix} "
-                          f"--{'' if getattr(entry, name) else 'no-'}{flag})")
+            return name, _("{what} with {name} {value} ({fix} --{option})").format(
+                what=what, name=name, value=_("yes") if stored else _("no"), fix=fix,
+                option=("" if getattr(entry, name) else "no-") + flag)
     return None
 
 
@@ -393,8 +399,8 @@ def correct_outcome(conn: sqlite3.Connection, outcome_id: int, change: OutcomeCh
         if change.employee_id is not None:
             row = _employment(conn, change.employee_id)
             if row is None:
-                _raise(("employee_id",
-                        f"no employee with id '{show_value(change.employee_id)}'"))
+                _raise(("employee_id", _("no employee with id '{employee_id}'").format(
+                    employee_id=show_value(change.employee_id))))
             new["employee_id"], hire, leave = row
         if change.outcome is not None:
             new["outcome"] = change.outcome
@@ -423,7 +429,8 @@ def correct_outcome(conn: sqlite3.Connection, outcome_id: int, change: OutcomeCh
             if logged:
                 problem = ("outcome", _already(new["outcome"], new["date"], logged[0]))
         if problem is not None:
-            _raise(problem, f"outcome {outcome_id} cannot be corrected: ")
+            _raise(problem, _("outcome {outcome_id} cannot be corrected: ").format(
+                outcome_id=outcome_id))
         conn.execute(
             "UPDATE conversation SET employee_id = ?, outcome = ?, date = ?, note = ?, "
             "with_mus = ?, union_rep = ? WHERE id = ?",

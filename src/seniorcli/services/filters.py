@@ -79,21 +79,30 @@ def name_matcher(typed: str) -> Callable[[str | None], bool]:
 
 
 def _refuse(what: str, typed: str, known: list[str], hint: str) -> NotFoundError:
+    """``what``: "department" or "manager" (each has its own sentences in the catalog)."""
     close = difflib.get_close_matches(typed.strip(), known, n=5, cutoff=0.6)
     if not close:  # case differences make difflib's ratio low: compare folded too
         folded = {k.casefold(): k for k in known}
         close = [folded[c] for c in difflib.get_close_matches(
             typed.strip().casefold(), list(folded), n=5, cutoff=0.6)]
+    department = what == "department"
     if close:
-        message = f"no {what} '{typed.strip()}'; did you mean " + \
-            " or ".join(f"'{c}'" for c in close) + "?"
+        message = (_("no department '{typed}'; did you mean {choices}?") if department
+                   else _("no manager '{typed}'; did you mean {choices}?"))
+        choices = _(" or ").join(f"'{c}'" for c in close)
     elif not known:
-        message = f"no {what} '{typed.strip()}': no employee has one"
+        message = (_("no department '{typed}': no employee has one") if department
+                   else _("no manager '{typed}': no employee has one"))
+        choices = ""
     elif len(known) <= LIST_KNOWN_MAX:
-        message = f"no {what} '{typed.strip()}'; known: " + ", ".join(sorted(known))
+        message = (_("no department '{typed}'; known: {choices}") if department
+                   else _("no manager '{typed}'; known: {choices}"))
+        choices = ", ".join(sorted(known))
     else:
-        message = f"no {what} '{typed.strip()}', and none close to it"
-    return NotFoundError(message, hint=hint)
+        message = (_("no department '{typed}', and none close to it") if department
+                   else _("no manager '{typed}', and none close to it"))
+        choices = ""
+    return NotFoundError(message.format(typed=typed.strip(), choices=choices), hint=hint)
 
 
 def resolve_department(conn: sqlite3.Connection, typed: str | None) -> str | None:
@@ -111,11 +120,11 @@ def resolve_department(conn: sqlite3.Connection, typed: str | None) -> str | Non
         return matches[0]
     if len(matches) > 1:
         raise NotFoundError(
-            f"department '{typed.strip()}' could be any of "
-            + ", ".join(f"'{m}'" for m in sorted(matches)),
+            _("department '{typed}' could be any of {choices}").format(
+                typed=typed.strip(), choices=", ".join(f"'{m}'" for m in sorted(matches))),
             hint=_("type it exactly as one of them"))
     raise _refuse("department", typed, known,
-                  "seniorcli employees --include-left --format csv shows every department")
+                  _("seniorcli employees --include-left --format csv shows every department"))
 
 
 def resolve_manager(conn: sqlite3.Connection, typed: str | None) -> str | None:
@@ -133,11 +142,11 @@ def resolve_manager(conn: sqlite3.Connection, typed: str | None) -> str | None:
         return matches[0]
     if len(matches) > 1:
         raise NotFoundError(
-            f"manager '{typed.strip()}' could be any of "
-            + ", ".join(f"'{m}'" for m in sorted(matches)),
+            _("manager '{typed}' could be any of {choices}").format(
+                typed=typed.strip(), choices=", ".join(f"'{m}'" for m in sorted(matches))),
             hint=_("type the id with its leading zeros"))
     raise _refuse("manager", typed, known,
-                  "seniorcli employees --format csv shows each employee's manager_id")
+                  _("seniorcli employees --format csv shows each employee's manager_id"))
 
 
 def resolve_filters(conn: sqlite3.Connection, department: str | None = None,
@@ -181,7 +190,8 @@ def resolve_employee_id(conn: sqlite3.Connection, typed: str) -> str:
         return matches[0]
     if len(matches) > 1:
         raise NotFoundError(
-            f"employee id '{eid}' could be any of " + ", ".join(f"'{m}'" for m in matches),
+            _("employee id '{typed}' could be any of {choices}").format(
+                typed=eid, choices=", ".join(f"'{m}'" for m in matches)),
             hint=_("type the id with its leading zeros"))
     return eid
 

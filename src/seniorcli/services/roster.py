@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from seniorcli import fmt
 from seniorcli.cpr import CprError, birth_date_from_cpr, looks_like_cpr, mask
 from seniorcli.dates import OPEN_END, DateFormatError, age_on, parse_date
 from seniorcli.db.engine import hold_before_commit
@@ -76,7 +77,6 @@ LEFT_GUARD_COUNT = 5
 LEFT_GUARD_SHARE = 0.10
 #: Employees named in the refusal (ids and names; never CPR numbers, which are not stored).
 LEFT_GUARD_SHOWN = 10
-_NOTHING = " Nothing was imported"
 
 
 @dataclass
@@ -365,12 +365,14 @@ def _load(conn, tf: TableFile, checker: _Rows, cols: dict[str, int], progress, p
             "WHERE leave_date IS NULL AND last_import IS NOT ?4",
             (options.as_of.isoformat(), stamp, seq, seq),
         ).rowcount
-        refusal = _left_guard(conn, seq, marked_left, path, options)
-        if refusal is not None:
+        guard = _left_guard(conn, seq, marked_left, path, options)
+        if guard is not None:
+            problem, refusal = guard
             if not options.dry_run:
                 raise refusal
-            refused = f"{refusal.message.removesuffix(_NOTHING).rstrip('. ')} (confirm with " \
-                      f"--expect-left {marked_left})"
+            # a dry run says what a real import would refuse, and how to confirm it
+            refused = _("{problem} (confirm with --expect-left {marked_left})").format(
+                problem=problem, marked_left=marked_left)
     summary = ImportSummary(
         file=str(path), rows=rows, added=added, updated=written - added,
         unchanged=rows - written, marked_left=marked_left, back_again=back_again,
@@ -387,8 +389,10 @@ def _load(conn, tf: TableFile, checker: _Rows, cols: dict[str, int], progress, p
 
 
 def _left_guard(conn: sqlite3.Connection, seq: int, marked_left: int, path: Path,
-                options: ImportOptions) -> InputFileError | None:
-    """The refusal of a full import that marks more as left than expected, or None.
+                options: ImportOptions) -> tuple[str, InputFileError] | None:
+    """The refusal of a full import that marks more as left than expected, or None: (the
+    problem in one sentence, without a closing full stop; the refusal, which adds that nothing
+    was imported). A dry run shows the problem alone, so no text is cut out of another.
 
     With --expect-left N the import goes ahead exactly when N employees are marked as left
     (any other number is refused, also a small one: the user expected something else);
@@ -405,21 +409,28 @@ def _left_guard(conn: sqlite3.Connection, seq: int, marked_left: int, path: Path
         "SELECT count(*) FROM employee WHERE leave_date IS NULL").fetchone()[0]
     if expected is None and marked_left <= LEFT_GUARD_SHARE * current:
         return None
-    share = f" of {current} current employees ({marked_left / current:.1%})" if current else ""
+    how_many = (_("{n} of {current} current employees ({share})").format(
+        n=marked_left, current=current, share=fmt.share(marked_left / current))
+        if current else str(marked_left))
     if expected is None:
-        message = (f"{path}: a full import would mark {marked_left}{share} as left, because "
-                   f"the file does not list them — more than {LEFT_GUARD_COUNT} and more than "
-                   f"{LEFT_GUARD_SHARE:.0%}. Is the file complete?{_NOTHING}")
+        problem = _("{path}: a full import would mark {how_many} as left, because the file "
+                    "does not list them — more than {count} and more than {share}. Is the file "
+                    "complete?").format(path=path, how_many=how_many, count=LEFT_GUARD_COUNT,
+                                        share=fmt.share(LEFT_GUARD_SHARE, 0))
     else:
-        message = (f"{path}: a full import would mark {marked_left}{share} as left, not "
-                   f"{expected} as --expect-left says.{_NOTHING}")
+        problem = _("{path}: a full import would mark {how_many} as left, not {expected} as "
+                    "--expect-left says").format(path=path, how_many=how_many,
+                                                 expected=expected)
+    stop = "" if problem.endswith("?") else "."
+    message = problem + stop + " " + _("Nothing was imported")
     names = conn.execute(
         "SELECT employee_id, name FROM employee WHERE left_by_import = ? "
         "ORDER BY employee_id LIMIT ?", (seq, LEFT_GUARD_SHOWN)).fetchall()
     details = [f"{clean_text(eid)} {clean_text(name)}" for eid, name in names]
     if marked_left > len(details):
-        details.append(f"… and {marked_left - len(details)} more")
-    return InputFileError(
+        more = marked_left - len(details)
+        details.append(_("… and {n} more").format(n=more))
+    return problem, InputFileError(
         message,
         hint=(_("check that the export lists everyone employed (a full roster does); if they "
               "really left, confirm with --expect-left {marked_left}; a file of only some "
@@ -530,10 +541,9 @@ def _report_repeats(tf: TableFile, checker: _Rows, cols: dict[str, int],
             eid = clean_text(fields[i_id].strip()) if i_id < len(fields) else ""
             if eid in repeated:
                 if eid in first:
-                    checker.error(line, "employee_id", _("'{eid}' appears again "
-                                                       "(first on line {eid2})")
-                                                           .format(eid=show_value(eid),
-                                                                   eid2=first[eid]))
+                    checker.error(line, "employee_id",
+                                  _("'{eid}' appears again (first on line {first_line})")
+                                  .format(eid=show_value(eid), first_line=first[eid]))
                 else:
                     first[eid] = line
 

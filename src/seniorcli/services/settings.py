@@ -6,14 +6,15 @@ import sqlite3
 
 from seniorcli.db.engine import transaction
 from seniorcli.errors import SeniorError
-from seniorcli.i18n import _
+from seniorcli.i18n import N_, _
 from seniorcli.services.common import audit
 
+#: The settings and what each is for (marked for the catalog, translated where shown).
 KNOWN = {
-    "rules": "the default rule set, used when --rules is not given",
-    "start-date": "the day the register started: due dates before it are reported from it",
-    "language": "da or en: the language of messages, tables and reports (help texts follow "
-                "SENIORCLI_LANG and the locale)",
+    "rules": N_("the default rule set, used when --rules is not given"),
+    "start-date": N_("the day the register started: due dates before it are reported from it"),
+    "language": N_("da or en: the language of messages, tables and reports (help texts follow "
+                   "SENIORCLI_LANG and the locale)"),
 }
 
 
@@ -25,7 +26,8 @@ def get_setting(conn: sqlite3.Connection, key: str) -> str | None:
 def set_setting(conn: sqlite3.Connection, key: str, value: str | None) -> None:
     if key not in KNOWN:
         raise SeniorError(_("unknown setting '{key}'")
-            .format(key=key), hint=_("settings: {keys}").format(keys=", ".join(KNOWN)))
+            .format(key=key), hint=_("settings: {keys}").format(
+                keys="; ".join(f"{k} ({_(what)})" for k, what in KNOWN.items())))
     with transaction(conn):
         if value is None:
             if not conn.execute("DELETE FROM setting WHERE key = ?", (key,)).rowcount:
@@ -34,6 +36,7 @@ def set_setting(conn: sqlite3.Connection, key: str, value: str | None) -> None:
             conn.execute(
                 "INSERT INTO setting (key, value) VALUES (?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+        # the audit log records the command, as typed (not translated)
         audit(conn, f"config {'set' if value else 'unset'} {key}", 1)
 
 
