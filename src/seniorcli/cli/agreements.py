@@ -39,28 +39,25 @@ agreement_app = typer.Typer(help=_("Senior agreements (seniorordninger)."), no_a
 DateOpt = Annotated[date, typer.Option(parser=parse_date_option, metavar="DATE")]
 
 
-def parse_amount_option(value: str) -> float:
-    """--amount in kroner as Danes write it (seniorcli.numbers.parse_amount)."""
-    from seniorcli.numbers import NumberError, parse_amount
+def _number_option(name: str):
+    """A parser for an option read as Danes write numbers (seniorcli.numbers.parse_NAME)."""
 
-    if isinstance(value, float):
-        return value
-    try:
-        return parse_amount(value)
-    except NumberError as e:
-        raise typer.BadParameter(_("'{value}' {e}").format(value=value, e=e)) from None
+    def parse(value: str) -> float:
+        from seniorcli import numbers
+
+        if isinstance(value, float):
+            return value
+        try:
+            return getattr(numbers, f"parse_{name}")(value)
+        except numbers.NumberError as e:
+            raise typer.BadParameter(_("'{value}' {e}").format(value=value, e=e)) from None
+
+    return parse
 
 
-def parse_hours_option(value: str) -> float:
-    """--hours a week: 37, 37,5 or 37.5 (seniorcli.numbers.parse_hours)."""
-    from seniorcli.numbers import NumberError, parse_hours
-
-    if isinstance(value, float):
-        return value
-    try:
-        return parse_hours(value)
-    except NumberError as e:
-        raise typer.BadParameter(_("'{value}' {e}").format(value=value, e=e)) from None
+#: --amount in kroner (85.000, 85.000,50 …) and --hours a week (37, 37,5 or 37.5).
+parse_amount_option = _number_option("amount")
+parse_hours_option = _number_option("hours")
 
 
 def _columns(kind: str):

@@ -42,10 +42,40 @@ class ByDepartment(StrEnum):
     department = "department"
 
 
+#: The total row's group, as people read it (csv/json keep "Total").
+GROUP_WORDS = {"Total": N_("Total"), "(none)": N_("(none)")}
+
+#: What each coverage figure means, printed under the table (services/reports.py defines them).
+COVERAGE_MEANINGS = (
+    ("eligible", N_("due for an offer on some day of the period, whatever their age (a request "
+                    "counts), or with an outcome logged in it, in their current employment")),
+    ("offered", N_("eligible and invited, held or declined in the period")),
+    ("still_due", N_("on the due list on the period's last day, with a due date inside the "
+                     "period")),
+    ("due_before", N_("on that list with a due date before the period")),
+    ("overdue_90", N_("on that list, due more than 90 days before the last day")),
+    ("never_offered", N_("staff on the last day, eligible, and never invited, held or declined "
+                         "in their current employment")),
+    ("held_rate", N_("held ÷ eligible; declined ÷ offered likewise")),
+)
+
+
+def _coverage_meanings() -> str:
+    headers = {c.key: c.header for c in _coverage_columns()}
+    import shutil
+    import textwrap
+
+    width = min(shutil.get_terminal_size((100, 24)).columns, 100)
+    lines = [f"{headers[key]}: {_(meaning)}." for key, meaning in COVERAGE_MEANINGS]
+    lines.append(_("Only what was logged up to the period's last day counts."))
+    return "\n".join(textwrap.fill(line, width, subsequent_indent="  ") for line in lines)
+
+
 def _coverage_columns():
     from seniorcli.output import Column
 
-    return [Column("group", _("Group")), Column("eligible", _("Eligible"), "number"),
+    return [Column("group", _("Group"), words=GROUP_WORDS),
+            Column("eligible", _("Eligible"), "number"),
             Column("invited", _("Invited"), "number", drop_order=4),
             Column("held", _("Held"), "number"),
             Column("declined", _("Declined"), "number"),
@@ -63,7 +93,8 @@ def _ages_columns():
     from seniorcli.output import Column
     from seniorcli.services.reports import BAND_LABELS
 
-    return [Column("group", _("Group")), Column("employees", _("Employees"), "number"),
+    return [Column("group", _("Group"), words=GROUP_WORDS),
+            Column("employees", _("Employees"), "number"),
             Column("median_age", _("Median age"), "number"),
             Column("share_55_plus", "55+", "share"), Column("share_60_plus", "60+", "share"),
             # a narrow terminal leaves out the youngest bands first
@@ -74,7 +105,7 @@ def _ages_columns():
 def _retirement_columns():
     from seniorcli.output import Column
 
-    return [Column("group", _("Group")),
+    return [Column("group", _("Group"), words=GROUP_WORDS),
             Column("year", _("Year"), "id", words={"already": N_("already")}),
             Column("reaching", _("Reach pension age"), "number"),
             Column("cumulative", _("Cumulative"), "number"),
@@ -286,7 +317,6 @@ def coverage(
 
     Example: seniorcli report coverage --rules koege --year 2026 --by department
     """
-    from seniorcli.services.reports import __doc__ as definitions
     from seniorcli.services.reports import coverage as compute
 
     out_fmt = output_format(fmt, output, excel=excel, html=True)
@@ -304,7 +334,7 @@ def coverage(
               start=date_short(period.start), end=date_short(period.end), rules=rule_set.title),
           excel)
     if out_fmt == "table" and output is None:
-        typer.echo(definitions.split("coverage, for a period")[1].split("\n", 1)[1].rstrip())
+        typer.echo(_coverage_meanings())
 
 
 @report_app.command("ages")
