@@ -38,6 +38,17 @@ class Result:
         return list(csv.DictReader(io.StringIO(self.stdout)))
 
 
+@pytest.fixture(autouse=True)
+def _language_from_this_tests_environment():
+    """The CLI reads the language from the environment once per command; a test that sets it
+    and then formats or translates directly must see its own setting, not the last one."""
+    from seniorcli import i18n
+
+    i18n.refresh()
+    yield
+    i18n.refresh()
+
+
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     return tmp_path / "test.db"

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from seniorcli import fmt
+from seniorcli import fmt, i18n
 
 from conftest import AS_OF, FIXTURES, write_csv
 
@@ -16,11 +16,13 @@ from conftest import AS_OF, FIXTURES, write_csv
 @pytest.fixture
 def danish(monkeypatch):
     monkeypatch.setenv("SENIORCLI_LANG", "da")
+    i18n.refresh()
 
 
 @pytest.fixture
 def english(monkeypatch):
     monkeypatch.setenv("SENIORCLI_LANG", "en")
+    i18n.refresh()
 
 
 def test_danish_dates_in_tables_and_in_text(danish):
@@ -56,11 +58,22 @@ def test_english_numbers_amounts_shares_and_hours(english):
     assert fmt.hours(37.5) == "37.5"
 
 
-def test_the_language_is_read_at_every_call(monkeypatch):
+def test_the_language_follows_each_command_and_the_stored_setting(monkeypatch):
     monkeypatch.setenv("SENIORCLI_LANG", "da")
+    i18n.refresh()  # what every command does first
     assert fmt.amount(1000) == "1.000,00 kr."
     monkeypatch.setenv("SENIORCLI_LANG", "en")
+    i18n.refresh()
     assert fmt.amount(1000) == "DKK 1,000.00"
+    monkeypatch.delenv("SENIORCLI_LANG")
+    i18n.refresh()
+    i18n.set_config_language("en")  # config set language, applied once the database is open
+    try:
+        assert fmt.amount(1000) == "DKK 1,000.00"
+        i18n.set_config_language("da")
+        assert fmt.amount(1000) == "1.000,00 kr."
+    finally:
+        i18n.set_config_language(None)
 
 
 @pytest.mark.parametrize("value", [0, 1, 999, 1000, 1234.5, 85000.5, 9_999_999.99, 0.125, 52.25,
@@ -72,6 +85,7 @@ def test_fast_forms_are_babels_own(value, monkeypatch):
 
     for lang, locale in (("da", "da_DK"), ("en", "en_GB")):
         monkeypatch.setenv("SENIORCLI_LANG", lang)
+        i18n.refresh()
         assert fmt.number(value) == format_decimal(value, "#,##0.##", locale=locale)
         babel_amount = format_currency(value, "DKK", locale=locale).replace("\xa0", " ")
         assert fmt.amount(value).replace(" ", "") == babel_amount.replace(" ", "")

@@ -318,6 +318,9 @@ def _overflowing(html: str, tmp_path: Path, chromium: str) -> list[str]:
 @pytest.mark.parametrize("lang", ["da", "en"])
 def test_prints_on_a4_portrait_without_clipped_columns(tmp_path, monkeypatch, lang):
     monkeypatch.setenv("SENIORCLI_LANG", lang)
+    from seniorcli import i18n
+
+    i18n.refresh()
     html = render_council(_wide_report(), "Norddjurs Kommune")
     chromium = find_chromium()
     assert chromium is not None

@@ -34,6 +34,9 @@ class _Group(TyperGroup):
             raise
 
     def invoke(self, ctx: Any) -> Any:
+        from seniorcli.i18n import refresh
+
+        refresh()
         start = _commits()
         try:
             return super().invoke(ctx)
@@ -261,8 +264,9 @@ def root(
 ) -> None:
     """Senior conversations and senior agreements for Danish municipalities."""
     from seniorcli.files import guard_database
-    from seniorcli.i18n import set_config_language
+    from seniorcli.i18n import refresh, set_config_language
 
+    refresh()  # the environment of this command (read once, not for every text)
     set_config_language(None)  # until this command opens its database (config set language)
     state.db_option = db
     state.quiet = quiet
