@@ -14,7 +14,7 @@ from typing import Literal, NamedTuple
 
 from seniorcli.dates import add_months, age_on, birthday, jan1
 from seniorcli.fmt import date_short
-from seniorcli.i18n import N_, _
+from seniorcli.i18n import N_, _, language
 
 Trigger = Literal["birthday", "calendar_year"]
 Repeat = Literal["months", "calendar_year"]
@@ -96,7 +96,7 @@ class Decision:
 
     @property
     def reason(self) -> str:
-        return explain(self._why)
+        return explained(self._why)
 
     def __repr__(self) -> str:
         return f"Decision({self.due_date}, {self.reason!r}, pending={self.pending!r})"
@@ -111,6 +111,22 @@ def outcome_word(outcome: str) -> str:
     """An outcome key in the current language ("held" → "afholdt")."""
     word = OUTCOME_WORDS.get(outcome)
     return _(word) if word else outcome
+
+
+#: Sentences already written, by language and 'why': a large due list repeats them (people born
+#: on the same day, conversations on the same day), and writing one costs ~6 µs.
+_sentences: dict[tuple[str, tuple], str] = {}
+
+
+def explained(why: tuple) -> str:
+    """``explain(why)``, remembered (in the language of the call)."""
+    key = (language(), why)
+    sentence = _sentences.get(key)
+    if sentence is None:
+        if len(_sentences) > 200_000:  # a long-lived process: stay bounded
+            _sentences.clear()
+        sentence = _sentences[key] = explain(why)
+    return sentence
 
 
 def explain(why: tuple) -> str:
