@@ -73,8 +73,9 @@ def _coverage_counts(conn: sqlite3.Connection, rules: RuleSet, period: Period,
     sql = (f"{columns} AND e.birth_date <= :cutoff UNION ALL {columns} "
            "AND e.birth_date > :cutoff AND e.employee_id IN (SELECT employee_id "
            "FROM conversation WHERE date <= :end)")
-    # One Counter per (grouping, group); the employee's figures are added to each.
-    counts: dict[str | None, dict[str, Counter]] = {by: defaultdict(Counter) for by in bys}
+    # Per grouping: how many employees of each group share one combination of figures (one
+    # dict update per employee and grouping; a Counter per employee cost 0.5 s at 500,000).
+    tallies: dict[str | None, dict[tuple, int]] = {by: defaultdict(int) for by in bys}
     args = {"start": start.isoformat(), "end": end.isoformat(),
             "cutoff": rules.latest_birth_due_by(end).isoformat()}
     fromiso, decide, due_during = date.fromisoformat, rules.decide, rules.due_during
@@ -89,20 +90,26 @@ def _coverage_counts(conn: sqlite3.Connection, rules: RuleSet, period: Period,
         on_end = decide(facts, end)  # due on the last day: then due during the period
         if not in_period and on_end is None and not due_during(facts, start, end):
             continue
-        c: Counter = Counter()
-        c["eligible"] += 1
-        for outcome in ("invited", "held", "declined", "requested"):
-            c[outcome] += outcome in in_period
-        c["offered"] += not in_period.isdisjoint(offers)
-        if on_end is not None:
-            c["still_due" if on_end.due_date >= start else "due_before"] += 1
-            c["overdue_90"] += (end - on_end.due_date).days > OVERDUE_DAYS
-        if is_staff(hire, facts.leave_date, end) and not any(
-                o.outcome in offers for o in mine):
-            c["never_offered"] += 1
-        for by, groups in counts.items():
+        flags = (
+            "invited" in in_period, "held" in in_period, "declined" in in_period,
+            "requested" in in_period, not in_period.isdisjoint(offers),
+            on_end is not None and on_end.due_date >= start,
+            on_end is not None and on_end.due_date < start,
+            on_end is not None and (end - on_end.due_date).days > OVERDUE_DAYS,
+            is_staff(hire, facts.leave_date, end) and not any(o.outcome in offers
+                                                               for o in mine),
+        )
+        for by, tally in tallies.items():
             group = department if by == "department" else manager if by == "manager" else None
-            groups[group or "(none)"].update(c)
+            tally[(group or "(none)", flags)] += 1
+    counts: dict[str | None, dict[str, Counter]] = {by: defaultdict(Counter) for by in bys}
+    for by, tally in tallies.items():
+        for (group, flags), n in tally.items():
+            c = counts[by][group]
+            c["eligible"] += n
+            for name, flag in zip(_FLAGS, flags, strict=True):
+                if flag:
+                    c[name] += n
     result = {}
     for by, groups in counts.items():
         rows = [_coverage_row(group, groups[group]) for group in sorted(groups)] if by else []
@@ -112,6 +119,11 @@ def _coverage_counts(conn: sqlite3.Connection, rules: RuleSet, period: Period,
         rows.append(_coverage_row(TOTAL, total))
         result[by] = rows
     return result
+
+
+#: The figures counted per employee after "eligible", in the order of coverage's flags.
+_FLAGS = ("invited", "held", "declined", "requested", "offered", "still_due", "due_before",
+          "overdue_90", "never_offered")
 
 
 def _coverage_row(group: str, c: Counter) -> dict:
