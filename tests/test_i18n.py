@@ -131,7 +131,7 @@ def test_config_set_language_gives_danish_table_headers(run, monkeypatch, import
     assert "Employee" in r.stdout and "Medarbejder" not in r.stdout
     assert run("config", "set", "language", "da").exit_code == 0
     r = run("due", "--rules", "norddjurs", "--as-of", AS_OF, lang="")  # ... the setting wins
-    assert "Medarbejder" in r.stdout and "Forfalden" in r.stdout
+    assert "Medarbejder" in r.stdout and "Forfaldsdato" in r.stdout
     assert "Employee" not in r.stdout
     # SENIORCLI_LANG wins over the setting
     r = run("due", "--rules", "norddjurs", "--as-of", AS_OF, lang="en")

@@ -13,7 +13,7 @@ from datetime import date
 from seniorcli.dates import add_months
 from seniorcli.i18n import _
 
-SOURCE = "Lov om social pension § 1 a (as amended 2025)"
+SOURCE = "Lov om social pension § 1 a (som ændret i 2025)"
 
 
 @dataclass(frozen=True)

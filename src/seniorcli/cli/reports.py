@@ -16,6 +16,7 @@ from seniorcli.cli.common import (
     OutputOpt,
     RulesFileOpt,
     RulesOpt,
+    manager_label,
     open_db,
     output_format,
     parse_day_option,
@@ -324,6 +325,13 @@ def coverage(
     rule_set = resolve_rules(conn, rules, rules_file)
     period = _period(year, start, end, as_of or today())
     rows = compute(conn, rule_set, period, by.value if by else None)
+    if by is not None and by.value == "manager" and out_fmt in ("table", "xlsx"):
+        # For people, a manager is "Name (id)" (csv/json keep the id in "group").
+        from seniorcli.services.employees import manager_names
+
+        names = manager_names(conn, (r["group"] for r in rows))
+        rows = [{**r, "group": manager_label(r["group"], names.get(r["group"]))}
+                if r["group"] in names else r for r in rows]
     if out_fmt == "html":
         assert output is not None  # html comes only from the ending of --output
         _html(output, {"coverage": (rows, _coverage_columns(), PCT)}, period.end,

@@ -97,7 +97,22 @@ def rules_show(
     out += [f"  - {_(s)}" for s in AS_OF_RULES]
     out += ["", _("Common interpretations:")]
     out += [f"  - {_(s)}" for s in COMMON_INTERPRETATIONS]
-    typer.echo("\n".join(out))
+    typer.echo("\n".join(_wrapped(out)))
+
+
+def _wrapped(lines: list[str]) -> list[str]:
+    """The definition wrapped between words to the terminal (at most 100 columns), each item's
+    further lines indented under its text."""
+    import shutil
+    import textwrap
+
+    width = min(shutil.get_terminal_size((100, 24)).columns, 100)
+    out = []
+    for line in lines:
+        indent = " " * (len(line) - len(line.lstrip(" -")))
+        out.extend(textwrap.wrap(line, width, subsequent_indent=indent,
+                                 break_long_words=False) or [""])
+    return out
 
 
 @config_app.command("set")

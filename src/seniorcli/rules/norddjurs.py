@@ -16,7 +16,7 @@ NORDDJURS = RuleSet(
     repeat="months",
     repeat_months=12,
     sources=(
-        "Norddjurs Kommunes Personalepolitik, s. 16, quoted in 'Retningslinjer for generations- "
+        "Norddjurs Kommunes Personalepolitik, s. 16, citeret i 'Retningslinjer for generations- "
         "og seniorordninger i Norddjurs kommune' (notat, Hovedudvalget 2022): \"alle "
         "medarbejdere der er 55 år eller ældre [tilbydes] en årlig seniorsamtale\" "
         "(seeds/norddjurs-retningslinjer-notat.txt).",

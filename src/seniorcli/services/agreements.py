@@ -115,9 +115,13 @@ def add_agreement(conn: sqlite3.Connection, new: NewAgreement, rules: RuleSet | 
     if end is None and not open_ended:
         term = rules.agreement_default_term_months if rules else None
         if term is None:
-            where = f"the rule set {rules.name} has" if rules else "no rule set is chosen, so"
+            message = (
+                _("no end date: the rule set {title} has no default term for senior agreements")
+                .format(title=rules.title) if rules else
+                _("no end date: no rule set is chosen, so there is no default term for senior "
+                  "agreements"))
             raise SeniorError(
-                _("no end date: {where} no default term for senior agreements").format(where=where),
+                message,
                 hint=_("give --end DATE or --open-ended (or --rules albertslund for its 2-year "
                 "term)"),
             )
