@@ -410,3 +410,25 @@ def test_log_finds_an_id_typed_without_its_leading_zeros(run, office, monkeypatc
     assert r.exit_code == 0, r.stderr
     shown = run("show", "004", "--as-of", "2026-11-30", "-f", "json").json()
     assert [c["outcome"] for c in shown["conversations"]] == ["held"]
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_remembered_reasons_are_the_sentences_written_afresh(register, monkeypatch, lang):
+    """Decision.reason is remembered per 'why' and language (a shortcut): it must equal
+    writing the sentence anew, in each language, also after switching language."""
+    from seniorcli import i18n
+    from seniorcli.rules.base import explain
+
+    conn = connect(register)
+    ids = [r[0] for r in conn.execute("SELECT employee_id FROM employee")]
+    for current in (lang, "en" if lang == "da" else "da", lang):
+        monkeypatch.setenv("SENIORCLI_LANG", current)
+        i18n.refresh()
+        checked = 0
+        for rules in RULE_SETS:
+            for eid in ids[:300]:
+                d = rules.offer_on(facts_for(conn, eid), D("2026-11-30"))
+                if d is not None:
+                    assert d.reason == explain(d._why)
+                    checked += 1
+        assert checked > 100
