@@ -49,8 +49,76 @@ def _language_from_this_tests_environment():
     i18n.refresh()
 
 
+ENGINES = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test module marked ``both_engines`` runs each of its tests that uses the ``db`` fixture
+    on SQLite and on PostgreSQL (unless the test is marked ``sqlite_only``: file permissions,
+    WAL files, backups of a file)."""
+    node = metafunc.definition
+    if ("engine" in metafunc.fixturenames and node.get_closest_marker("both_engines")
+            and not node.get_closest_marker("sqlite_only")):
+        metafunc.parametrize("engine", ENGINES)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """The URL of a PostgreSQL server's ``postgres`` database where tests may create databases:
+    SENIORCLI_TEST_PG, or a throw-away cluster started here (tests/pgcluster.py). Without
+    PostgreSQL installed the PostgreSQL variants are skipped, unless SENIORCLI_TEST_PG_REQUIRED
+    is set (`.ci/run` sets it: there they must run)."""
+    url = os.environ.get("SENIORCLI_TEST_PG")
+    folder = None
+    if not url:
+        from pgcluster import binaries, start
+
+        if binaries() is None:
+            if os.environ.get("SENIORCLI_TEST_PG_REQUIRED"):
+                pytest.fail("PostgreSQL is required (SENIORCLI_TEST_PG_REQUIRED) but not found")
+            pytest.skip("PostgreSQL is not installed: the PostgreSQL variants are skipped")
+        url, folder = start()
+    yield url
+    if folder is not None:
+        from pgcluster import stop
+
+        stop(folder)
+
+
+def pg_database_url(server: str, name: str) -> str:
+    """The URL of database ``name`` on the server of ``server`` (a URL of its postgres db)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    return urlunsplit(urlsplit(server)._replace(path="/" + name))
+
+
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
+def pg_database(pg_server: str):
+    """A new, empty PostgreSQL database for one test: its URL. Dropped afterwards."""
+    import uuid
+
+    import psycopg
+
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(pg_server, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    yield pg_database_url(pg_server, name)
+    with psycopg.connect(pg_server, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def engine() -> str:
+    """The engine of the test's register: SQLite unless the module is marked both_engines."""
+    return "sqlite"
+
+
+@pytest.fixture
+def db(tmp_path: Path, engine: str, request: pytest.FixtureRequest):
+    """The test's own register: an SQLite file path, or (engine postgresql) the URL of a new
+    PostgreSQL database, as a string — what `--db` is given."""
+    if engine == "postgresql":
+        return request.getfixturevalue("pg_database")
     return tmp_path / "test.db"
 
 
@@ -98,10 +166,19 @@ def write_csv(path: Path, header: str, *rows: str, encoding: str = "utf-8") -> P
     return path
 
 
-def db_snapshot(db: Path) -> dict:
+def db_snapshot(db: Path | str) -> dict:
     """Everything a user could see in the database, to prove a refusal changed nothing."""
     import sqlite3
 
+    if isinstance(db, str):
+        import psycopg
+
+        with psycopg.connect(db) as conn:
+            tables = [r[0] for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+                "ORDER BY 1")]
+            return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr)
+                    for t in tables}
     if not db.exists():
         return {}
     conn = sqlite3.connect(db)

@@ -159,13 +159,11 @@ def report(e: SeniorError, saved: bool = False) -> None:
 def _internal(e: Exception, saved: bool = False) -> None:
     """An exception that is not a SeniorError: a failure of the database file or the disk (said
     in plain words), or else a programming error (said as such, without a traceback)."""
-    import sqlite3
-
-    from seniorcli.db.engine import explain, root_cause
+    from seniorcli.db import explain
+    from seniorcli.db.engine import root_cause
 
     cause = root_cause(e)
-    error: SeniorError | None = (
-        explain(cause, saved=saved) if isinstance(cause, sqlite3.Error) else None)
+    error: SeniorError | None = explain(cause, saved=saved)
     if error is None and isinstance(cause, OSError):
         error = _file_error(cause, saved)
     if error is not None:

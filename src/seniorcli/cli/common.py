@@ -19,7 +19,7 @@ from seniorcli.dates import OPEN_END, DateFormatError, parse_date
 from seniorcli.i18n import _
 
 if TYPE_CHECKING:
-    import sqlite3
+    from seniorcli.db import Db
 
 
 class State:
@@ -158,33 +158,34 @@ def with_manager_labels(rows: Iterable[dict]) -> Iterator[dict]:
         yield r
 
 
-def open_db(*, must_exist: bool = False) -> sqlite3.Connection:
-    """The database chosen by --db, SENIORCLI_DB or the default. Commands that write create it
-    on first use; those that only read pass ``must_exist``: a database that is not there is
-    refused (exit 1) and nothing is created — a mistyped --db must not answer "0 due"."""
+def open_db(*, must_exist: bool = False) -> Db:
+    """The register chosen by --db, SENIORCLI_DB or the default: an SQLite file or a PostgreSQL
+    database. Commands that write create it on first use; those that only read pass
+    ``must_exist``: a register that is not there is refused (exit 1) and nothing is created — a
+    mistyped --db must not answer "0 due"."""
     import os
 
-    from seniorcli.db.engine import ENV_VAR, connect, resolve_db_path
+    from seniorcli import db
 
-    path = resolve_db_path(state.db_option)
-    if must_exist and "://" not in str(state.db_option or os.environ.get(ENV_VAR) or "") \
-            and not path.exists():
+    target = db.resolve(state.db_option)
+    if must_exist and isinstance(target, Path) and not target.exists():
         from seniorcli.errors import DatabaseError
 
-        source = ("--db" if state.db_option else ENV_VAR if os.environ.get(ENV_VAR)
+        source = ("--db" if state.db_option else db.ENV_VAR if os.environ.get(db.ENV_VAR)
                   else _("the default location"))
         raise DatabaseError(
             _("there is no database at {path} (from {source}); nothing was created")
-                .format(path=path, source=source),
+                .format(path=target, source=source),
             hint=_("check --db and {ENV_VAR} for a typing error, or import a roster first: "
-                 "seniorcli --db {path} import ROSTER.csv").format(ENV_VAR=ENV_VAR, path=path),
+                 "seniorcli --db {path} import ROSTER.csv").format(ENV_VAR=db.ENV_VAR,
+                                                                   path=target),
         )
-    conn = connect(path)
+    conn = db.connect(target, must_exist=must_exist)
     _apply_language(conn)
     return conn
 
 
-def _apply_language(conn: sqlite3.Connection) -> None:
+def _apply_language(conn: Db) -> None:
     """``config set language``: it applies from the moment the database is open (help texts,
     built at start-up, follow SENIORCLI_LANG and the locale)."""
     from seniorcli.i18n import set_config_language
@@ -197,10 +198,12 @@ def _apply_language(conn: sqlite3.Connection) -> None:
 
 
 def db_exists() -> bool:
-    """Whether the chosen database file is there (without creating it)."""
-    from seniorcli.db.engine import resolve_db_path
+    """Whether the chosen register is there (without creating it; a PostgreSQL address counts
+    as there: connecting says whether it is)."""
+    from seniorcli import db
 
-    return resolve_db_path(state.db_option).is_file()
+    target = db.resolve(state.db_option)
+    return not isinstance(target, Path) or target.is_file()
 
 
 def stderr_is_terminal() -> bool:

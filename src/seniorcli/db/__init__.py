@@ -1,7 +1,93 @@
-"""The database: schema (SQLModel), versioned migrations, connection and queries.
+"""The database: the one place that knows SQL. Services call the functions of this package's
+modules, which take and return named rows; no other package writes a statement or imports an
+engine's driver.
 
-Hot paths (import, due, exports) use the standard library's sqlite3 with plain SQL: at 500,000
-rows one ORM object per row is ~45x slower, and importing SQLModel costs ~0.5 s and ~50 MB, which
-the start-up and memory targets cannot afford. ``models.py`` is the schema's declaration and a
-test checks that the migrations produce exactly it.
+Two engines behind one interface (``Db``):
+
+- SQLite, a file (``--db register.db``; the default): one consultant, a laptop, a cron job.
+  ``engine.py`` opens it; ``schema.py`` holds its frozen, versioned migrations.
+- PostgreSQL, a server (``--db postgresql://user@host/database``): a register shared by several
+  consultants or a payroll centre. ``postgres.py`` connects; ``schema_pg.py`` creates the tables
+  from the SQLModel declaration and upgrades them.
+
+``models.py`` (SQLModel) is the one declaration of the schema: PostgreSQL's tables are created
+from it, and a test checks that SQLite's migrations produce exactly it. The queries are written
+once in the SQL both engines understand, with ``?`` placeholders; they differ only where the
+engines do (``Db.dialect``): the bulk import (executemany / COPY) and a few functions.
+
+SQLAlchemy and SQLModel are imported only to create or upgrade a PostgreSQL register and by
+``copy-db``; psycopg only for a PostgreSQL register. Every other command starts without them
+(docs/architecture.md has the measurements).
 """
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Protocol
+
+ENV_VAR = "SENIORCLI_DB"
+
+
+class Db(Protocol):
+    """What the db package needs of a connection, on either engine."""
+
+    dialect: str  # "sqlite" or "postgresql"
+
+    def execute(self, sql: str, parameters: Any = (), /) -> Any: ...
+    def executemany(self, sql: str, seq: Any, /) -> Any: ...
+    @property
+    def in_transaction(self) -> bool: ...
+    def begin_write(self) -> None: ...
+    def begin_read(self) -> None: ...
+    def commit(self) -> None: ...
+    def close(self) -> None: ...
+
+
+Target = Path | str  # an SQLite file, or a PostgreSQL URL
+
+
+def is_url(target: object) -> bool:
+    """Whether ``target`` names a PostgreSQL server rather than a file."""
+    return isinstance(target, str) and target.split("://", 1)[0].lower() in (
+        "postgresql", "postgres", "postgresql+psycopg")
+
+
+def resolve(option: str | None) -> Target:
+    """``--db`` wins over ``SENIORCLI_DB``; without either, a file in the user's data folder.
+    A ``postgresql://`` address is returned as it is; anything else is a file path."""
+    value = option or os.environ.get(ENV_VAR) or None
+    if value and is_url(value.strip()):
+        return value.strip()
+    from seniorcli.db.engine import resolve_db_path
+
+    return resolve_db_path(option)
+
+
+def connect(target: Target, *, must_exist: bool = False) -> Db:
+    """Open the register: an SQLite file (created on first use) or a PostgreSQL database (its
+    tables created on first use by a command that writes)."""
+    if isinstance(target, str):
+        from seniorcli.db import postgres
+
+        return postgres.connect(target, must_exist=must_exist)
+    from seniorcli.db import engine
+
+    return engine.connect(target)
+
+
+def explain(error: BaseException, *, saved: bool = False) -> Any:
+    """A plain message (DatabaseError) for a failure of either engine, or None."""
+    import sys
+
+    from seniorcli.db.engine import explain as explain_sqlite
+
+    if "psycopg" in sys.modules:
+        from seniorcli.db.postgres import explain as explain_pg
+
+        pg = explain_pg(error, saved=saved)
+        if pg is not None:
+            return pg
+    import sqlite3
+
+    return explain_sqlite(error, saved=saved) if isinstance(error, sqlite3.Error) else None

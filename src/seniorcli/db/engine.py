@@ -12,6 +12,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
+from seniorcli.db import Db
 from seniorcli.db.schema import APPLICATION_ID, LATEST, MIGRATIONS
 from seniorcli.errors import DatabaseError
 from seniorcli.i18n import _
@@ -43,6 +44,16 @@ class Connection(sqlite3.Connection):
     changed rows. (A transaction that changed nothing is no commit of a change.)"""
 
     _changes_at_begin = 0
+    dialect = "sqlite"
+
+    def begin_write(self) -> None:
+        """A write transaction: SQLite's write lock at once (other writers wait up to the busy
+        timeout), so the checks made inside it still hold when it commits."""
+        self.execute("BEGIN IMMEDIATE")
+
+    def begin_read(self) -> None:
+        """One snapshot for a reading command (WAL: writers go on meanwhile)."""
+        self.execute("BEGIN")
 
     def execute(self, sql: str, parameters=(), /) -> sqlite3.Cursor:  # type: ignore[override]
         was = self.in_transaction
@@ -271,17 +282,17 @@ def hold_before_commit() -> None:
 
 
 @contextlib.contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+def transaction(conn: Db) -> Iterator[Db]:
     """One write transaction: all of it, or (on any exception, the COMMIT's own included) none
     of it. The error that stopped it is the one raised: SQLite rolls back by itself after some
     errors (a full disk), and a ROLLBACK then must not hide what happened."""
-    conn.execute("BEGIN IMMEDIATE")
+    conn.begin_write()
     try:
         yield conn
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
-            with contextlib.suppress(sqlite3.Error):
+            with contextlib.suppress(Exception):  # sqlite3.Error or psycopg.Error
                 conn.execute("ROLLBACK")
         raise
 

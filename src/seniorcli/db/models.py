@@ -10,11 +10,27 @@ from __future__ import annotations
 import datetime
 from datetime import date
 
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 
 class Employee(SQLModel, table=True):
     __tablename__ = "employee"
+    __table_args__ = (
+        Index("ix_employee_left_by_import", "left_by_import",
+              sqlite_where=text("left_by_import IS NOT NULL"),
+              postgresql_where=text("left_by_import IS NOT NULL")),
+        {"sqlite_with_rowid": False},
+    )
     employee_id: str = Field(primary_key=True)  # text: payroll numbers keep leading zeros
     name: str
     birth_date: date
@@ -37,14 +53,20 @@ class Conversation(SQLModel, table=True):
     handed out again (AUTOINCREMENT, schema version 3): a withdrawn outcome is deleted."""
 
     __tablename__ = "conversation"
-    __table_args__ = {"sqlite_autoincrement": True}
+    __table_args__ = (
+        UniqueConstraint("employee_id", "outcome", "date"),
+        CheckConstraint("outcome IN ('invited', 'held', 'declined', 'postponed', 'requested')"),
+        Index("ix_conversation_employee_id", "employee_id", "date"),
+        {"sqlite_autoincrement": True},
+    )
     id: int | None = Field(default=None, primary_key=True)
-    employee_id: str = Field(foreign_key="employee.employee_id", index=True)
+    employee_id: str = Field(sa_column=Column(
+        String, ForeignKey("employee.employee_id", ondelete="CASCADE"), nullable=False))
     outcome: str
     date: date
     note: str | None = None
-    with_mus: bool = False
-    union_rep: bool = False
+    with_mus: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})
+    union_rep: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})
     recorded_at: str
 
 
@@ -53,16 +75,19 @@ class Agreement(SQLModel, table=True):
 
     __tablename__ = "agreement"
     id: int | None = Field(default=None, primary_key=True)
-    employee_id: str = Field(foreign_key="employee.employee_id", index=True)
+    employee_id: str = Field(sa_column=Column(
+        String, ForeignKey("employee.employee_id", ondelete="CASCADE"), nullable=False,
+        index=True))
     type: str
     start_date: date
     end_date: date | None = Field(default=None, index=True)
-    open_ended: bool = False
+    open_ended: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})
     ended_on: date | None = None  # set by `agreement end`: ended before its planned end
     weekly_hours: float | None = None
     amount: float | None = None
     note: str | None = None
-    renews_id: int | None = Field(default=None, foreign_key="agreement.id", index=True)
+    renews_id: int | None = Field(default=None, sa_column=Column(
+        Integer, ForeignKey("agreement.id", ondelete="SET NULL"), index=True))
     rules: str | None = None
     recorded_at: str
     # set by `agreement withdraw` (recorded by mistake): counts nowhere, shown by `show`;
@@ -81,6 +106,11 @@ class Audit(SQLModel, table=True):
     employee and what it changed (``detail``), until `purge` deletes them."""
 
     __tablename__ = "audit"
+    __table_args__ = (
+        Index("ix_audit_employee_id", "employee_id",
+              sqlite_where=text("employee_id IS NOT NULL"),
+              postgresql_where=text("employee_id IS NOT NULL")),
+    )
     id: int | None = Field(default=None, primary_key=True)
     at: str
     os_user: str
@@ -88,7 +118,7 @@ class Audit(SQLModel, table=True):
     rows_changed: int
     # schema version 3: a correction's employee and what it changed (old → new); NULL for
     # every other command. Deleted by `purge` with the employee. Never a CPR number.
-    employee_id: str | None = Field(default=None, index=True)
+    employee_id: str | None = None
     detail: str | None = None
 
 
@@ -98,6 +128,7 @@ class RetractedOutcome(SQLModel, table=True):
     deleted by `purge` with the employee."""
 
     __tablename__ = "retracted_outcome"
+    __table_args__ = {"sqlite_with_rowid": False}
     employee_id: str = Field(primary_key=True)
     outcome: str = Field(primary_key=True)
     date: datetime.date = Field(primary_key=True)  # the module: `date` is the field

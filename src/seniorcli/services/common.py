@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import getpass
 import heapq
-import sqlite3
 from datetime import UTC, datetime
 
 from seniorcli.cpr import redact
+from seniorcli.db import Db
+from seniorcli.db import audit as audit_rows
 from seniorcli.i18n import _, ngettext
 
 MAX_SHOWN_ERRORS = 20
@@ -25,20 +26,15 @@ def os_user() -> str:
         return "unknown"
 
 
-def audit(conn: sqlite3.Connection, command: str, rows_changed: int, *,
+def audit(conn: Db, command: str, rows_changed: int, *,
           employee_id: str | None = None, detail: str | None = None) -> int:
     """Record a write: when, who, which command (never its personal arguments), how many rows.
     A correction also names its employee and what it changed (``detail``, old → new), which
     `show` prints and `purge` deletes with the employee; anything in it that looks like a CPR
     number is masked. Returns the audit id."""
-    cur = conn.execute(
-        "INSERT INTO audit (at, os_user, command, rows_changed, employee_id, detail) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (now_stamp(), os_user(), command, rows_changed, employee_id,
-         None if detail is None else redact(detail)),
-    )
-    assert cur.lastrowid is not None  # an INSERT sets it
-    return cur.lastrowid
+    return audit_rows.add(conn, at=now_stamp(), os_user=os_user(), command=command,
+                          rows_changed=rows_changed, employee_id=employee_id,
+                          detail=None if detail is None else redact(detail))
 
 
 def show_value(value: str, limit: int = 40) -> str:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
-
+from seniorcli.db import Db
+from seniorcli.db import settings as rows
 from seniorcli.db.engine import transaction
 from seniorcli.errors import SeniorError
 from seniorcli.i18n import N_, _
@@ -18,27 +18,24 @@ KNOWN = {
 }
 
 
-def get_setting(conn: sqlite3.Connection, key: str) -> str | None:
-    row = conn.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
-    return row[0] if row else None
+def get_setting(conn: Db, key: str) -> str | None:
+    return rows.get(conn, key)
 
 
-def set_setting(conn: sqlite3.Connection, key: str, value: str | None) -> None:
+def set_setting(conn: Db, key: str, value: str | None) -> None:
     if key not in KNOWN:
         raise SeniorError(_("unknown setting '{key}'")
             .format(key=key), hint=_("settings: {keys}").format(
                 keys="; ".join(f"{k} ({_(what)})" for k, what in KNOWN.items())))
     with transaction(conn):
         if value is None:
-            if not conn.execute("DELETE FROM setting WHERE key = ?", (key,)).rowcount:
+            if not rows.delete(conn, key):
                 return  # it was not set: nothing changed, nothing to audit
         else:
-            conn.execute(
-                "INSERT INTO setting (key, value) VALUES (?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+            rows.put(conn, key, value)
         # the audit log records the command, as typed (not translated)
         audit(conn, f"config {'set' if value else 'unset'} {key}", 1)
 
 
-def all_settings(conn: sqlite3.Connection) -> dict[str, str]:
-    return dict(conn.execute("SELECT key, value FROM setting ORDER BY key"))
+def all_settings(conn: Db) -> dict[str, str]:
+    return rows.all_of(conn)
