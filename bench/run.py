@@ -10,6 +10,11 @@ the references: the sqlite3 shell's ``.import`` of the same file into a typed ta
 validation) and ``python -c "import typer"``. It prints medians and ratios, checks the targets
 at the largest size, and writes everything to a JSON file (default bench/out/results.json).
 
+With PostgreSQL installed (or ``--postgres URL`` of a server where it may create databases), the
+same commands run against PostgreSQL too (``pg …`` rows), as ratios to psql's own ``\\copy`` of the
+same file into a typed table; a throw-away cluster is started for it (tests/pgcluster.py) unless
+a URL is given. ``--postgres none`` skips them.
+
 `due` and `report coverage` keep nothing between runs (they decide from scratch on the date
 asked about); they are measured three ways all the same: right after the roster was imported
 again (the first run after the monthly import), on a settled database, and — the monthly job —
@@ -62,6 +67,11 @@ TARGETS = [
     ("due after next month", "sqlite3 .import", 1.0, None),
     ("report coverage (first run)", "sqlite3 .import", 1.5, None),
     ("report coverage", "sqlite3 .import", 1.5, None),
+    ("pg import", "psql \\copy", 3.0, None),
+    ("pg due norddjurs", "psql \\copy", 1.0, None),
+    ("pg due koege", "psql \\copy", 1.0, None),
+    ("pg due albertslund", "psql \\copy", 1.0, None),
+    ("pg due norddjurs (first run)", "psql \\copy", 1.0, None),
     ("--help", "import typer", 2.0, None),
     ("--version", "import typer", 2.0, None),
 ]
@@ -226,6 +236,68 @@ def commands(n: int, work: Path, roster: Path, db: Path) -> dict[str, tuple[list
     }
 
 
+PG_REF_DDL = (
+    "DROP TABLE IF EXISTS ref_employee; CREATE TABLE ref_employee (employee_id TEXT PRIMARY KEY, "
+    "name TEXT NOT NULL, birth_date DATE, department TEXT, manager_id TEXT, hire_date DATE, "
+    "leave_date DATE, email TEXT, weekly_hours TEXT)")
+
+
+def _pg_url(server: str, name: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    return urlunsplit(urlsplit(server)._replace(path="/" + name))
+
+
+def _pg_admin(server: str, *statements: str) -> None:
+    import psycopg
+
+    with psycopg.connect(server, autocommit=True) as c:
+        for s in statements:
+            c.execute(s)
+
+
+def pg_commands(n: int, work: Path, roster: Path, db: Path, server: str
+                ) -> dict[str, tuple[list[str], object]]:
+    """The PostgreSQL rows: psql's \\copy as the reference, the import into an empty register,
+    and the reading commands on a copy of the full SQLite register (seniorcli copy-db)."""
+    cli = seniorcli_cmd()
+    out = work / "out.json"
+    ref, fresh, full = (_pg_url(server, f"bench_{k}_{n}") for k in ("ref", "fresh", "full"))
+    for name in (f"bench_ref_{n}", f"bench_full_{n}"):
+        _pg_admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}")
+    subprocess.run([*cli, "copy-db", str(db), full], check=True, stderr=subprocess.DEVNULL,
+                   stdout=subprocess.DEVNULL)
+
+    def fresh_db():
+        _pg_admin(server, f"DROP DATABASE IF EXISTS bench_fresh_{n} WITH (FORCE)",
+                  f"CREATE DATABASE bench_fresh_{n}")
+
+    def ref_table():
+        subprocess.run(["psql", "-q", ref, "-c", PG_REF_DDL], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def just_imported():
+        subprocess.run([*cli, "--db", full, "import", str(roster), "--as-of", AS_OF],
+                       check=True, stderr=subprocess.DEVNULL)
+
+    def due(rules: str) -> list[str]:
+        return [*cli, "--db", full, "due", "--rules", rules, "--as-of", AS_OF, "--within",
+                "30", "--format", "json", "--output", str(out)]
+
+    return {
+        "psql \\copy": (["psql", "-q", ref, "-c",
+                         f"\\copy ref_employee FROM '{roster}' WITH (FORMAT csv, DELIMITER ';', "
+                         "HEADER true)"], ref_table),
+        "pg import": ([*cli, "--db", fresh, "import", str(roster), "--as-of", AS_OF], fresh_db),
+        "pg re-import": ([*cli, "--db", fresh, "import", str(roster), "--as-of", AS_OF], None),
+        "pg due norddjurs (first run)": (due("norddjurs"), just_imported),
+        **{f"pg due {r}": (due(r), None) for r in ("norddjurs", "koege", "albertslund")},
+        "pg report coverage": ([*cli, "--db", full, "report", "coverage", "--rules",
+                                "norddjurs", "--year", "2026", "--by", "department",
+                                "--format", "json", "--output", str(out)], None),
+    }
+
+
 def main() -> None:
     if sys.argv[1:2] == ["--measure"]:
         _measure_here(sys.argv[2:])
@@ -235,7 +307,19 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--work", type=Path, default=HERE / "out")
     ap.add_argument("--results", type=Path, default=HERE / "out" / "results.json")
+    ap.add_argument("--postgres", default="auto",
+                    help="URL of a server's postgres database, 'auto' (a throw-away cluster "
+                         "when PostgreSQL is installed) or 'none'")
     args = ap.parse_args()
+    server, cluster = None, None
+    if args.postgres == "auto":
+        sys.path.insert(0, str(HERE.parent / "tests"))
+        from pgcluster import binaries, start
+
+        if binaries() is not None and shutil.which("psql"):
+            server, cluster = start()
+    elif args.postgres != "none":
+        server = args.postgres
     if not shutil.which("sqlite3"):
         raise SystemExit("the sqlite3 command-line shell is needed for the reference point "
                          "(Debian: apt-get install sqlite3)")
@@ -250,6 +334,8 @@ def main() -> None:
         print(f"\n== {n:,} employees: building data …", flush=True)
         roster, db = build(n, args.work)
         cmds = commands(n, args.work, roster, db)
+        if server:
+            cmds.update(pg_commands(n, args.work, roster, db, server))
         size: dict = {}
         for name, (cmd, prepare) in cmds.items():
             runs = [measure(cmd, args.work, prepare) for _ in range(args.runs)]
@@ -258,18 +344,22 @@ def main() -> None:
                           "all_seconds": [round(r[0], 3) for r in runs]}
         ref_import = size["sqlite3 .import"]["seconds"]
         ref_start = size["import typer"]["seconds"]
-        print(f"{'command':22s} {'median s':>9s} {'peak MB':>8s} {'ratio':>7s}  reference")
+        ref_pg = size.get("psql \\copy", {}).get("seconds")
+        print(f"{'command':28s} {'median s':>9s} {'peak MB':>8s} {'ratio':>7s}  reference")
         for name, m in size.items():
             ref, ref_name = (ref_start, "import typer") if name.startswith("--") or \
-                name == "import typer" else (ref_import, "sqlite3 .import")
+                name == "import typer" else (ref_pg, "psql \\copy") \
+                if name.startswith(("pg ", "psql")) else (ref_import, "sqlite3 .import")
             m["ratio"] = round(m["seconds"] / ref, 2)
             m["reference"] = ref_name
-            print(f"{name:22s} {m['seconds']:9.2f} {m['peak_mb']:8.1f} {m['ratio']:7.2f}  "
+            print(f"{name:28s} {m['seconds']:9.2f} {m['peak_mb']:8.1f} {m['ratio']:7.2f}  "
                   f"{ref_name}")
         results["sizes"][str(n)] = size
     largest = results["sizes"][str(max(sizes))]
     checks = []
     for name, _ref, limit, mem in TARGETS:
+        if name not in largest:  # the PostgreSQL rows, skipped
+            continue
         m = largest[name]
         ok = m["ratio"] <= limit and (mem is None or m["peak_mb"] <= mem)
         checks.append({"command": name, "ratio": m["ratio"], "limit": limit,
@@ -279,8 +369,12 @@ def main() -> None:
     for c in checks:
         mem = f", peak {c['peak_mb']} MB ≤ {c['memory_limit_mb']} MB" \
             if c["memory_limit_mb"] else ""
-        print(f"  {'met ' if c['met'] else 'MISS'}  {c['command']:18s} {c['ratio']:5.2f} ≤ "
+        print(f"  {'met ' if c['met'] else 'MISS'}  {c['command']:28s} {c['ratio']:5.2f} ≤ "
               f"{c['limit']}{mem}")
+    if cluster is not None:
+        from pgcluster import stop
+
+        stop(cluster)
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(json.dumps(results, indent=2))
     print(f"\nResults: {args.results}")

@@ -289,6 +289,7 @@ def transaction(conn: Db) -> Iterator[Db]:
     conn.begin_write()
     try:
         yield conn
+        hold_before_commit()
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
