@@ -63,8 +63,9 @@ fi
 out="$MONTHLY_OUT/$month"
 mkdir -p "$out"
 
-# 1. A copy of the database as it was before this month's import.
-if [[ -n "$MONTHLY_BACKUP" && -e "$SENIORCLI_DB" ]]; then
+# 1. A copy of the database as it was before this month's import (of a PostgreSQL register
+#    too: the copy is an SQLite file).
+if [[ -n "$MONTHLY_BACKUP" && ( -e "$SENIORCLI_DB" || "$SENIORCLI_DB" == postgres*://* ) ]]; then
     mkdir -p "$MONTHLY_BACKUP"
     "$SENIORCLI" "${db[@]}" backup "$MONTHLY_BACKUP/seniorer-$month.db"
 fi

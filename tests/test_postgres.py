@@ -1,0 +1,165 @@
+"""What only a PostgreSQL register has: an address instead of a file, a server that may be down,
+a database without a register yet, several registers in one database (one schema each), a
+password that must never be shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from seniorcli.cli import app
+
+from conftest import AS_OF, pg_database_url
+
+SAMPLE = str(Path(__file__).resolve().parent.parent / "data" / "sample_roster.csv")
+
+
+def cli(target: str, *args: str, env: dict | None = None):
+    r = CliRunner().invoke(app, ["--db", target, *args] if target else list(args),
+                           env={"SENIORCLI_LANG": "en", **(env or {})})
+    if r.exception is not None and not isinstance(r.exception, SystemExit):
+        raise r.exception
+    return r
+
+
+def tables(url: str, schema: str = "public") -> set[str]:
+    import psycopg
+
+    with psycopg.connect(url) as c:
+        return {r[0] for r in c.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = %s", (schema,))}
+
+
+def test_import_then_due_through_the_environment_variable(pg_database, monkeypatch):
+    monkeypatch.setenv("SENIORCLI_DB", pg_database)
+    r = cli("", "import", SAMPLE, "--as-of", AS_OF)
+    assert r.exit_code == 0, r.stderr
+    assert {"employee", "conversation", "agreement", "audit", "setting",
+            "seniorcli_schema"} <= tables(pg_database)
+    r = cli("", "due", "--rules", "koege", "--as-of", AS_OF, "--format", "csv")
+    assert r.exit_code == 0, r.stderr
+    assert len(r.stdout.splitlines()) > 1
+
+
+def test_a_reading_command_on_a_database_without_a_register_creates_nothing(pg_database):
+    r = cli(pg_database, "due", "--rules", "koege", "--as-of", AS_OF)
+    assert r.exit_code == 1
+    assert "no seniorcli register" in r.stderr and "import" in r.stderr
+    assert "Traceback" not in r.stderr
+    assert tables(pg_database) == set()
+
+
+def test_a_dry_run_leaves_no_register_behind(pg_database):
+    r = cli(pg_database, "import", SAMPLE, "--as-of", AS_OF, "--dry-run")
+    assert r.exit_code == 0, r.stderr
+    assert tables(pg_database) == set()
+    assert cli(pg_database, "due", "--rules", "koege", "--as-of", AS_OF).exit_code == 1
+
+
+def test_a_missing_database_is_named_without_the_password(pg_server):
+    url = pg_database_url(pg_server, "no_such_register").replace(
+        "postgresql://seniorcli@", "postgresql://seniorcli:hemmelig-kode@")
+    r = cli(url, "due", "--rules", "koege", "--as-of", AS_OF)
+    assert r.exit_code == 1
+    assert "no_such_register" in r.stderr and "does not exist" in r.stderr
+    assert "hemmelig-kode" not in r.stderr + r.stdout
+    assert "Traceback" not in r.stderr
+
+
+def test_a_server_that_is_not_running_is_said_plainly(tmp_path):
+    url = f"postgresql://seniorcli:hemmelig-kode@/x?host={tmp_path}&port=1"
+    r = cli(url, "import", SAMPLE, "--as-of", AS_OF)
+    assert r.exit_code == 1
+    assert "cannot use the PostgreSQL database" in r.stderr or "cannot connect" in r.stderr
+    assert "server" in r.stderr and "hemmelig-kode" not in r.stderr
+
+
+def test_another_programs_tables_are_refused_and_left_alone(pg_database):
+    import psycopg
+
+    with psycopg.connect(pg_database, autocommit=True) as c:
+        c.execute("CREATE TABLE employee (id int)")
+    r = cli(pg_database, "import", SAMPLE, "--as-of", AS_OF)
+    assert r.exit_code == 1 and "another program" in r.stderr
+    assert tables(pg_database) == {"employee"}
+
+
+def test_a_register_of_a_newer_version_is_refused(pg_database):
+    import psycopg
+
+    assert cli(pg_database, "import", SAMPLE, "--as-of", AS_OF).exit_code == 0
+    with psycopg.connect(pg_database, autocommit=True) as c:
+        c.execute("UPDATE seniorcli_schema SET version = version + 1")
+    r = cli(pg_database, "due", "--rules", "koege", "--as-of", AS_OF)
+    assert r.exit_code == 1 and "newer seniorcli" in r.stderr
+
+
+def test_one_database_holds_one_register_per_municipality_in_its_own_schema(pg_database):
+    """A payroll centre: `?options=-csearch_path%3Dkoege` chooses the municipality's schema."""
+    import psycopg
+
+    with psycopg.connect(pg_database, autocommit=True) as c:
+        c.execute("CREATE SCHEMA koege")
+        c.execute("CREATE SCHEMA albertslund")
+    sep = "&" if "?" in pg_database else "?"
+    koege = f"{pg_database}{sep}options=-csearch_path%3Dkoege"
+    albertslund = f"{pg_database}{sep}options=-csearch_path%3Dalbertslund"
+    assert cli(koege, "import", SAMPLE, "--as-of", AS_OF).exit_code == 0
+    assert "employee" in tables(pg_database, "koege")
+    assert tables(pg_database, "albertslund") == set()
+    r = cli(albertslund, "employees", "--as-of", AS_OF)
+    assert r.exit_code == 1 and "no seniorcli register" in r.stderr
+    r = cli(koege, "employees", "--as-of", AS_OF, "--format", "csv")
+    assert r.exit_code == 0 and len(r.stdout.splitlines()) > 100
+
+
+@pytest.mark.parametrize("typo", ["postgres://", "postgresql://"])
+def test_both_spellings_of_the_scheme_are_an_address_not_a_file(pg_database, typo, tmp_path,
+                                                                 monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    url = typo + pg_database.split("://", 1)[1]
+    r = cli(url, "import", SAMPLE, "--as-of", AS_OF)
+    assert r.exit_code == 0, r.stderr
+    assert list(tmp_path.iterdir()) == []  # no file named after the address
+
+
+def test_registers_in_two_schemas_do_not_wait_for_each_others_writes(pg_database, tmp_path):
+    """A payroll centre: Køge's import, held open before its commit, does not keep Albertslund's
+    import waiting (the write lock is per schema)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psycopg
+
+    with psycopg.connect(pg_database, autocommit=True) as c:
+        c.execute("CREATE SCHEMA koege")
+        c.execute("CREATE SCHEMA albertslund")
+    sep = "&" if "?" in pg_database else "?"
+    koege = f"{pg_database}{sep}options=-csearch_path%3Dkoege"
+    albertslund = f"{pg_database}{sep}options=-csearch_path%3Dalbertslund"
+    for url in (koege, albertslund):
+        assert cli(url, "import", SAMPLE, "--as-of", AS_OF).exit_code == 0
+    marker = tmp_path / "holding"
+    env = {**os.environ, "SENIORCLI_LANG": "en", "SENIORCLI_TEST_HOLD_COMMIT": str(marker)}
+    holder = subprocess.Popen([sys.executable, "-m", "seniorcli", "--db", koege, "import",
+                               SAMPLE, "--as-of", AS_OF], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        end = time.monotonic() + 60
+        while not marker.exists():
+            assert holder.poll() is None and time.monotonic() < end
+            time.sleep(0.05)
+        t0 = time.monotonic()
+        other = subprocess.run([sys.executable, "-m", "seniorcli", "--db", albertslund, "import",
+                                SAMPLE, "--as-of", AS_OF], capture_output=True, text=True,
+                               timeout=50, env={**os.environ, "SENIORCLI_LANG": "en"})
+        assert other.returncode == 0, other.stderr
+        assert time.monotonic() - t0 < 20
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
