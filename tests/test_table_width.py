@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from seniorcli import output
+from seniorcli.output import table as table_format
 
 from conftest import AS_OF
 
@@ -57,14 +58,14 @@ COMMANDS = {
 def captured(monkeypatch):
     """The columns and rows each table was given (the printed text is checked against them)."""
     seen: list[tuple[list[output.Column], list[dict]]] = []
-    real = output._table
+    real = table_format.write_table
 
     def spy(rows, columns, *args, **kwargs):
         rows = list(rows)
         seen.append((columns, rows))
         return real(rows, columns, *args, **kwargs)
 
-    monkeypatch.setattr(output, "_table", spy)
+    monkeypatch.setattr(table_format, "write_table", spy)
     return seen
 
 
@@ -227,7 +228,7 @@ def test_layout_breaks_a_number_header_before_squeezing_text():
             output.Column("n", "Share of today's staff", "share")]
     cells = [["Employee", "00001"], ["Name", "Anna Ærø Østergaard Kristiansen"],
              ["Share of today's staff", "37.1%"]]
-    dropped, widths = output.table_layout(cols, cells, 60)
+    dropped, widths = table_format.table_layout(cols, cells, 60)
     assert dropped == [] and widths[1] == len("Anna Ærø Østergaard Kristiansen")
     assert widths[2] < len("Share of today's staff")
 

@@ -24,8 +24,6 @@ _COMPACT = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
 # Excel exports often append a midnight time: "1971-05-03 00:00:00".
 _MIDNIGHT = re.compile(r"[ T]00:00(:00(\.0+)?)?$")
 
-ACCEPTED_FORMATS = "YYYY-MM-DD, DD-MM-YYYY, DD.MM.YYYY, DD/MM/YYYY or DDMMYYYY"
-
 
 class DateFormatError(ValueError):
     """The text is not a date in one of the accepted formats (the message says why)."""
@@ -82,10 +80,6 @@ def jan1(year: int) -> date:
 
 def day_before(d: date) -> date:
     return d - timedelta(days=1)
-
-
-def iso(d: date | None) -> str | None:
-    return d.isoformat() if d else None
 
 
 def from_iso(s: str | None) -> date | None:

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from seniorcli.dates import add_months
-from seniorcli.i18n import _
 
 SOURCE = "Lov om social pension § 1 a (som ændret i 2025)"
 
@@ -45,10 +44,3 @@ def pension_age_months(birth: date, table: tuple[PensionBand, ...] = PENSION_TAB
 def pension_date(birth: date, table: tuple[PensionBand, ...] = PENSION_TABLE) -> date:
     """The day someone reaches state pension age (29 February → 1 March, as for birthdays)."""
     return add_months(birth, pension_age_months(birth, table))
-
-
-def format_age(months: int) -> str:
-    years, rest = divmod(months, 12)
-    if not rest or rest == 6:
-        return f"{years}½" if rest else str(years)
-    return _("{years} y {months} m").format(years=years, months=rest)

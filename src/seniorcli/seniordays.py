@@ -63,7 +63,7 @@ def entitlement(table: SeniorDaysTable, birth: date, year: int) -> dict | None:
 
 
 def load_table(path: Path) -> SeniorDaysTable:
-    from seniorcli.rules.loader import read_toml
+    from seniorcli.tomlfile import read_toml
 
     where = str(path)
     data = read_toml(path, InputFileError)

@@ -23,7 +23,6 @@ from pathlib import Path
 from seniorcli.errors import InputFileError, SeniorError, printable
 from seniorcli.i18n import _, ngettext
 
-ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
 DELIMITERS = {",": ",", ";": ";", "\t": "\t", "tab": "\t", "\\t": "\t", "comma": ",",
               "semicolon": ";"}
 _CHUNK = 1 << 20

@@ -13,15 +13,15 @@ Example (Silkeborg offers the senior conversation from 60, yearly)::
 
 from __future__ import annotations
 
-import tomllib
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from seniorcli.dates import DateFormatError, parse_date
-from seniorcli.errors import RuleError, SeniorError
+from seniorcli.errors import RuleError
 from seniorcli.i18n import _
 from seniorcli.rules.base import TOML_KEYS, RuleSet
+from seniorcli.tomlfile import read_toml
 
 _REQUIRED = ("name", "title", "first_offer_age", "sources")
 _CHOICES = {"trigger": ("birthday", "calendar_year"), "repeat": ("months", "calendar_year")}
@@ -33,27 +33,9 @@ _INT_RANGES = {
 }
 
 
-def read_toml(path: Path, error: type[SeniorError] = RuleError) -> dict[str, Any]:
-    """A TOML file as a dict; a missing, non-UTF-8 or invalid file raises ``error`` naming it."""
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise error(_("{path}: no such file").format(path=path)) from None
-    except IsADirectoryError:
-        raise error(_("{path} is a folder, not a file").format(path=path),
-                    hint=_("give the .toml file itself")) from None
-    except PermissionError:
-        raise error(_("{path}: no permission to read it").format(path=path)) from None
-    except UnicodeDecodeError:
-        raise error(_("{path}: not UTF-8 text").format(path=path),
-                    hint=_("save the file as UTF-8")) from None
-    except tomllib.TOMLDecodeError as e:
-        raise error(_("{path}: not valid TOML: {problem}").format(path=path, problem=e)) from None
-
-
 def load_rule_file(path: Path) -> RuleSet:
     """Read and check one rule set file; a mistake names the file and the key."""
-    return rule_set_from_mapping(read_toml(path), str(path))
+    return rule_set_from_mapping(read_toml(path, RuleError), str(path))
 
 
 def rule_set_from_mapping(data: dict[str, Any], where: str) -> RuleSet:

@@ -1,218 +1,20 @@
-"""The one place that writes data: table | csv | json | xlsx, to stdout or ``--output FILE``.
-
-Machine formats never pass through Rich; messages go to standard error. Files are written
-through ``seniorcli.files`` (private, never half-written, never onto the database; a FIFO or
-device is written into). CSV and XLSX cells that a spreadsheet would read as a formula are
-neutralised. Which format a command writes is decided once, by ``cli.common.output_format``.
-"""
+"""The terminal table, for people: dates, numbers and words in their language, fitted to the
+terminal's width (README, "Tables that fit the terminal"), drawn like Rich's default table but
+by our own renderer (Rich itself takes 20–30 s for 50,000 rows; this takes ~1 s). Rich is
+imported only to measure wide characters, colour a terminal and write the frame."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import math
 import re
 import sys
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
-# Still importable from here (services.admin uses private_path); the code lives in files.py.
 from seniorcli.errors import printable
-from seniorcli.files import private_file as private_file
-from seniorcli.files import private_path as private_path
-
-FORMATS = ("table", "csv", "excel-csv", "json", "xlsx")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    #: text | date | datetime (an ISO time) | bool | id (ids and years: as they are, never
-    #: wrapped) | number (1.234,5) |
-    #: amount (85.000,00 kr.) | share (a fraction: 0.371 → 37,1 %) | hours (37,5). Text wraps in
-    #: a table; every other kind is never cut nor wrapped, and numbers are right-aligned.
-    kind: str = "text"
-    style: str | None = None
-    #: A table too wide for the terminal leaves out the columns with the highest drop_order
-    #: first (then from the right); the first column is never left out.
-    drop_order: int = 0
-    #: Machine values shown to people as words in a table: value → a message id marked with
-    #: ``N_`` ("due" → N_("due (status)") → "forfalden"), translated when the table is drawn.
-    #: The values are English words already, so an English table shows the value itself (the
-    #: message id only tells the same English word apart in another role: "invited" as a
-    #: pending invitation is "inviteret", as an outcome "tilbudt"). csv and json keep the value.
-    words: Mapping[str, str] | None = None
-
-
-def neutralise(value: str) -> str:
-    """Prefix a quote to text a spreadsheet would run as a formula (CSV/formula injection)."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
-def _cell(value: Any, excel: bool) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        if excel:  # read by people, in their language ("ja"/"nej" in Danish)
-            from seniorcli.i18n import _
-
-            return _("yes") if value else _("no")
-        return "yes" if value else "no"
-    if isinstance(value, date):
-        return value.strftime("%d-%m-%Y") if excel else value.isoformat()
-    if isinstance(value, float):
-        # every digit (f"{v:g}" kept six: 250000.5 was written 250000), no exponent, and a
-        # whole number without ".0"; Danish Excel reads a decimal comma, no thousands dots
-        text = str(int(value)) if value.is_integer() else repr(value)
-        return text.replace(".", ",") if excel else text
-    if isinstance(value, int):
-        return str(value)
-    # A carriage return inside a value would not be quoted with "\n" line ends and would
-    # break the row for readers; as a line break it is quoted and keeps its meaning.
-    return neutralise(str(value)).replace("\r\n", "\n").replace("\r", "\n")
-
-
-def json_default(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(type(value).__name__)
-
-
-def _finite(value: Any) -> Any:
-    """``value`` with every infinity or NaN as None: JSON has no such numbers (Python would
-    write ``Infinity``, which no JSON reader takes). Older versions could store them."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
-
-
-def dumps(value: Any) -> str:
-    """Pretty JSON for one object (dates as ISO text; an infinity or NaN as null)."""
-    try:
-        return json.dumps(value, ensure_ascii=False, indent=2, default=json_default,
-                          allow_nan=False)
-    except ValueError:  # an infinity or NaN somewhere: null (never `Infinity`)
-        return json.dumps(_finite(value), ensure_ascii=False, indent=2, default=json_default,
-                          allow_nan=False)
-
-
-def write_csv(rows: Iterable[dict], columns: list[Column], out: TextIO, excel: bool) -> int:
-    writer = csv.writer(out, delimiter=";" if excel else ",", lineterminator="\r\n" if excel
-                        else "\n")
-    writer.writerow([c.key for c in columns])
-    n = 0
-    for row in rows:
-        writer.writerow([_cell(row.get(c.key), excel) for c in columns])
-        n += 1
-    return n
-
-
-def write_json(rows: Iterable[dict], columns: list[Column], out: TextIO) -> int:
-    """A JSON array, one object per line, streamed (memory stays flat on big lists).
-
-    Date columns become ISO text first, so each object goes through the C encoder."""
-    keys = [c.key for c in columns]
-    date_keys = [c.key for c in columns if c.kind == "date"]
-    encode = _object_encoder()
-    n = 0
-    out.write("[")
-    for row in rows:
-        obj = {k: row.get(k) for k in keys}
-        for k in date_keys:
-            v = obj[k]
-            if v is not None:
-                obj[k] = v.isoformat()
-        out.write(",\n  " if n else "\n  ")
-        out.write(encode(obj))
-        n += 1
-    out.write("\n]\n" if n else "]\n")
-    return n
-
-
-def _object_encoder() -> Callable[[dict], str]:
-    """One JSON object as compact text. The C encoder is made once and reused (json.dumps
-    makes a new one per call, which costs a third of the time on a 60,000-row list)."""
-    # typeshed leaves out c_make_encoder (None without the C accelerator): the stub is wrong
-    from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
-
-    # allow_nan=False: an infinity or NaN (stored by an older version) is written as null,
-    # never as `Infinity`, which is not JSON; the common case costs nothing more.
-    encode: Callable[[dict], str]
-    if c_make_encoder is None:  # a Python without the C accelerator
-        encode = json.JSONEncoder(ensure_ascii=False, default=json_default,
-                                  allow_nan=False).encode
-    else:
-        make = c_make_encoder(None, json_default, encode_basestring, None, ": ", ", ", False,
-                              False, False)
-
-        def encode_c(obj: dict) -> str:
-            return "".join(make(obj, 0))
-
-        encode = encode_c
-
-    def finite_encode(obj: dict) -> str:
-        try:
-            return encode(obj)
-        except ValueError:
-            return encode(_finite(obj))
-
-    return finite_encode
-
-
-def emit(
-    rows: Iterable[dict],
-    columns: list[Column],
-    fmt: str,
-    output: Path | None = None,
-    *,
-    title: str | None = None,
-    excel: bool = False,
-    table_columns: list[Column] | None = None,
-    row_style: Callable[[dict], str | None] | None = None,
-    footer: Callable[[int], str] | None = None,
-) -> int:
-    """Write rows in ``fmt`` (already resolved: see ``cli.common.output_format``) to standard
-    output or to ``output``; returns the number of rows written."""
-    if fmt == "excel-csv":  # --format excel-csv (or its alias --excel): CSV for Danish Excel
-        fmt, excel = "csv", True
-    if fmt == "xlsx":
-        if output is None:
-            raise ValueError("xlsx needs an output file")
-        from seniorcli.xlsx import write_xlsx
-
-        return write_xlsx(rows, columns, output, title=title)
-    if fmt == "table":
-        return _table(rows, table_columns or columns, output, title, row_style, footer)
-    if output is not None:
-        encoding = "utf-8-sig" if excel else "utf-8"
-        with private_file(output, "w", encoding=encoding, newline="") as f:
-            return _machine(rows, columns, fmt, f, excel)
-    if excel:
-        sys.stdout.buffer.write(b"\xef\xbb\xbf")
-    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="",
-                           write_through=False)
-    try:
-        return _machine(rows, columns, fmt, out, excel)
-    finally:
-        out.flush()
-        out.detach()
-
-
-def _machine(rows: Iterable[dict], columns: list[Column], fmt: str, out: TextIO,
-             excel: bool) -> int:
-    if fmt == "json":
-        return write_json(rows, columns, out)
-    return write_csv(rows, columns, out, excel)
+from seniorcli.files import private_file
+from seniorcli.output.columns import Column
 
 
 def _worded(column: Column, convert: Callable[[Any], str]) -> Callable[[Any], str]:
@@ -257,8 +59,8 @@ def _converter(kind: str) -> Callable[[Any], str]:
     return convert
 
 
-# Tables that fit (README, "Tables that fit the terminal"). Ids, dates and numbers are never cut nor
-# wrapped; text (names, departments, reasons, notes) wraps; when even that does not fit, the
+# Tables that fit (README, "Tables that fit the terminal"). Ids, dates and numbers are never cut
+# nor wrapped; text (names, departments, reasons, notes) wraps; when even that does not fit, the
 # columns with the highest ``drop_order`` are left out and a line under the table names them.
 # The renderer is our own, drawn like Rich's default table: Rich measures and wraps every cell
 # in Python objects and takes 20–30 s for 50,000 rows (measured, rich 15), this takes ~1 s.
@@ -394,9 +196,11 @@ def _ansi(style: str | None, console: Any) -> tuple[str, str]:
     return start, end
 
 
-def _table(rows: Iterable[dict], columns: list[Column], output: Path | None, title: str | None,
-           row_style: Callable[[dict], str | None] | None,
-           footer: Callable[[int], str] | None) -> int:
+def write_table(rows: Iterable[dict], columns: list[Column], output: Path | None,
+                title: str | None, row_style: Callable[[dict], str | None] | None,
+                footer: Callable[[int], str] | None) -> int:
+    """The rows as a table on standard output (coloured on a terminal, as wide as it is) or
+    into ``output`` (as wide as the table needs); returns the number of rows."""
     from seniorcli.i18n import _
 
     convert = [_worded(c, _converter(c.kind)) for c in columns]

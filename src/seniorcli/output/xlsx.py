@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from seniorcli.files import private_path
-from seniorcli.output import Column, neutralise
+from seniorcli.output.columns import Column, neutralise
 
 _SAMPLE = 500  # rows looked at to size the columns
 # Number formats by Column.kind. Excel shows them with the reader's own separators: Danish

@@ -22,7 +22,7 @@ from html import escape
 
 from seniorcli import __version__
 from seniorcli.i18n import _, language
-from seniorcli.output import Column
+from seniorcli.output.columns import Column
 from seniorcli.pension import SOURCE as PENSION_SOURCE
 
 #: KL's figure, for comparison (seeds/kl-seniorpartnerskabet-vaerktoejer.txt, 4 September 2023).
