@@ -189,3 +189,23 @@ def db_snapshot(db: Path | str) -> dict:
                 for t in tables}
     finally:
         conn.close()
+
+
+def db_rows(db: Path | str, sql: str, params: tuple = ()) -> list[tuple]:
+    """The rows of a query (``?`` placeholders) on the test's register, either engine, as
+    SQLite gives them (PostgreSQL's dates as ISO text, booleans as 0/1: db/postgres.py)."""
+    if isinstance(db, str):
+        import psycopg
+
+        from seniorcli.db.postgres import _configure, translate
+
+        with psycopg.connect(db, autocommit=True) as pg:
+            _configure(pg)
+            return [tuple(r) for r in pg.execute(translate(sql), params).fetchall()]
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()

@@ -13,6 +13,7 @@ installed (conftest.py); `.ci/run` installs PostgreSQL when it is missing.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
@@ -79,11 +80,9 @@ def start() -> tuple[str, Path]:
 def stop(folder: Path) -> None:
     bin_dir = binaries()
     if bin_dir is not None and (folder / "data").exists():
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):
             _run([str(bin_dir / "pg_ctl"), "-D", str(folder / "data"), "-m", "immediate",
                   "-w", "stop"], _owner())
-        except subprocess.CalledProcessError:
-            pass
     shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -3,9 +3,13 @@ default terms, end, renew, list."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from conftest import AS_OF, db_snapshot, write_csv
+
+pytestmark = pytest.mark.both_engines
 
 
 @pytest.fixture
@@ -356,14 +360,15 @@ def test_end_date_9999_12_31_is_refused(run, roster, db):
 
 
 def test_9999_12_31_stored_by_an_older_version_reads_as_open_ended(run, roster, db):
-    import sqlite3
+    from seniorcli.db import connect
 
-    conn = sqlite3.connect(db)
-    with conn:
+    conn = connect(db)
+    try:
         conn.execute("INSERT INTO agreement (employee_id, type, start_date, end_date, "
                      "open_ended, recorded_at) VALUES ('A', 'seniorstilling', '2026-07-01', "
-                     "'9999-12-31', 0, '2026-07-01T08:00:00+00:00')")
-    conn.close()
+                     "'9999-12-31', ?, '2026-07-01T08:00:00+00:00')", (False,))
+    finally:
+        conn.close()
     add(run, "Y", "--type", "andet", "--start", "2026-01-01", "--end", "2027-06-30")
     rows = agreements(run)
     assert [a["agreement_id"] for a in rows] == [2, 1]  # open-ended last
@@ -396,3 +401,133 @@ def test_agreement_types_shows_the_interpretations(run):
     assert "One at a time" in out
     assert "9999-12-31" in out and "means open-ended" in out
     assert "'future'" in out
+
+
+# --- the same answers on both engines ---------------------------------------------------------
+
+def _cli(target, monkeypatch):
+    """Run the CLI against ``target`` (a file or a PostgreSQL URL), as conftest's ``run`` does."""
+    from typer.testing import CliRunner
+
+    from seniorcli.cli import app, common
+
+    monkeypatch.delenv("SENIORCLI_DB", raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setattr(common, "stderr_is_terminal", lambda: True)
+    runner = CliRunner()
+
+    def _run(*args, lang="en"):
+        monkeypatch.setenv("SENIORCLI_LANG", lang)
+        r = runner.invoke(app, ["--db", str(target), *map(str, args)])
+        if r.exception is not None and not isinstance(r.exception, SystemExit):
+            raise r.exception
+        return r.exit_code, r.stdout, r.stderr
+
+    return _run
+
+
+def _register(run, tmp_path):
+    """A register with every kind of agreement: renewed (twice, once by a renewal that was
+    withdrawn), ended early, withdrawn, open-ended (and 9999-12-31 stored by an older version),
+    ending on the same day in different departments (none, lower case, Danish letters), future,
+    corrected; and refusals, which must not cost an id on either engine."""
+    roster = write_csv(
+        tmp_path / "same.csv", "employee_id,name,birth_date,department,manager_id,hire_date,"
+        "leave_date",
+        "A,Anna Ager,1974-06-15,Skole,L,2000-01-01,", "B,Bent Bro,1962-02-01,,,1990-01-01,",
+        "C,Carla Ceder,1958-09-30,Skole,L,1985-01-01,", "D,Dorte Dal,1966-05-05,Rådhus,L,,",
+        "E,Erik Eg,1961-12-31,,,2027-03-01,", "F,Frede Fjord,1960-01-01,Vej,,2000-01-01,"
+        "2027-01-31", "G,Gitte Gran,1967-01-01,vej,,2001-01-01,",
+        "L,Leif Leder,1972-03-10,Rådhus,,1995-01-01,", "Ø,Øjvind Ø,1959-07-07,Ærø,,1980-01-01,")
+    steps = [
+        ("import", roster, "--as-of", AS_OF),
+        ("agreement", "add", "A", "-t", "seniorstilling", "--start", "2026-07-01", "--end",
+         "2027-06-30", "--hours", "30", "--amount", "1.500,50", "--note", "første"),  # 1
+        ("agreement", "renew", "1"),  # 2: the same length
+        ("agreement", "add", "B", "-t", "nedsat tid", "--start", "2026-01-01",
+         "--open-ended", "--hours", "32"),  # 3
+        ("agreement", "add", "L", "-t", "generationsskifte", "--start", "2026-04-01", "--end",
+         "2027-03-31"),  # 4
+        ("agreement", "renew", "4", "--until", "2028-03-31"),  # 5
+        ("agreement", "withdraw", "5", "--reason", "forkert periode"),
+        ("agreement", "renew", "4", "--until", "2027-12-31"),  # 6: renews 4 instead
+        ("agreement", "add", "C", "-t", "andet", "--start", "2026-01-01", "--end",
+         "2026-12-31"),  # 7
+        ("agreement", "end", "7", "--date", "2026-11-15"),
+        ("agreement", "add", "D", "-t", "fratrædelse", "--start", "2026-10-01", "--end",
+         "2027-03-31", "--amount", "85.000"),  # 8
+        ("agreement", "add", "G", "-t", "loentillaeg", "--start", "2026-10-01", "--end",
+         "2027-03-31", "--amount", "1000"),  # 9: the same end as 8
+        ("agreement", "add", "B", "-t", "andet", "--start", "2026-10-01", "--end",
+         "2027-03-31"),  # 10: the same end, no department
+        ("agreement", "add", "Ø", "-t", "hjemmearbejde", "--start", "2026-10-01", "--end",
+         "2027-03-31"),  # 11: the same end, Ærø
+        ("agreement", "add", "F", "-t", "andet", "--start", "2026-12-01", "--end",
+         "2027-01-31"),  # 12: starts after the as-of date
+        ("agreement", "add", "E", "-t", "andet", "--start", "2026-02-01", "--end",
+         "2026-12-01"),  # 13
+        ("agreement", "withdraw", "13", "--reason", "forkert medarbejder"),
+        ("agreement", "correct", "9", "--end", "2027-02-28", "--hours", "37,5"),
+        ("agreement", "correct", "3", "--note", "aftalt med leder"),
+        ("agreement", "end", "12", "--date", "2027-01-15"),
+        # refused, on both engines alike
+        ("agreement", "add", "A", "-t", "seniorstilling", "--start", "2026-06-14",
+         "--open-ended"),
+        ("agreement", "renew", "3"), ("agreement", "withdraw", "4", "--reason", "x"),
+        ("agreement", "correct", "4", "--end", "2027-02-28"),
+        ("agreement", "end", "7", "--date", "2026-11-30"),
+        ("agreement", "end", 2**63 - 1, "--date", "2026-11-30"),  # the largest id asked for
+        ("agreement", "correct", 2**63 - 1, "--hours", "30"),
+        ("agreement", "add", "L", "-t", "generationsskifte", "--start", "2027-06-01",
+         "--end", "2033-01-01"),
+        ("agreement", "add", "D", "-t", "andet", "--start", "2026-01-01", "--end",
+         "2026-12-31"),  # 14, after the refusals
+    ]
+    return [run(*step) for step in steps]
+
+
+_ASKED = [
+    ("agreement", "list", "--as-of", AS_OF, "-f", "json"),
+    ("agreement", "list", "--as-of", AS_OF, "-f", "csv"),
+    ("agreement", "list", "--as-of", AS_OF),
+    ("agreement", "list", "--as-of", "2027-02-01", "--active-on", "2027-01-20", "-f", "csv"),
+    ("agreement", "list", "--as-of", AS_OF, "--type", "andet", "-f", "csv"),
+    ("agreement", "list", "--as-of", AS_OF, "--department", "Skole", "-f", "csv"),
+    ("agreement", "list", "--as-of", AS_OF, "--manager", "L", "-f", "csv"),
+    ("agreement", "expiring", "--as-of", AS_OF, "--within", "3660", "-f", "json"),
+    ("agreement", "expiring", "--as-of", AS_OF, "--within", "3660"),
+    ("agreement", "expiring", "--as-of", "2026-12-31", "--within", "90", "-f", "csv"),
+    ("agreement", "expiring", "--as-of", "2027-01-01", "--department", "vej", "-f", "csv"),
+    ("seniordays", "--year", "2026", "-f", "csv"),
+    ("seniordays", "--year", "2027", "-f", "json"),
+    ("seniordays", "--year", "2027"),
+    ("seniordays", "--year", "2028", "--department", "Skole", "-f", "csv"),
+]
+
+
+def test_postgresql_gives_the_same_agreement_lists_and_senior_days_as_sqlite(
+        tmp_path, pg_database, monkeypatch):
+    from seniorcli.db import connect
+
+    answers = {}
+    for name, target in (("sqlite", tmp_path / "same.db"), ("postgresql", pg_database)):
+        run = _cli(target, monkeypatch)
+        steps = _register(run, tmp_path)
+        conn = connect(target)  # an open-ended agreement as an older version stored it
+        try:
+            conn.execute("INSERT INTO agreement (employee_id, type, start_date, end_date, "
+                         "open_ended, recorded_at) VALUES ('C', 'arbejdstid', '2026-03-01', "
+                         "'9999-12-31', ?, '2026-03-01T08:00:00+00:00')", (False,))
+        finally:
+            conn.close()
+        asked = [run(*args) for args in _ASKED]
+        asked += [run(*args, lang="da") for args in _ASKED if "-f" not in args]
+        answers[name] = steps, asked  # exit codes, standard output and messages
+    steps, asked = answers["sqlite"]
+    assert [code for code, _out, _err in steps].count(1) == 8  # the refusals, nothing else
+    assert steps[-1][:2] == (0, "14\n")
+    assert all(code == 0 for code, _out, _err in asked)
+    listed = json.loads(asked[0][1])
+    assert [a["agreement_id"] for a in listed][-2:] == [3, 15]  # open-ended last
+    assert {5, 13} & {a["agreement_id"] for a in listed} == set()  # withdrawn
+    assert answers["postgresql"] == answers["sqlite"]

@@ -39,3 +39,18 @@ def test_services_never_import_output():
     found = [f"{path.name}: {name}" for path in sorted((SRC / "services").glob("*.py"))
              for name in sorted(_imports(path)) if _under(name, "seniorcli.output")]
     assert not found, found
+
+
+def test_services_hold_no_sql():
+    """A statement in a service would bypass the db package (and its PostgreSQL variant)."""
+    import ast
+
+    keywords = ("SELECT ", "INSERT INTO", "UPDATE ", "DELETE FROM", "CREATE TABLE", "WITH ")
+    offenders = []
+    services = Path(__file__).resolve().parent.parent / "src" / "seniorcli" / "services"
+    for p in services.glob("*.py"):
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and any(
+                    node.value.lstrip().startswith(k) for k in keywords):
+                offenders.append(f"{p.name}:{node.lineno}")
+    assert offenders == []

@@ -14,29 +14,35 @@ after D, leavers), at dates forward and back:
 from __future__ import annotations
 
 import random
-import sqlite3
+import uuid
 from datetime import date, timedelta
 
 import pytest
 
-from seniorcli.db.engine import connect
+from seniorcli.db import Db, connect
+from seniorcli.db.engine import transaction
 from seniorcli.rules import BUILT_IN
 from seniorcli.rules.loader import load_rule_file
 from seniorcli.services.due import due_list, facts_for
 from seniorcli.services.employees import employee_detail, list_employees
 from seniorcli.services.reports import Period, ages, coverage, retirements
 
-from conftest import FIXTURES, write_csv
+from conftest import FIXTURES, pg_database_url, write_csv
 from rulekit import D, facts
+
+pytestmark = pytest.mark.both_engines
 
 RULE_SETS = [*BUILT_IN, load_rule_file(FIXTURES / "silkeborg.toml")]
 DAYS = [("2025-03-01", 0), ("2026-11-30", 30), ("2024-02-29", 0), ("2027-06-30", 90),
         ("2023-01-01", 365), ("2026-02-28", 0)]
+SEED = 20261130
 
 
-def _random_register(path, seed: int = 20261130, n: int = 1200) -> None:
+def _random_register(target, seed: int = SEED, n: int = 1200, on: date | None = None) -> None:
+    """A random register, the same on either engine for the same seed, written through the
+    db interface. With ``on``: as it stood that day (nothing dated after it, nobody hired
+    after it)."""
     rng = random.Random(seed)
-    conn = connect(path)
     people, talks = [], []
     for i in range(n):
         eid = f"P{i:05d}"
@@ -48,45 +54,96 @@ def _random_register(path, seed: int = 20261130, n: int = 1200) -> None:
         # Outcomes from about 2021 to 2028, some before the hire date (an earlier employment,
         # or a request before a rehire), some on the same day, some a year apart to the day.
         day = date(2021, 1, 1) + timedelta(days=rng.randint(0, 900))
+        mine = []
         for _ in range(rng.choice([0, 0, 1, 2, 3, 5])):
             outcome = rng.choice(["held", "held", "declined", "invited", "postponed",
                                   "requested"])
-            talks.append((eid, outcome, day.isoformat()))
+            mine.append((eid, outcome, day.isoformat()))
             day += timedelta(days=rng.choice([0, 1, 30, 200, 365, 366, 400, 700]))
-        people.append((eid, f"N{i}", rng.choice(["A", "B", None]), rng.choice(["M1", "M2"]),
-                       birth.isoformat(), hire.isoformat(),
-                       leave.isoformat() if leave else None))
-    with conn:
-        conn.executemany(
-            "INSERT INTO employee (employee_id, name, department, manager_id, birth_date, "
-            "hire_date, leave_date, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'x')", people)
-        conn.executemany("INSERT OR IGNORE INTO conversation (employee_id, outcome, date, "
-                         "recorded_at) VALUES (?, ?, ?, 'x')", talks)
-    conn.close()
+        person = (eid, f"N{i}", rng.choice(["A", "B", None]), rng.choice(["M1", "M2"]),
+                  birth.isoformat(), hire.isoformat(), leave.isoformat() if leave else None)
+        if on is None or hire <= on:
+            people.append(person)
+            talks += [t for t in mine if on is None or t[2] <= on.isoformat()]
+    conn = connect(target)
+    try:
+        with transaction(conn):
+            conn.executemany(
+                "INSERT INTO employee (employee_id, name, department, manager_id, birth_date, "
+                "hire_date, leave_date, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'x')", people)
+            conn.executemany(  # the same outcome twice on one day: once
+                "INSERT INTO conversation (employee_id, outcome, date, recorded_at) "
+                "VALUES (?, ?, ?, 'x')", list(dict.fromkeys(talks)))
+    finally:
+        conn.close()
+
+
+class Registers:
+    """Random registers on either engine: SQLite files, or databases on the test session's
+    PostgreSQL server (dropped at the end of the module)."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.databases: list[tuple[str, str]] = []
+        self.shared: dict[object, object] = {}
+
+    def new(self, engine: str, server: str | None = None, *, on: date | None = None):
+        """A new random register (the module's seed), as it stood ``on`` if given."""
+        name = f"r_{uuid.uuid4().hex[:12]}"
+        if engine == "sqlite":
+            target: object = self.folder / f"{name}.db"
+        else:
+            import psycopg
+
+            assert server is not None
+            with psycopg.connect(server, autocommit=True) as admin:
+                admin.execute(f"CREATE DATABASE {name}")
+            self.databases.append((server, name))
+            target = pg_database_url(server, name)
+        _random_register(target, on=on)
+        return target
+
+    def whole(self, engine: str, server: str | None = None, *, on: date | None = None):
+        """The module's register on ``engine`` (as it stood ``on``, if given), built once."""
+        if (engine, on) not in self.shared:
+            self.shared[engine, on] = self.new(engine, server, on=on)
+        return self.shared[engine, on]
+
+    def drop(self) -> None:
+        import psycopg
+
+        for server, name in self.databases:
+            with psycopg.connect(server, autocommit=True) as admin:
+                admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture(scope="module")
-def register(tmp_path_factory):
-    path = tmp_path_factory.mktemp("asof") / "r.db"
-    _random_register(path)
-    return path
+def registers(tmp_path_factory):
+    made = Registers(tmp_path_factory.mktemp("asof"))
+    yield made
+    made.drop()
 
 
-def as_it_was(path, day: date, folder) -> sqlite3.Connection:
-    """A copy of the register as it stood on ``day``: nothing dated after it."""
-    copy = folder / f"on-{day}.db"
-    source, target = sqlite3.connect(path), sqlite3.connect(copy)
-    source.backup(target)
-    source.close()
-    target.close()
-    conn = connect(copy)
-    with conn:
-        conn.execute("DELETE FROM conversation WHERE date > ?", (day.isoformat(),))
-        conn.execute("DELETE FROM employee WHERE hire_date > ?", (day.isoformat(),))
-    return conn
+@pytest.fixture
+def server(engine: str, request: pytest.FixtureRequest) -> str | None:
+    """The PostgreSQL server for the engine postgresql, else None."""
+    return request.getfixturevalue("pg_server") if engine == "postgresql" else None
 
 
-def answers(conn: sqlite3.Connection, rules, day: date, within: int, people: list[str]
+@pytest.fixture
+def register(registers: Registers, engine: str, server: str | None):
+    return registers.whole(engine, server)
+
+
+@pytest.fixture
+def conn(register):
+    """A connection to the module's register on the test's engine."""
+    c = connect(register)
+    yield c
+    c.close()
+
+
+def answers(conn: Db, rules, day: date, within: int, people: list[str]
             ) -> dict:
     """What every command answers about ``day``."""
     return {
@@ -102,44 +159,81 @@ def answers(conn: sqlite3.Connection, rules, day: date, within: int, people: lis
 
 @pytest.mark.parametrize("rules", RULE_SETS, ids=lambda r: r.name)
 def test_every_answer_about_a_day_is_what_the_register_said_that_day(register, rules,
-                                                                      tmp_path):
+                                                                      registers, engine, server):
     whole = connect(register)
     for as_of, within in DAYS:
         day = D(as_of)
-        then = as_it_was(register, day, tmp_path)
+        then = connect(registers.whole(engine, server, on=day))  # the register as it was
         people = [r["employee_id"] for r in list_employees(then, day, include_left=True)]
+        # `show` one by one costs a server's round trips: every sixth on PostgreSQL (the same
+        # facts for everyone on both engines: test_the_due_list_on_postgresql_is_the_one_…)
+        people = people[::1 if engine == "sqlite" else 6]
         got = answers(whole, rules, day, within, people)
         want = answers(then, rules, day, within, people)
         for command in want:
             assert got[command] == want[command], (command, as_of)
         assert len(want["due"]) > 20 and len(want["employees"]) > 100  # real cases
         then.close()
+    whole.close()
 
 
 @pytest.mark.parametrize("rules", RULE_SETS, ids=lambda r: r.name)
-def test_the_due_list_is_deciding_for_everyone_one_by_one(register, rules):
+def test_the_due_list_is_deciding_for_everyone_one_by_one(conn, rules):
     """The due list skips, in SQL, the young and the recently settled: it must list exactly
     whom the rule set lists when asked about every employee, with the same reasons."""
-    conn = connect(register)
-    ids = [r[0] for r in conn.execute("SELECT employee_id FROM employee")]
+    everyone = {r[0]: facts_for(conn, r[0]) for r in conn.execute(
+        "SELECT employee_id FROM employee")}
     for as_of, within in DAYS + DAYS[::-1]:
         day = D(as_of)
         got = {r["employee_id"]: (r["due_date"], r["reason"], r["pending"])
                for r in due_list(conn, rules, day, within)}
         want = {}
-        for eid in ids:
-            d = rules.decide(facts_for(conn, eid), day, within)
+        for eid, f in everyone.items():
+            d = rules.decide(f, day, within)
             if d is not None:
                 want[eid] = (d.due_date, d.reason, d.pending)
         assert got == want, as_of
         assert len(want) > 20
 
 
+#: Before the first outcome (2021), among them, and after the last (2028).
+BOTH_DAYS = [("2019-12-31", 0), ("2020-12-31", 400), *DAYS, ("2028-12-31", 30),
+             ("2031-06-30", 0)]
+
+
+def test_the_due_list_on_postgresql_is_the_one_on_sqlite(registers, pg_server):
+    """The same register on both engines: the same due list, row for row and field for field,
+    on days before, among and after the logged outcomes, with and without the filters; and the
+    same facts for every employee (the packed outcomes read alike)."""
+    lite = connect(registers.whole("sqlite"))
+    pg = connect(registers.whole("postgresql", pg_server))
+    try:
+        ids = [r[0] for r in lite.execute("SELECT employee_id FROM employee ORDER BY 1")]
+        assert ids == [r[0] for r in pg.execute("SELECT employee_id FROM employee ORDER BY 1")]
+        for eid in ids:
+            a, b = facts_for(lite, eid), facts_for(pg, eid)
+            assert a._replace(outcomes=sorted(a.outcomes)) == \
+                b._replace(outcomes=sorted(b.outcomes)), eid
+        listed = 0
+        for rules in RULE_SETS:
+            for as_of, within in BOTH_DAYS:
+                for department, manager in [(None, None), ("A", None), (None, "M2"),
+                                            ("B", "M1")]:
+                    args = (rules, D(as_of), within)
+                    kw = {"department": department, "manager": manager}
+                    want = list(due_list(lite, *args, **kw))
+                    assert list(due_list(pg, *args, **kw)) == want, (rules.name, as_of, kw)
+                    listed += len(want)
+        assert listed > 10_000
+    finally:
+        lite.close()
+        pg.close()
+
+
 @pytest.mark.parametrize("rules", RULE_SETS, ids=lambda r: r.name)
-def test_coverage_counts_by_asking_on_every_day_of_the_period(register, rules):
+def test_coverage_counts_by_asking_on_every_day_of_the_period(conn, rules):
     """eligible = due on some day of the period (asked day by day) or with an outcome in it;
     still_due + due_before = the due list on the last day, split at the period's start."""
-    conn = connect(register)
     for start, end in [("2025-10-01", "2025-12-31"), ("2026-01-01", "2026-03-31")]:
         period = Period(D(start), D(end))
         total = coverage(conn, rules, period)[-1]
@@ -413,13 +507,12 @@ def test_log_finds_an_id_typed_without_its_leading_zeros(run, office, monkeypatc
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])
-def test_remembered_reasons_are_the_sentences_written_afresh(register, monkeypatch, lang):
+def test_remembered_reasons_are_the_sentences_written_afresh(conn, monkeypatch, lang):
     """Decision.reason is remembered per 'why' and language (a shortcut): it must equal
     writing the sentence anew, in each language, also after switching language."""
     from seniorcli import i18n
     from seniorcli.rules.base import explain
 
-    conn = connect(register)
     ids = [r[0] for r in conn.execute("SELECT employee_id FROM employee")]
     for current in (lang, "en" if lang == "da" else "da", lang):
         monkeypatch.setenv("SENIORCLI_LANG", current)

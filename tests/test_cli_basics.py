@@ -14,6 +14,8 @@ from seniorcli.cli import app
 
 from conftest import AS_OF, write_csv
 
+pytestmark = pytest.mark.both_engines
+
 
 def _commands(group=None, prefix=()):
     import typer.main

@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+
 from conftest import db_snapshot
 
 pytestmark = pytest.mark.both_engines

@@ -4,7 +4,10 @@ never claims that nothing was changed when the command had already saved its cha
 
 Read-only folders and files and a full disk are made for real: a read-only bind mount and a
 small tmpfs in a private mount namespace (``unshare --mount``; the tests run as root, where
-chmod does not stop writes). Where that is not permitted the tests are skipped, saying why."""
+chmod does not stop writes). Where that is not permitted the tests are skipped, saying why.
+
+What is said about the change being saved or not holds on both engines (both_engines); files,
+disks and SQLite's locks are SQLite's."""
 
 from __future__ import annotations
 
@@ -19,7 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, db_snapshot, write_csv
+from conftest import AS_OF, db_rows, db_snapshot, write_csv
+
+pytestmark = pytest.mark.both_engines
 
 ROSTER = ("id,name,birth_date,hire_date", "1,Anna Andersen,1960-01-01,2000-01-01",
           "2,Bo Berg,1961-01-01,2000-01-01")
@@ -183,6 +188,7 @@ def test_a_new_database_on_a_full_disk_is_refused_and_no_empty_file_is_left(tmp_
 
 # --- locked, foreign, damaged ---------------------------------------------------------------
 
+@pytest.mark.sqlite_only
 def test_a_locked_database_says_so_after_waiting(run, db, tmp_path, monkeypatch):
     from seniorcli.db import engine
 
@@ -238,12 +244,8 @@ def leaver(run, tmp_path):
                             "NOW,Nina Nu,1960-01-01,2000-01-01,"), "--as-of", AS_OF)
 
 
-def _ids(db: Path) -> set[str]:
-    conn = sqlite3.connect(db)
-    try:
-        return {r[0] for r in conn.execute("SELECT employee_id FROM employee")}
-    finally:
-        conn.close()
+def _ids(db: Path | str) -> set[str]:
+    return {r[0] for r in db_rows(db, "SELECT employee_id FROM employee")}
 
 
 def test_an_internal_error_after_the_commit_does_not_claim_nothing_changed(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
 
 from conftest import AS_OF, FIXTURES, db_snapshot, write_csv
+
+pytestmark = pytest.mark.both_engines
 
 # The contract's fields, and manager_name (added: the contract allows adding fields).
 CONTRACT_FIELDS = ["employee_id", "name", "department", "manager_id", "manager_name",
@@ -290,3 +293,106 @@ def test_log_from_file_reports_the_first_20_errors_then_a_count(run, tmp_path):
     assert sum(x.strip().startswith("line ") for x in r.stderr.splitlines()) == 20
     assert "line 2, outcome: 'chatted' is not an outcome" in r.stderr
     assert "… and 280 more errors" in r.stderr
+
+
+# --- the same answers on both engines --------------------------------------------------------
+
+def _runner(db, monkeypatch):
+    """Like the ``run`` fixture, for a register of one's choice (a file or a URL)."""
+    from typer.testing import CliRunner
+
+    from seniorcli.cli import app, common
+
+    monkeypatch.delenv("SENIORCLI_DB", raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setenv("SENIORCLI_LANG", "en")
+    monkeypatch.setattr(common, "stderr_is_terminal", lambda: True)
+
+    def _run(*args):
+        r = CliRunner().invoke(app, ["--db", str(db), *map(str, args)])
+        if r.exception is not None and not isinstance(r.exception, SystemExit):
+            raise r.exception
+        return r.exit_code, r.stdout, r.stderr
+
+    return _run
+
+
+def _workbook_values(path) -> list[list]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    return [[[c.value for c in row] for row in sheet.iter_rows()] for sheet in book]
+
+
+def test_log_and_due_answer_alike_on_sqlite_and_postgresql(tmp_path, pg_database, monkeypatch,
+                                                           real_today):
+    """The same roster and the same outcomes logged, corrected and withdrawn through the
+    command line: every message and every due list (each rule set, day, filter and format)
+    is the same on an SQLite file and on PostgreSQL."""
+    rows = ["M1;Mona Leder;1965-04-01;Skole;;1995-01-01",
+            "M2;Mads Leder;1958-09-09;Vej;;1990-01-01"]
+    for i in range(120):
+        born = f"{1955 + i % 20}-{1 + i % 12:02d}-{1 + i % 28:02d}"
+        hired = f"{1990 + i % 30}-01-01"
+        left = "2026-06-30" if i % 17 == 0 else ""
+        rows.append(f"{i:04d};P{i} Ærø;{born};{'Skole' if i % 3 else 'Vej'};M{1 + i % 2};"
+                    f"{hired};{left}")
+    roster = write_csv(tmp_path / "r.csv", "Medarbejdernr;Navn;Fødselsdato;Afdeling;Leder;"
+                       "Ansættelsesdato;Fratrædelsesdato", *rows)
+    outcomes = write_csv(tmp_path / "o.csv", "employee_id;outcome;date;note;with_mus;union_rep",
+                         *[f"{i:04d};{o};2026-{1 + i % 10:02d}-{1 + i % 27:02d};"
+                           f"{'Godt møde' if i % 4 == 0 else ''};{'ja' if i % 2 else ''};"
+                           f"{'x' if i % 5 == 0 else 'nej'}"
+                           for i, o in zip(range(1, 120, 3), ["held", "declined", "invited",
+                                                               "postponed", "requested"] * 9,
+                                           strict=False)])
+    steps = [
+        ("import", roster, "--as-of", AS_OF),
+        ("log", "--from-file", outcomes, "--as-of", AS_OF),
+        ("log", "0002", "held", "--date", "2026-09-01", "--with-mus", "--note", "Ønsker 30 t"),
+        ("log", "0005", "requested", "--date", "2026-10-15", "--union-rep"),
+        ("log", "2", "invited", "--date", "2026-12-01"),
+        ("log", "correct", "3", "--date", "2026-03-05", "--note", ""),
+        ("log", "correct", "4", "--employee", "0008", "--no-with-mus"),
+        ("log", "correct", "5", "--outcome", "held", "--union-rep"),
+        ("log", "withdraw", "6", "--reason", "forkert medarbejder"),
+        ("log", "--from-file", outcomes, "--as-of", AS_OF),  # again: skipped and withdrawn
+        ("log", "0002", "held", "--date", "2026-09-01"),  # refused: already logged
+        ("log", "correct", "7", "--date", "2026-11-30"),  # refused: in the future
+    ]
+    for day, within in (("2026-11-01", 0), ("2026-06-30", 30), ("2027-03-01", 90),
+                        ("2025-12-31", 0)):
+        for rules in ("norddjurs", "koege", "albertslund"):
+            steps.append(("due", "--rules", rules, "--as-of", day, "--within", within,
+                          "-f", "json"))
+    for filters in (("--department", "Skole"), ("--manager", "M2"),
+                    ("--department", "Vej", "--manager", "M1")):
+        steps.append(("due", "--rules", "albertslund", "--as-of", AS_OF, "--within", 60,
+                      *filters, "-f", "csv"))
+    for fmt in ("table", "csv", "excel-csv"):
+        steps.append(("due", "--rules", "koege", "--as-of", AS_OF, "--within", 30, "-f", fmt))
+    steps.append(("due", "--rules-file", FIXTURES / "silkeborg.toml", "--as-of", AS_OF))
+    steps.append(("show", "0008", "--rules", "koege", "--as-of", AS_OF, "-f", "json"))
+    answers = {}
+    for engine, db in (("sqlite", tmp_path / "r.db"), ("postgresql", pg_database)):
+        run = _runner(db, monkeypatch)
+        said = []
+        for step in steps:
+            said.append(run(*step))
+        book = tmp_path / f"due-{engine}.xlsx"
+        said.append(run("due", "--rules", "albertslund", "--as-of", AS_OF, "--within", "60",
+                        "-o", book)[:2])
+        said.append(_workbook_values(book))
+        answers[engine] = said
+    for step, lite, pg in zip(steps, answers["sqlite"], answers["postgresql"], strict=False):
+        if step[0] == "show":  # the corrections' times differ: the runs were apart
+            lite, pg = (json.loads(out) for _c, out, _e in (lite, pg))
+            for shown in (lite, pg):
+                assert len(shown["corrections"]) == 1
+                del shown["corrections"][0]["at"]
+        assert pg == lite, step
+    assert answers["postgresql"][-2:] == answers["sqlite"][-2:]
+    codes = [code for code, *_ in answers["sqlite"][:len(steps)]]
+    assert codes[:10] == [0] * 10 and codes[10:12] == [1, 1] and set(codes[12:]) == {0}
+    assert sum(len(json.loads(out)) for (_c, out, _e), step in zip(
+        answers["sqlite"], steps, strict=False) if step[-1] == "json") > 150

@@ -12,6 +12,8 @@ from seniorcli import fmt, i18n
 
 from conftest import AS_OF, FIXTURES, write_csv
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def danish(monkeypatch):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, FIXTURES, db_snapshot, write_csv
+from conftest import AS_OF, FIXTURES, db_rows, db_snapshot, write_csv
+
+pytestmark = pytest.mark.both_engines
 
 
 @pytest.fixture(autouse=True, params=["one process", "reader process"])
@@ -80,6 +81,7 @@ def test_cpr_column_with_9_and_10_digit_numbers_gives_birth_dates(run):
     }
 
 
+@pytest.mark.sqlite_only
 def test_no_cpr_digits_anywhere_in_the_database_files(run, db):
     run("import", FIXTURES / "cpr_9_and_10.csv", "--as-of", AS_OF)
     run("employees", "--as-of", AS_OF)
@@ -276,6 +278,7 @@ def test_wrong_encoding_is_named_with_line(run, tmp_path):
     assert "cannot be read as utf-8" in r.stderr and "--encoding" in r.stderr
 
 
+@pytest.mark.sqlite_only
 def test_database_and_wal_are_private(run, db, tmp_path):
     f = write_csv(tmp_path / "r.csv", "id,name,birth_date", "1,Anna,1960-01-01")
     run("import", f, "--as-of", AS_OF)
@@ -286,7 +289,7 @@ def test_database_and_wal_are_private(run, db, tmp_path):
 def test_import_writes_one_audit_row_without_personal_data(run, db, tmp_path):
     f = write_csv(tmp_path / "r.csv", "id,name,birth_date", "1,Anna Secret,1960-01-01")
     run("import", f, "--as-of", AS_OF)
-    rows = sqlite3.connect(db).execute("SELECT command, rows_changed FROM audit").fetchall()
+    rows = db_rows(db, "SELECT command, rows_changed FROM audit")
     assert rows == [("import", 1)]
 
 
@@ -409,6 +412,7 @@ def test_dry_run_counts_who_would_be_back_and_writes_nothing(run, db, tmp_path):
     assert set(employees(run)) == {"1"}
 
 
+@pytest.mark.sqlite_only
 def test_leavers_of_an_upgraded_database_keep_their_leave_dates(run, db, tmp_path):
     """Schema 3 cannot tell how a version 2 database's leavers left: their dates are kept."""
     import shutil
@@ -420,3 +424,223 @@ def test_leavers_of_an_upgraded_database_keep_their_leave_dates(run, db, tmp_pat
     assert r.exit_code == 0, r.stderr
     assert r.json()["back_again"] == 0
     assert employees(run, "--include-left")["00030"]["leave_date"] == "2026-04-13"
+
+
+# --- the same answers on both engines -------------------------------------------------------
+
+EMPLOYEE_COLUMNS = ("employee_id, name, birth_date, department, manager_id, hire_date, "
+                    "leave_date, email, weekly_hours, updated_at, last_import, left_by_import, "
+                    "back_by_import")
+ROSTER_HEADER = ["Medarbejdernr", "Navn", "Fødselsdato", "Afdeling", "Leder", "Ansættelsesdato",
+                 "Fratrædelsesdato", "E-mail", "Ugentlige timer"]
+NAMES = ["Søren Ærøskøbing", "Åse Ågård", "O'Brien", 'Anna "Nanna" Holm', "Back\\slash Berg",
+         "Semi;colon Lund", "Komma, Karen", "Tab\tbed Bo", "Emoji 🙂 Eriksen", "Linje\nskift",
+         "  Spaces  ", "\\N", "NULL", "Ærtebjørn Øster", "Zoë Ünal"]
+DEPARTMENTS = ["Ældreplejen", "Jobcenter", "Børn og Unge", "Økonomi og HR", "IT\\drift", ""]
+
+
+def _random_row(rng, eid: str, managers: list[str]) -> list[str]:
+    from datetime import date, timedelta
+
+    as_of = date(2026, 9, 1)
+    birth = as_of - timedelta(days=rng.randint(18 * 366, 70 * 365))
+    hire = as_of - timedelta(days=rng.randint(-90, 40 * 365))  # a few hired later
+    leave = ""
+    r = rng.random()
+    if r < 0.04:
+        leave = (as_of - timedelta(days=rng.randint(1, 400))).isoformat()
+    elif r < 0.08:
+        leave = (as_of + timedelta(days=rng.randint(1, 400))).isoformat()
+    elif r < 0.10:
+        leave = "9999-12-31"
+    if leave and leave < hire.isoformat():
+        leave = ""
+    return [
+        eid,
+        rng.choice(NAMES) + f" {rng.randint(1, 999)}",
+        birth.isoformat() if rng.random() < 0.8 else birth.strftime("%d-%m-%Y"),
+        rng.choice(DEPARTMENTS),
+        rng.choice(managers) if rng.random() < 0.9 else "",
+        hire.isoformat() if rng.random() < 0.95 else "",
+        leave,
+        f"{eid}@kommune.example.dk" if rng.random() < 0.9 else "",
+        rng.choice(["37", "28,5", "", "32.25", "0", "37,0", "1.5"]),
+    ]
+
+
+def _one_cell_changed(rng, row: list[str]) -> list[str]:
+    """The row with one cell written differently: another value, or the same date in
+    another format (which changes nothing)."""
+    from datetime import date
+
+    row = list(row)
+    i = rng.randrange(1, 9)
+    if i in (2, 5, 6):  # a date: the same day written DD-MM-YYYY, or none given
+        if row[i] and row[i] != "9999-12-31" and i != 2 and rng.random() < 0.5:
+            row[i] = ""
+        elif row[i] and "-" in row[i][:4]:  # DD-MM-YYYY: as ISO
+            row[i] = "-".join(reversed(row[i].split("-")))
+        elif row[i] and row[i] != "9999-12-31":
+            row[i] = date.fromisoformat(row[i]).strftime("%d-%m-%Y")
+    elif i == 8:
+        row[i] = rng.choice(["37", "28,5", "", "32.25", "0", "37,0", "1.5"])
+    else:
+        row[i] = row[i] + "x" if row[i] else "x"
+    return row
+
+
+def _write_roster(path: Path, rows: list[list[str]], drop: tuple[str, ...] = ()) -> Path:
+    import csv
+
+    keep = [i for i, h in enumerate(ROSTER_HEADER) if h not in drop]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f, delimiter=";", lineterminator="\n")
+        out.writerow([ROSTER_HEADER[i] for i in keep])
+        out.writerows([row[i] for i in keep] for row in rows)
+    return path
+
+
+def _register(db: Path | str) -> tuple[list[tuple], list[tuple]]:
+    """Every column of every employee (updated_at as the rank of its stamp among the stamps:
+    which import last changed the row), and the audit rows' commands and counts."""
+    employees = sorted(db_rows(db, f"SELECT {EMPLOYEE_COLUMNS} FROM employee"))
+    stamps = sorted({e[9] for e in employees})
+    employees = [(*e[:9], stamps.index(e[9]), *e[10:]) for e in employees]
+    audit = db_rows(db, "SELECT id, command, rows_changed FROM audit ORDER BY id")
+    return employees, audit
+
+
+def test_postgresql_imports_exactly_what_sqlite_imports(tmp_path, pg_database, monkeypatch):
+    """The same random rosters, imported one after another into an SQLite file and a
+    PostgreSQL database: the same summaries, and the same value in every column of every
+    employee row after each import (full and partial, with and without the leave-date and hours
+    columns, people left out, back again, changed, added; batches of 5,000 rows)."""
+    import json
+    import random
+
+    from typer.testing import CliRunner
+
+    from seniorcli.cli import app, common
+
+    monkeypatch.delenv("SENIORCLI_DB", raising=False)
+    monkeypatch.setattr(common, "stderr_is_terminal", lambda: False)
+    sqlite_db, pg_db = tmp_path / "register.db", pg_database
+    rng = random.Random(15)
+    managers = [f"{i:05d}" for i in range(1, 60)]
+
+    def both(path: Path, as_of: str, *options: str) -> dict:
+        summaries = []
+        for db in (sqlite_db, pg_db):
+            r = CliRunner().invoke(app, ["--db", str(db), "import", str(path), "--as-of",
+                                         as_of, "-f", "json", *options])
+            assert r.exit_code == 0, r.stderr
+            summaries.append(json.loads(r.stdout))
+        assert summaries[0] == summaries[1]
+        assert _register(sqlite_db) == _register(pg_db)
+        return summaries[0]
+
+    first = [_random_row(rng, f"{i:05d}", managers) for i in range(1, 6001)]
+    s = both(_write_roster(tmp_path / "1.csv", first), "2026-09-01")
+    assert s["added"] == 6000 and s["rows"] == 6000
+
+    second = []  # 4 % left out, 10 % changed, 8 % with one cell changed, 100 new
+    for row in first:
+        r = rng.random()
+        if r < 0.04:
+            continue
+        if r < 0.14:
+            row = _random_row(rng, row[0], managers)
+        elif r < 0.22:
+            row = _one_cell_changed(rng, row)
+        second.append(row)
+    second += [_random_row(rng, f"N{i:04d}", managers) for i in range(100)]
+    rng.shuffle(second)
+    s = both(_write_roster(tmp_path / "2.csv", second), "2026-10-01")
+    assert s["added"] == 100 and s["updated"] > 500 and s["unchanged"] > 4500
+    assert s["marked_left"] > 150
+
+    listed = {row[0] for row in second}
+    left_out = [row for row in first if row[0] not in listed]
+    partial = [[*row[:6], "", *row[7:]] for row in left_out[:50]]  # back again
+    partial += [[row[0], "Ny " + row[1], *row[2:]] for row in second[:50]]
+    partial += [_random_row(rng, f"P{i:04d}", managers) for i in range(20)]
+    s = both(_write_roster(tmp_path / "3.csv", partial,
+                           drop=("Fratrædelsesdato", "Ugentlige timer")),
+             "2026-10-15", "--partial")
+    assert s["back_again"] > 0 and s["added"] == 20
+
+    fourth = [row for row in second if rng.random() > 0.03] + left_out[50:200]
+    s = both(_write_roster(tmp_path / "4.csv", fourth, drop=("Fratrædelsesdato",)),
+             "2026-11-01")
+    assert s["back_again"] > 100 and s["marked_left"] > 100
+
+    fifth = [[*row[:6], rng.choice(["", "", "2026-12-31"]), *row[7:]] for row in first]
+    s = both(_write_roster(tmp_path / "5.csv", fifth), "2026-11-15")
+    assert s["back_again"] > 0 and s["updated"] > 0
+
+    dry = both(_write_roster(tmp_path / "6.csv", second[:5500]), "2026-12-01", "--dry-run")
+    assert dry["dry_run"] and dry["marked_left"] > 0
+
+
+def test_an_id_repeated_far_apart_or_three_times_is_named_on_each_line(run, db, tmp_path):
+    """Within one batch of 5,000 rows and across batches, on both engines."""
+    rows = [f"{i:05d};Person {i};1970-01-01" for i in range(1, 12001)]
+    rows[10999] = "00001;Again;1970-01-01"  # line 11001: another batch than line 2
+    rows[5] = rows[9] = "00003;Thrice;1970-01-01"  # lines 7 and 11, also 4
+    f = write_csv(tmp_path / "r.csv", "id;name;birth_date", *rows)
+    r = run("import", f, "--as-of", AS_OF)
+    assert r.exit_code == 1 and "3 errors; nothing was imported" in r.stderr
+    assert "line 7, employee_id: '00003' appears again (first on line 4)" in r.stderr
+    assert "line 11, employee_id: '00003' appears again (first on line 4)" in r.stderr
+    assert "line 11001, employee_id: '00001' appears again (first on line 2)" in r.stderr
+    assert db_snapshot(db).get("employee", []) == []
+
+
+def test_no_cpr_number_is_stored_in_any_table(run, db):
+    run("import", FIXTURES / "cpr_9_and_10.csv", "--as-of", AS_OF)
+    text = repr(db_snapshot(db))
+    for number in ("0101713917", "0201603917", "1010054917", "0101603917", "0101573917",
+                   "0102035917", "101573917", "3917", "4917", "5917", "9917"):
+        assert number not in text
+
+
+@pytest.mark.parametrize("register", ["empty", "with employees"])
+def test_repeated_ids_are_named_whatever_the_register_holds(run, db, tmp_path, register):
+    """PostgreSQL writes an empty register by another path than one with employees; an id
+    repeated on a row that is refused for another reason is no repetition (as on SQLite)."""
+    if register == "with employees":
+        run("import", write_csv(tmp_path / "old.csv", "id,name,birth_date", "A1,Anna,1960-01-01",
+                                "B2,Bo,1961-01-01"), "--as-of", AS_OF)
+    before = db_snapshot(db)
+    f = write_csv(tmp_path / "r.csv", "id,name,birth_date", "A1,Anna,1960-01-01",
+                  "N1,New,1970-01-01", "A1,Anna again,1960-01-01", "N1,Bad,1970-13-01",
+                  "N1,New again,1970-01-01", "C3,Cai,1962-01-01", "C3,Bad,1962-02-30")
+    r = run("import", f, "--as-of", AS_OF)
+    assert r.exit_code == 1 and "5 errors; nothing was imported" in r.stderr
+    assert "line 4, employee_id: 'A1' appears again (first on line 2)" in r.stderr
+    assert "line 5, birth_date: '1970-13-01' is not a date" in r.stderr
+    assert "line 5, employee_id: 'N1' appears again (first on line 3)" in r.stderr
+    assert "line 6, employee_id: 'N1' appears again (first on line 3)" in r.stderr
+    assert "line 8, birth_date: '1962-02-30' is not a date" in r.stderr
+    assert "'C3' appears again" not in r.stderr  # written once: its second row is refused
+    assert db_snapshot(db) == before
+
+
+def test_a_file_that_fails_late_leaves_the_register_as_it_was(run, db, tmp_path):
+    """A byte that is not UTF-8 on line 11,001: two batches are already on their way into the
+    register when the reading stops."""
+    body = [f"{i:05d};Person Ørsted;1960-01-01\n".encode() for i in range(1, 12001)]
+    body[10999] = b"11000;Person \xd8rsted;1960-01-01\n"
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"id;name;birth_date\n" + b"".join(body))
+    r = run("import", bad, "--encoding", "utf-8", "--as-of", AS_OF)
+    assert r.exit_code == 1 and "line 11001" in r.stderr
+    assert db_snapshot(db).get("employee", []) == []
+    good = write_csv(tmp_path / "good.csv", "id;name;birth_date", "00001;Anna;1960-01-01")
+    assert run("import", good, "--as-of", AS_OF).exit_code == 0
+    before = db_snapshot(db)
+    r = run("import", bad, "--encoding", "utf-8", "--as-of", AS_OF, "--partial")
+    assert r.exit_code == 1 and "line 11001" in r.stderr
+    assert db_snapshot(db) == before
+    r = run("import", good, "--as-of", AS_OF, "-f", "json")
+    assert r.exit_code == 0 and r.json()["unchanged"] == 1

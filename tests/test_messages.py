@@ -4,14 +4,14 @@ or a file, whether it comes from the input or from data already in the database.
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from seniorcli.cpr import redact
 from seniorcli.errors import clean_message, printable
 
 from conftest import AS_OF, write_csv
+
+pytestmark = pytest.mark.both_engines
 
 CPR = "0101704417"  # 1 January 1970; the serial 4417 must never be shown
 
@@ -74,7 +74,9 @@ def test_escape_codes_are_removed_from_text_shown_to_people():
 
 def test_a_name_with_escape_codes_already_in_the_database_never_reaches_show(run, staff, db):
     """Stored by an older version or another tool: `show` prints it without the codes."""
-    conn = sqlite3.connect(db)
+    from seniorcli.db import connect
+
+    conn = connect(db)  # either engine
     conn.execute("UPDATE employee SET name = ?, department = ? WHERE employee_id = '1'",
                  ("Anna\x1b]0;pwned\x07\x1b[2J Berg", "HR\x1b[31m\u202e"))
     conn.commit()

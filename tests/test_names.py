@@ -9,6 +9,8 @@ import pytest
 
 from conftest import AS_OF, write_csv
 
+pytestmark = pytest.mark.both_engines
+
 ROSTER = (
     "employee_id,name,birth_date,department,manager_id",
     "001,Søren Ågård,1960-03-01,Ældreplejen,100",

@@ -12,6 +12,8 @@ import typer
 
 from conftest import AS_OF, write_csv
 
+pytestmark = pytest.mark.both_engines
+
 #: Every listing command, and whether its rows are people (then --department and --manager
 #: filter them). The reports count people instead of listing them: see the README.
 LISTINGS = {

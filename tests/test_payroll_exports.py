@@ -8,6 +8,8 @@ from openpyxl import load_workbook
 
 from conftest import AS_OF, write_csv
 
+pytestmark = pytest.mark.both_engines
+
 EXPIRING_FIELDS = ["agreement_id", "employee_id", "name", "department", "type", "start_date",
                    "end_date", "days_left"]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from seniorcli.report_html import find_chromium, html_to_pdf, render_council
+from seniorcli.output.html import find_chromium, html_to_pdf, render_council
 from seniorcli.services.reports import (
     BAND_LABELS,
     TOTAL,
@@ -23,6 +23,8 @@ from seniorcli.services.reports import (
 )
 
 from conftest import write_csv
+
+pytestmark = pytest.mark.both_engines
 
 AS_OF = "2026-06-30"
 needs_chromium = pytest.mark.skipif(find_chromium() is None,

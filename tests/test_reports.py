@@ -9,6 +9,8 @@ import pytest
 
 from conftest import write_csv
 
+pytestmark = pytest.mark.both_engines
+
 END = "2026-06-30"
 
 
@@ -188,3 +190,134 @@ def test_html_of_one_report(run, council, tmp_path):
 def test_overview_refuses_non_html_output(run, council, tmp_path):
     r = run("report", "--output", tmp_path / "x.csv")
     assert r.exit_code == 2
+
+
+# --- the same answers on both engines ----------------------------------------------------------
+
+def _random_register(rng, folder):
+    """A roster of 400 and an outcome file: leading zeros, Danish letters and lower case in the
+    departments (byte order: 'IT' < 'bibliotek' < 'Ældreplejen'), managers who are employees
+    and one who is not, people who left or are not hired yet, 29 February, all five outcomes."""
+    from datetime import date, timedelta
+
+    departments = ["Ældreplejen", "Økonomi", "IT", "bibliotek", "Åben Skole", "Vej og Park", ""]
+    ids = [f"{n:05d}" for n in rng.sample(range(1, 99999), 400)]
+    managers = ids[:15] + ["M999"]
+    roster, employed = [], {}
+    for i, eid in enumerate(ids):
+        birth = date(1954, 1, 1) + timedelta(days=rng.randrange(0, 46 * 365))
+        if i % 97 == 0:
+            birth = date(1960 + 4 * rng.randrange(0, 8), 2, 29)
+        hire = None if rng.random() < 0.2 else date(1990, 1, 1) + timedelta(
+            days=rng.randrange(0, 37 * 365))
+        leave = None
+        if rng.random() < 0.15:
+            leave = (hire or date(2000, 1, 1)) + timedelta(days=rng.randrange(30, 30 * 365))
+        roster.append(";".join([
+            eid, f"Person {i} {rng.choice(['Søren', 'Åse', 'Bo'])}", birth.isoformat(),
+            rng.choice(departments), "" if i < 3 else rng.choice(managers),
+            hire.isoformat() if hire else "", leave.isoformat() if leave else "",
+            rng.choice(["37", "30.5", "", "18,25"]), rng.choice(["", f"p{i}@example.dk"])]))
+        employed[eid] = (hire, leave)
+    outcomes, seen = [], set()
+    last_day = date(2026, 10, 31)
+    for eid, (hire, leave) in employed.items():
+        first = max(hire or date(2018, 1, 1), date(2018, 1, 1))
+        last = min(leave or last_day, last_day)
+        if first > last or rng.random() < 0.4:
+            continue
+        for _ in range(rng.randrange(1, 5)):
+            day = first + timedelta(days=rng.randrange(0, (last - first).days + 1))
+            kind = rng.choice(["invited", "held", "declined", "postponed", "requested"])
+            if (eid, kind, day) not in seen:
+                seen.add((eid, kind, day))
+                outcomes.append(f"{eid},{kind},{day.isoformat()}")
+    r = write_csv(folder / "random.csv",
+                  "id;name;birth_date;department;manager_id;hire_date;leave_date;"
+                  "weekly_hours;email", *roster)
+    o = write_csv(folder / "outcomes.csv", "employee_id,outcome,date", *outcomes)
+    agreements = [(eid, rng.choice(["seniorstilling", "fratraedelse", "seniordage"]),
+                   date(2020, 1, 1) + timedelta(days=rng.randrange(0, 6 * 365)))
+                  for eid in rng.sample(ids, 40)]
+    return r, o, agreements
+
+
+@pytest.mark.parametrize("seed", [15, 2026])
+def test_every_report_gives_the_same_answers_on_both_engines(tmp_path, pg_database, seed):
+    """One random register imported into an SQLite file and into PostgreSQL (import, log
+    --from-file and agreements): coverage in total, per department and per manager, for every
+    rule set and several periods, the age profile, the retirement outlook, the works council's
+    report and the employee lists with --department/--manager are the same on both."""
+    import json
+    import random
+    from datetime import date, timedelta
+
+    from typer.testing import CliRunner
+
+    from seniorcli.cli import app
+    from seniorcli.db import connect
+    from seniorcli.rules import BUILT_IN
+    from seniorcli.services import reports
+
+    roster, outcomes, agreements = _random_register(random.Random(seed), tmp_path)
+    targets = {"sqlite": tmp_path / "r.db", "postgresql": pg_database}
+
+    def cli(engine, *args):
+        r = CliRunner().invoke(app, ["--db", str(targets[engine]), *args],
+                               env={"SENIORCLI_LANG": "en", "COLUMNS": "200"})
+        assert r.exit_code == 0, (engine, args, r.stderr)
+        return r.stdout
+
+    conns = {}
+    for engine in targets:
+        cli(engine, "import", str(roster), "--as-of", "2026-11-01")
+        cli(engine, "log", "--from-file", str(outcomes), "--as-of", "2026-11-01")
+        conn = connect(targets[engine])
+        for n, (eid, kind, start) in enumerate(agreements):
+            end = None if n % 4 == 0 else start + timedelta(days=365 * (1 + n % 3))
+            conn.execute(
+                "INSERT INTO agreement (employee_id, type, start_date, end_date, open_ended, "
+                "recorded_at, withdrawn_at) VALUES (?, ?, ?, ?, ?, 'test', ?)",
+                (eid, kind, start.isoformat(), end and end.isoformat(), end is None,
+                 "2026-01-01T00:00:00Z" if n % 9 == 0 else None))
+        conns[engine] = conn
+    assert json.loads(cli("sqlite", "employees", "--include-left", "-f", "json")) == \
+        json.loads(cli("postgresql", "employees", "--include-left", "-f", "json"))
+
+    def both(compute):
+        answers = {engine: compute(conn) for engine, conn in conns.items()}
+        assert answers["sqlite"] == answers["postgresql"]
+        return answers["sqlite"]
+
+    periods = [reports.Period(date(2025, 1, 1), date(2025, 12, 31)),
+               reports.Period(date(2026, 1, 1), date(2026, 10, 31)),
+               reports.Period(date(2019, 7, 1), date(2020, 6, 30))]
+    eligible = 0
+    for rules in BUILT_IN:
+        for period in periods:
+            for by in (None, "department", "manager"):
+                rows = both(lambda c, rules=rules, period=period, by=by:
+                            reports.coverage(c, rules, period, by))
+                eligible += rows[-1]["eligible"]
+        council = both(lambda c, rules=rules: reports.council_report(
+            c, rules, date(2026, 10, 31), periods[1]))
+        assert council.now.agreements["type"][-1]["running"] > 0
+    assert eligible > 0
+    for day in (date(2026, 11, 1), date(2024, 2, 29)):
+        for by in (None, "department"):
+            both(lambda c, day=day, by=by: reports.ages(c, day, by))
+            both(lambda c, day=day, by=by: reports.retirements(c, day, 10, by))
+    # the CLI's answers, through the filters as people type them
+    for args in (["report", "coverage", "--rules", "koege", "--year", "2026", "--by",
+                  "manager"],
+                 ["report", "coverage", "--rules", "norddjurs", "--year", "2025", "--by",
+                  "department"],
+                 ["report", "ages", "--as-of", "2026-11-01", "--by", "department"],
+                 ["employees", "--as-of", "2026-11-01", "--department", " ældreplejen "],
+                 ["employees", "--as-of", "2026-11-01", "--department", "BIBLIOTEK",
+                  "--search", "soren"],
+                 ["due", "--rules", "albertslund", "--as-of", "2026-11-01", "--within", "90"]):
+        answer = json.loads(cli("sqlite", *args, "-f", "json"))
+        assert answer and answer == json.loads(cli("postgresql", *args, "-f", "json")), args
+    for conn in conns.values():
+        conn.close()

@@ -1,6 +1,9 @@
 """`seniorcli restore BACKUP`: the backup is checked first (integrity, a seniorcli database, a
 schema this version understands), the database as it was is kept beside it (mode 0600, its
--wal included), no stale -wal is ever read with the restored file, and the restore is audited."""
+-wal included), no stale -wal is ever read with the restored file, and the restore is audited.
+
+A PostgreSQL register is backed up as an SQLite file too, and restored from one in a single
+transaction, the register as it was kept as an SQLite file (the tests marked both_engines)."""
 
 from __future__ import annotations
 
@@ -13,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, FIXTURES, db_snapshot, write_csv
+from conftest import AS_OF, FIXTURES, db_rows, db_snapshot, write_csv
+
+pytestmark = pytest.mark.both_engines
 
 
 def cli(db: Path, *args, check=True, **kw) -> subprocess.CompletedProcess:
@@ -281,3 +286,124 @@ def test_restore_into_a_new_database_file(setup, tmp_path):
     cli(fresh, "restore", backup, "--yes")
     assert names(fresh) == ["Anna Andersen", "Bo Berg"]
     assert os.stat(fresh).st_mode & 0o777 == 0o600 and not kept_beside(fresh)
+
+
+# --- either engine ----------------------------------------------------------------------------
+
+@pytest.fixture
+def backed_up(run, db, tmp_path, monkeypatch):
+    """The test's register (SQLite or PostgreSQL) with two employees and an outcome, its
+    backup, and an outcome logged after the backup. Runs in tmp_path (where a PostgreSQL
+    register as it was is kept)."""
+    monkeypatch.chdir(tmp_path)
+    roster = write_csv(tmp_path / "r.csv", "id,name,birth_date", "1,Anna Andersen,1960-01-01",
+                       "2,Bo Berg,1961-01-01")
+    assert run("import", roster, "--as-of", AS_OF).exit_code == 0
+    assert run("log", "1", "invited", "--date", "2026-09-01", "--as-of", AS_OF).exit_code == 0
+    backup = tmp_path / "backup.db"
+    r = run("backup", backup)
+    assert r.exit_code == 0, r.stderr
+    assert run("log", "2", "held", "--date", "2026-10-01", "--as-of", AS_OF).exit_code == 0
+    return backup
+
+
+def _kept(db, tmp_path) -> Path:
+    if isinstance(db, Path):
+        [kept] = kept_beside(db)
+    else:
+        [kept] = tmp_path.glob("*.before-restore-*.db")
+    return kept
+
+
+def test_a_backup_is_one_sqlite_file_that_restore_checks(run, backed_up):
+    assert backed_up.stat().st_mode & 0o777 == 0o600
+    conn = sqlite3.connect(backed_up)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert conn.execute("SELECT employee_id, outcome FROM conversation").fetchall() == \
+        [("1", "invited")]
+    conn.close()
+    r = run("restore", backed_up, "--dry-run")
+    assert r.exit_code == 0 and "can be restored (2 employees" in r.stderr
+
+
+def test_restore_puts_the_backup_back_on_either_engine(run, db, backed_up, tmp_path):
+    before_ids = db_rows(db, "SELECT max(id) FROM audit")[0][0]
+    r = run("restore", backed_up, "--yes")
+    assert r.exit_code == 0, r.stderr
+    assert db_rows(db, "SELECT employee_id, outcome FROM conversation") == [("1", "invited")]
+    assert [e["command"] for e in run("audit", "-f", "json").json()] == \
+        ["import", "log invited", "restore backup.db"]
+    kept = _kept(db, tmp_path)
+    assert kept.stat().st_mode & 0o777 == 0o600
+    assert "is kept as" in r.stderr and kept.name in r.stderr
+    conn = sqlite3.connect(kept)  # the register as it was, the later outcome included
+    assert conn.execute("SELECT count(*) FROM conversation").fetchone()[0] == 2
+    assert conn.execute("SELECT max(id) FROM audit").fetchone()[0] == before_ids
+    conn.close()
+    # later entries get new ids on the restored register
+    assert run("log", "2", "declined", "--date", "2026-10-02", "--as-of", AS_OF).exit_code == 0
+    assert db_rows(db, "SELECT max(id) FROM conversation") == [(2,)]
+
+
+def test_an_older_backup_is_upgraded_when_restored_on_either_engine(run, db, tmp_path,
+                                                                    monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run("import", write_csv(tmp_path / "r.csv", "id,name,birth_date",
+                                   "1,Anna,1960-01-01"), "--as-of", AS_OF).exit_code == 0
+    old = tmp_path / "old.db"
+    shutil.copy(FIXTURES / "schema_v1.db", old)
+    before = db_snapshot(old)
+    r = run("restore", old, "--yes")
+    assert r.exit_code == 0, r.stderr
+    assert db_rows(db, "SELECT count(*) FROM employee") == [(200,)]
+    assert db_snapshot(old) == before
+    assert run("audit", "-f", "json").json()[-1]["command"] == \
+        "restore old.db, upgraded from schema 1"
+    assert '"reason"' in run("due", "--as-of", AS_OF, "-f", "json").stdout
+
+
+def test_restore_needs_yes_when_not_on_a_terminal_on_either_engine(run, db, backed_up,
+                                                                  tmp_path):
+    before = db_snapshot(db)
+    r = run("restore", backed_up)
+    assert r.exit_code == 1 and "--yes" in r.stderr
+    assert db_snapshot(db) == before
+    assert not list(tmp_path.glob("*.before-restore-*"))
+
+
+def test_a_damaged_backup_is_refused_on_either_engine(run, db, backed_up, tmp_path):
+    backed_up.write_bytes(b"not a backup at all")
+    before = db_snapshot(db)
+    r = run("restore", backed_up, "--yes")
+    assert r.exit_code == 1 and "not an SQLite database" in r.stderr
+    assert db_snapshot(db) == before
+    assert not list(tmp_path.glob("*.before-restore-*"))
+
+
+@pytest.mark.sqlite_only
+def test_restore_into_postgresql_that_fails_changes_nothing(run, pg_database, backed_up,
+                                                            tmp_path, monkeypatch):
+    """A PostgreSQL register and a backup it cannot take (a copy that comes out different):
+    the register is left as it was, and no copy of it is left behind."""
+    from seniorcli.db import copy
+
+    url = pg_database
+    monkeypatch.chdir(tmp_path)
+    r = run("--db", url, "import", write_csv(tmp_path / "p.csv", "id,name,birth_date",
+                                             "P1,Pia,1960-01-01"), "--as-of", AS_OF)
+    assert r.exit_code == 0, r.stderr
+    before = db_snapshot(url)
+    real = copy._write
+
+    def loses_a_row(target, table, rows):
+        if table.name == "employee" and target.dialect == "postgresql":
+            return real(target, table, iter(list(rows)[:-1]))
+        return real(target, table, rows)
+
+    monkeypatch.setattr(copy, "_write", loses_a_row)
+    r = run("--db", url, "restore", backed_up, "--yes")
+    assert r.exit_code == 1 and "not identical" in r.stderr and "nothing was changed" in \
+        r.stderr
+    assert db_snapshot(url) == before
+    assert not list(tmp_path.glob("*.before-restore-*"))

@@ -6,6 +6,8 @@ import pytest
 
 from conftest import FIXTURES
 
+pytestmark = pytest.mark.both_engines
+
 
 def test_rules_list_names_the_built_ins(run):
     r = run("rules", "list", "-f", "json")

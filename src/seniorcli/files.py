@@ -203,39 +203,15 @@ def _os_error(e: OSError, target: _Target, where: Path | None = None) -> SeniorE
         .format(shown=shown, e=e.strerror or e))
 
 
-def write_error(error: BaseException, path: Path | str) -> SeniorError | None:
-    """A failure of the disk or folder while SQLite wrote the file ``path`` (a backup), said of
-    that file and its disk — never of the database it was copied from; None for any other
-    error."""
-    import sqlite3
-
+def write_error(error: OSError, path: Path | str) -> SeniorError:
+    """A failure of the disk or folder while a file ``path`` was written by someone else than
+    this module (a backup, written by the database engine: db/admin.py turns the engine's
+    error into the OSError it amounts to), said of that file and its disk — never of the
+    database it was copied from."""
     shown = Path(path).expanduser()
     target = _Target(shown, Path(os.path.realpath(shown)))
     folder = shown.parent if str(shown.parent) else Path(".")
-    if isinstance(error, OSError):
-        return _os_error(error, target, folder)
-    if not isinstance(error, sqlite3.Error):
-        return None
-    name = getattr(error, "sqlite_errorname", "") or ""
-    if name.startswith("SQLITE_FULL") or (name.startswith("SQLITE_IOERR") and _nearly_full(folder)):
-        code = errno.ENOSPC
-    elif name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")):
-        try:
-            code = errno.EROFS if os.statvfs(folder).f_flag & os.ST_RDONLY else errno.EACCES
-        except OSError:
-            code = errno.EACCES
-    else:
-        return None
-    return _os_error(OSError(code, os.strerror(code)), target, folder)
-
-
-def _nearly_full(folder: Path) -> bool:
-    import shutil
-
-    try:
-        return shutil.disk_usage(folder).free < 256 * 1024
-    except OSError:
-        return False
+    return _os_error(error, target, folder)
 
 
 def _mkstemp(folder: Path | None, name: str, target: _Target) -> Path:

@@ -86,9 +86,10 @@ def _translate_help(group: Any) -> None:
 def _discard_unused_database() -> None:
     """A database file this command created but committed nothing to (a dry run, a refused
     write, an error: a mistyped --db) is removed again, so that it cannot answer "0 due"."""
-    engine = sys.modules.get("seniorcli.db.engine")
-    if engine is not None:
-        engine.discard_if_unused()
+    for name in ("seniorcli.db.engine", "seniorcli.db.postgres"):
+        module = sys.modules.get(name)
+        if module is not None:
+            module.discard_if_unused()
 
 
 QUIET_HELP = N_("Print no summaries and no warnings on standard error, only errors (summaries "

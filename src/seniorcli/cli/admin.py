@@ -1,10 +1,9 @@
-"""``backup``, ``restore``, ``audit`` and ``purge``."""
+"""``backup``, ``restore``, ``audit``, ``purge`` and ``copy-db``."""
 
 from __future__ import annotations
 
-import os
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -21,19 +20,24 @@ from seniorcli.cli.common import (
     say,
     state,
 )
-from seniorcli.i18n import _, ngettext
+from seniorcli.i18n import N_, _, ngettext
 
 
 def backup(target: Annotated[Path, typer.Argument(metavar="FILE",
                                                   help=_("Where to write the copy."))]) -> None:
     """Write a consistent copy of the database (safe while others write), mode 0600.
 
+    The copy is one SQLite file, also of a PostgreSQL register (every table copied and
+    checked row for row); `seniorcli restore` puts it back into either.
+
     Example: seniorcli backup /backup/seniorer-$(date +%F).db
     """
-    from seniorcli.db.engine import resolve_db_path
+    from seniorcli import db
     from seniorcli.services.admin import backup as run_backup
 
-    size = run_backup(open_db(must_exist=True), resolve_db_path(state.db_option), target)
+    where = db.resolve(state.db_option)
+    size = run_backup(open_db(must_exist=True), where if isinstance(where, Path) else None,
+                      target)
     say(_("Backed up to {target} ({size:,} bytes).").format(target=target, size=size))
 
 
@@ -113,6 +117,10 @@ def purge(
             raise typer.Exit(1)
     run_purge(conn, left_before)
     say(_("Deleted {what}.").format(what=what))
+    if conn.dialect == "postgresql":
+        say(_("The PostgreSQL server removes the deleted rows from its files itself "
+              "(autovacuum); its write-ahead log and its backups keep them until they expire "
+              "(see docs/operations.md)."))
 
 
 def restore(
@@ -130,19 +138,18 @@ def restore(
     DB.before-restore-YYYYMMDD-HHMMSS (mode 0600), its -wal included, and the restore is
     written to the audit log. Asks on a terminal; needs --yes elsewhere.
 
+    A PostgreSQL register is replaced in one transaction (the backup copied in and checked
+    row for row); the register as it was is kept as the SQLite file
+    NAME.before-restore-YYYYMMDD-HHMMSS.db in the current folder.
+
     Example: seniorcli restore /backup/seniorer-2026-11-01.db
     """
-    from datetime import datetime
-
-    from seniorcli.db.engine import resolve_db_path
+    from seniorcli import db
     from seniorcli.errors import SeniorError
-    from seniorcli.services.admin import check_backup, current_database
-    from seniorcli.services.admin import restore as run_restore
+    from seniorcli.services.admin import check_backup
 
-    if "://" in (state.db_option or os.environ.get("SENIORCLI_DB") or ""):
-        raise SeniorError(_("restore works on a database file, not on a database server"),
-                          hint=_("use the server's own tools (pg_restore) to restore it"))
-    db_path = resolve_db_path(state.db_option)
+    where = db.resolve(state.db_option)
+    db_path = where if isinstance(where, Path) else None
     info = check_backup(backup_file, db_path)
     holds = (_("{n} employees, last change {when}").format(n=info.employees,
                                                           when=_when(info.last_change))
@@ -152,6 +159,13 @@ def restore(
         say(_("{backup_file} can be restored ({holds}). Dry run: nothing was changed.")
             .format(backup_file=backup_file, holds=holds))
         return
+    now = datetime.now()
+    if db_path is None:
+        _restore_register(backup_file, holds, yes, now)
+        return
+    from seniorcli.services.admin import current_database
+    from seniorcli.services.admin import restore as run_restore
+
     current = current_database(db_path)
     now_holds = ("" if not db_path.exists() else
                  _(" ({n} employees, last change {when})").format(n=current[0],
@@ -170,13 +184,90 @@ def restore(
         if not typer.confirm(question, default=False):
             say(_("Nothing was restored."))
             raise typer.Exit(1)
-    result = run_restore(db_path, backup_file, datetime.now())
+    result = run_restore(db_path, backup_file, now)
     say(_("Restored {backup_file} into {db_path} ({employees:,} employees).")
         .format(backup_file=backup_file, db_path=db_path, employees=info.employees))
     if result.kept_as is not None:
         say(_("The database as it was is kept as {kept_as}.").format(kept_as=result.kept_as))
     for path in result.stale:
         say(_("Moved aside a working file left without its database: {path}").format(path=path))
+
+
+def _restore_register(backup_file: Path, holds: str, yes: bool, now: datetime) -> None:
+    """``restore`` into a PostgreSQL register (created on first use, like a new file)."""
+    from seniorcli.errors import SeniorError
+    from seniorcli.services.admin import current_register, kept_register_path, restore_register
+
+    conn = open_db()
+    url = getattr(conn, "url", "")
+    employees, last = current_register(conn)
+    kept = kept_register_path(url, now).absolute()
+    question = (_("Replace the register {url} ({n} employees, last change {when}) with the "
+                  "backup {backup} ({holds})?")
+                .format(url=url, n=employees, when=_when(last), backup=backup_file, holds=holds)
+                + (_(" The register as it is now is kept as {kept}.").format(kept=kept)
+                   if employees or last else ""))
+    if not yes:
+        if not sys.stdin.isatty():
+            raise SeniorError(_("restore would replace the register {url} with {backup_file}; "
+                                "not on a terminal, so it needs confirmation")
+                              .format(url=url, backup_file=backup_file),
+                              hint=_("add --yes (or --dry-run to check the backup only)"))
+        if not typer.confirm(question, default=False):
+            say(_("Nothing was restored."))
+            raise typer.Exit(1)
+    result = restore_register(conn, backup_file, kept)
+    say(_("Restored {backup_file} into {db_path} ({employees:,} employees).")
+        .format(backup_file=backup_file, db_path=url, employees=result.backup.employees))
+    if result.kept_as is not None:
+        say(_("The register as it was is kept as {kept_as}.").format(kept_as=result.kept_as))
+
+
+def copy_db(
+    source: Annotated[str, typer.Argument(
+        metavar="FROM", help=_("The register to copy: an SQLite file or a postgresql:// "
+                               "address."))],
+    target: Annotated[str, typer.Argument(
+        metavar="TO", help=_("Where to copy it: an SQLite file or a postgresql:// address "
+                             "(created on first use)."))],
+    replace: Annotated[bool, typer.Option(
+        "--replace", help=_("Replace the register TO already holds (in one transaction)."))
+                       ] = False,
+) -> None:
+    """Copy a whole register between SQLite and PostgreSQL, checked row for row.
+
+    Every table is copied with its ids in one transaction on TO and compared with FROM row for
+    row before it is committed: a difference is an error and nothing is kept. Later entries
+    on the copy get new ids (a withdrawn outcome's id is never handed out again). TO must not
+    hold a register already, unless --replace. --db is not used; a password in an address is
+    never printed (~/.pgpass or PGPASSWORD keep it out of the command line).
+
+    Example: seniorcli copy-db seniorer.db postgresql://hr@dbserver/seniorer
+    """
+    from seniorcli.db import is_url
+    from seniorcli.fmt import number
+    from seniorcli.services.admin import copy_db as run_copy
+
+    def target_of(text: str) -> Path | str:
+        return text.strip() if is_url(text.strip()) else Path(text)
+
+    result = run_copy(target_of(source), target_of(target), replace=replace)
+    say(_("Copied the register {source} to {target} and checked it row for row:")
+        .format(source=result.source, target=result.target))
+    for table in sorted(result.rows, key=lambda t: list(TABLE_LABELS).index(t)
+                        if t in TABLE_LABELS else len(TABLE_LABELS)):
+        say("  " + _(TABLE_LABELS.get(table, table)) + ": " + number(result.rows[table], 0))
+
+
+#: copy-db's summary: what each table holds, in the user's words.
+TABLE_LABELS = {
+    "employee": N_("employees"),
+    "conversation": N_("logged outcomes"),
+    "agreement": N_("senior agreements"),
+    "setting": N_("settings"),
+    "audit": N_("audit log entries"),
+    "retracted_outcome": N_("withdrawn or corrected-away outcomes"),
+}
 
 
 def _when(at: str | None) -> str:
@@ -188,3 +279,4 @@ def register(app: typer.Typer) -> None:
     app.command("restore")(restore)
     app.command("audit")(audit)
     app.command("purge")(purge)
+    app.command("copy-db")(copy_db)

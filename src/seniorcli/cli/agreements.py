@@ -36,8 +36,6 @@ STATUS_WORDS = {"active": N_("active (agreement)"), "future": N_("future (agreem
 
 agreement_app = typer.Typer(help=_("Senior agreements (seniorordninger)."), no_args_is_help=True)
 
-DateOpt = Annotated[date, typer.Option(parser=parse_date_option, metavar="DATE")]
-
 
 def _number_option(name: str):
     """A parser for an option read as Danes write numbers (seniorcli.numbers.parse_NAME)."""

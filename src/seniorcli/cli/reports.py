@@ -134,17 +134,17 @@ def _period(year: int | None, start: date | None, end: date | None, as_of: date)
     return Period(date(as_of.year, 1, 1), as_of)
 
 
-def _emit(rows, columns, fmt, output, title, excel=False, footer=None, pct_table=True):
+def _emit(rows, columns, fmt, output, title, excel=False, footer=None):
     from seniorcli.output import emit
 
     # Shares are fractions in every format; a table shows them as percentages (Column kind
-    # "share": 37,1 %), so pct_table no longer changes anything.
+    # "share": 37,1 %).
     emit(rows, columns, fmt, output, title=title, excel=excel, footer=footer)
 
 
 def _html(output: Path, sections: dict, as_of: date, rules_title=None, period=None) -> None:
     from seniorcli.files import private_file
-    from seniorcli.report_html import render
+    from seniorcli.output.html import render
 
     with private_file(output, "w", encoding="utf-8") as f:
         f.write(render(sections, as_of.isoformat(), rules_title, str(period) if period else None))
@@ -191,7 +191,7 @@ def overview(
 
         check_target(output)  # the database, a folder, …: refused before any work
         if ending == ".pdf":
-            from seniorcli.report_html import find_chromium, no_pdf_printer
+            from seniorcli.output.html import find_chromium, no_pdf_printer
 
             chromium = find_chromium()
             if chromium is None:
@@ -219,7 +219,7 @@ def overview(
 def _council(output: Path, report, rules_title: str | None, chromium: str | None) -> None:
     """Write the works council's report as HTML, or as a PDF printed by ``chromium``."""
     from seniorcli.files import private_file
-    from seniorcli.report_html import html_to_pdf, render_council
+    from seniorcli.output.html import html_to_pdf, render_council
 
     html = render_council(report, rules_title)
     if chromium is not None:

@@ -243,7 +243,7 @@ def show(
     rule_set = resolve_rules(conn, rules, rules_file, required=False)
     detail = employee_detail(conn, employee_id, day, rule_set)
     if fmt == ShowFormat.json:
-        from seniorcli.output import dumps
+        from seniorcli.output.json import dumps
 
         typer.echo(dumps(detail))
         return

@@ -45,6 +45,9 @@ class Connection(sqlite3.Connection):
 
     _changes_at_begin = 0
     dialect = "sqlite"
+    #: False for a file that is not the register in use (a backup being written, restore's
+    #: staging copy, see ``open_file``): its commits are not the command's change.
+    counted = True
 
     def begin_write(self) -> None:
         """A write transaction: SQLite's write lock at once (other writers wait up to the busy
@@ -65,14 +68,14 @@ class Connection(sqlite3.Connection):
             (was and not sql.lstrip()[:8].upper().startswith("ROLLBACK")
              and self.total_changes != self._changes_at_begin)
             or (not was and self.total_changes != changes)
-        ):
+        ) and self.counted:
             note_commit()
         return cursor
 
     def commit(self) -> None:
         was = self.in_transaction
         super().commit()
-        if was and self.total_changes != self._changes_at_begin:
+        if was and self.total_changes != self._changes_at_begin and self.counted:
             note_commit()
 
 
@@ -181,7 +184,7 @@ def make_private(path: Path) -> None:
                 os.chmod(p, 0o600)
 
 
-def connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path) -> Connection:
     """Open (creating on first use) and upgrade the database; refuse a foreign or newer file.
     Every failure of the file or the disk is a DatabaseError that says what it was."""
     global _last_path, _created
@@ -222,7 +225,32 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _prepare(conn: sqlite3.Connection, path: Path) -> None:
+def open_file(path: Path, *, read_only: bool = False, register: bool = False) -> Connection:
+    """An SQLite file that is not the register in use: a backup being checked or written, or
+    restore's staging copy. Opened as it is (no PRAGMAs, no upgrade; ``read_only``: never
+    written), or with ``register`` prepared and brought to the current schema as ``connect``
+    does (a backup written from a PostgreSQL register). It is not the file messages name nor
+    one removed when unused, and its commits are not the command's change. Raises
+    sqlite3.Error."""
+    if read_only:
+        from urllib.parse import quote
+
+        conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True,
+                               isolation_level=None, factory=Connection)
+    else:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+                               factory=Connection)
+    conn.counted = False
+    if register:
+        try:
+            _prepare(conn, path)
+        except BaseException:
+            conn.close()
+            raise
+    return conn
+
+
+def _prepare(conn: Connection, path: Path) -> None:
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     app_id = conn.execute("PRAGMA application_id").fetchone()[0]
     version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -248,7 +276,7 @@ def _prepare(conn: sqlite3.Connection, path: Path) -> None:
         upgrade(conn, version)
 
 
-def upgrade(conn: sqlite3.Connection, current: int) -> None:
+def upgrade(conn: Connection, current: int) -> None:
     """Bring a database of schema ``current`` to LATEST in one transaction. An upgrade is the
     tool's own housekeeping: it does not count as the command's commit."""
     global _commits
@@ -259,7 +287,7 @@ def upgrade(conn: sqlite3.Connection, current: int) -> None:
         _commits = before
 
 
-def _migrate(conn: sqlite3.Connection, current: int) -> None:
+def _migrate(conn: Connection, current: int) -> None:
     with transaction(conn):
         # Re-read under the write lock: another process may have migrated meanwhile.
         current = conn.execute("PRAGMA user_version").fetchone()[0]

@@ -8,9 +8,10 @@ are written once, in the SQL both engines understand, and differ only where the 
 (``dialect``): the bulk paths (COPY) and a handful of functions.
 
 Concurrency, the PostgreSQL way: readers never wait (each reading command sees one snapshot,
-``begin_read``), and writers queue on one advisory lock per register (``begin_write``), which is
-what SQLite's ``BEGIN IMMEDIATE`` gives on a file — a correction's checks and its write can never
-interleave with another consultant's. Every write is one transaction.
+``begin_read``), and writers queue on one advisory lock per register — database and schema —
+(``begin_write``), which is what SQLite's ``BEGIN IMMEDIATE`` gives on a file: a correction's
+checks and its write can never interleave with another consultant's. Every write is one
+transaction.
 
 psycopg is imported here only: commands on an SQLite file never load it.
 """
@@ -26,8 +27,11 @@ from urllib.parse import urlsplit, urlunsplit
 from seniorcli.errors import DatabaseError
 from seniorcli.i18n import _
 
-#: The register's write lock (pg_advisory_xact_lock): "SEN1", as SQLite's application_id.
+#: The register's write lock (pg_advisory_xact_lock): "SEN1", as SQLite's application_id, and
+#: the register's schema, so registers in different schemas of one database (a payroll centre's
+#: municipalities) do not wait for each other's writes.
 WRITE_LOCK = 0x53454E31
+LOCK_SQL = "SELECT pg_advisory_xact_lock(%s, hashtext(current_schema()))"
 LOCK_TIMEOUT = "60s"  # as SQLite's busy timeout: cron jobs wait for each other rather than fail
 VERSION_TABLE = "seniorcli_schema"
 
@@ -35,6 +39,35 @@ _SPLIT = re.compile(r"('(?:[^']|'')*')")
 
 
 _last_url: str | None = None  # the register connected to last, for messages about it
+#: (connection, commit count) when this process created the register's tables: see
+#: discard_if_unused
+_created: tuple[PgConnection, int] | None = None
+
+
+def note_created(conn: PgConnection) -> None:
+    from seniorcli.db.engine import commit_count
+
+    global _created
+    _created = (conn, commit_count())
+
+
+def discard_if_unused() -> None:
+    """At the end of a command: the tables this process created in a PostgreSQL database are
+    dropped again when nothing was committed to them (a dry run, a refused import) and they are
+    still empty — as an SQLite file created for nothing is removed — so a later reading command
+    refuses the database instead of answering "0 due" from an empty register."""
+    global _created
+    created, _created = _created, None
+    if created is None:
+        return
+    from seniorcli.db.engine import commit_count
+    from seniorcli.db.schema_pg import drop_if_empty
+
+    conn, commits = created
+    if commit_count() != commits:
+        return
+    with contextlib.suppress(Exception):  # closed, gone: leave it
+        drop_if_empty(conn)
 
 
 def redact_url(url: str) -> str:
@@ -124,7 +157,7 @@ class PgConnection:
         self.raw.execute("BEGIN")
         self._changed = False
         self.raw.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-        self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        self.raw.execute(LOCK_SQL, (WRITE_LOCK,))
 
     def begin_read(self) -> None:
         """One snapshot for a reading command: what it reads belongs together even while an
@@ -157,8 +190,22 @@ class PgConnection:
         self.close()
 
     # -- PostgreSQL only ---------------------------------------------------------------------
+    def stream(self, sql: str, parameters: Any = ()) -> Any:
+        """The rows as the server finds them, in chunks, so the caller works on the first while
+        the server looks for the rest: 0.36 s instead of 0.6 s for the due list's query and
+        decisions at 500,000 employees. Chunks need libpq 17 or later (psycopg[binary] brings
+        it); before it, all rows at once (fetchall is 0.1 s faster than row-by-row)."""
+        import psycopg
+
+        if psycopg.pq.version() >= 170000:
+            return self.raw.cursor().stream(translate(sql), tuple(parameters), size=500)
+        return iter(self.raw.execute(translate(sql), tuple(parameters)).fetchall())
+
     def copy(self, statement: str) -> Any:
-        """COPY … FROM STDIN (the bulk import's fast path)."""
+        """COPY … FROM STDIN (the bulk paths). Rows copied inside a transaction count as a
+        change when it commits."""
+        if self.in_transaction:
+            self._changed = True
         return self.raw.cursor().copy(statement)
 
 
@@ -179,6 +226,9 @@ def _configure(raw: Any) -> None:
     raw.adapters.register_loader("bool", BoolAsInt)
     raw.adapters.register_loader("numeric", FloatLoader)
     raw.execute("SET DateStyle = ISO")
+    # The register's queries are short scans: JIT compiling them cost 0.7 s of the due list's
+    # 0.33 s query at 500,000 employees and 0.3 s of a coverage report (measured).
+    raw.execute("SET jit = off")
     raw.execute("SET TIME ZONE 'UTC'")
 
 
@@ -201,7 +251,7 @@ def connect(url: str, *, must_exist: bool = False) -> PgConnection:
             .format(url=shown, e=_first_line(e))) from None
     except ValueError as e:  # a malformed URL
         raise DatabaseError(_("{url} is not a PostgreSQL address that can be used: {e}")
-                            .format(url=shown, e=e),
+                            .format(url=shown, e=_first_line(e)),
                             hint="--db postgresql://USER@HOST:5432/DATABASE") from None
     conn = PgConnection(raw, shown)
     try:
@@ -215,8 +265,14 @@ def connect(url: str, *, must_exist: bool = False) -> PgConnection:
     return conn
 
 
+#: A password in a URL that the driver quotes back in its error ("…in URI: postgresql://u:pw@…")
+_PASSWORD_IN_URL = re.compile(r"(://[^/?#@\s:]*:)[^@\s]*@")
+
+
 def _first_line(e: BaseException) -> str:
-    return (str(e).strip().splitlines() or [type(e).__name__])[0]
+    """The first line of an error, never with a password from a URL in it."""
+    text = (str(e).strip().splitlines() or [type(e).__name__])[0]
+    return _PASSWORD_IN_URL.sub(r"\1***@", text)
 
 
 def explain(error: BaseException, url: str | None = None, *, saved: bool = False
@@ -254,7 +310,7 @@ def explain(error: BaseException, url: str | None = None, *, saved: bool = False
     if isinstance(error, psycopg.OperationalError):
         lower = text.lower()
         if "password authentication failed" in lower or "no password supplied" in lower \
-                or "authentication" in lower:
+                or "authentication" in lower or ("role" in lower and "does not exist" in lower):
             hint = _("check the user name and password (in the URL, ~/.pgpass or PGPASSWORD)")
         elif "does not exist" in lower:
             hint = _("check the database name in --db or SENIORCLI_DB (the administrator "

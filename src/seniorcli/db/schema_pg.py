@@ -11,6 +11,7 @@ user_version``), which also marks the database as a seniorcli register.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from seniorcli.db.schema import LATEST
@@ -27,8 +28,27 @@ PG_MIGRATIONS: dict[int, tuple[str, ...]] = {}
 VERSION_TABLE = "seniorcli_schema"
 
 
+#: The DDL compiled from models.py, kept beside this module so that creating a register does not
+#: load SQLAlchemy and SQLModel (0.3–0.5 s, a tenth of a first import of 500,000 employees).
+#: Derived, never edited by hand: `python -m seniorcli.db.schema_pg` writes it again, and
+#: tests/test_schema.py fails when it differs from what models.py compiles to.
+DDL_FILE = Path(__file__).with_name("schema_pg.sql")
+SEPARATOR = ";\n\n"
+
+
 def create_statements() -> list[str]:
     """CREATE TABLE and CREATE INDEX for every table of the declaration, for PostgreSQL."""
+    text = DDL_FILE.read_text(encoding="utf-8")
+    return [s for s in text.split(SEPARATOR) if s.strip() and not s.startswith("--")]
+
+
+def table_names() -> list[str]:
+    """The register's tables, in the order they are created."""
+    return [s.split()[2] for s in create_statements() if s.startswith("CREATE TABLE")]
+
+
+def compile_statements() -> list[str]:
+    """The DDL as SQLAlchemy compiles models.py for PostgreSQL (the source of DDL_FILE)."""
     from sqlalchemy.dialects import postgresql
     from sqlalchemy.schema import CreateIndex, CreateTable
     from sqlmodel import SQLModel
@@ -42,6 +62,12 @@ def create_statements() -> list[str]:
         for index in sorted(table.indexes, key=lambda i: str(i.name)):
             out.append(str(CreateIndex(index).compile(dialect=dialect)).strip())
     return out
+
+
+def ddl_text() -> str:
+    header = ("-- Generated from src/seniorcli/db/models.py by `python -m seniorcli.db.schema_pg`;"
+              " do not edit")
+    return SEPARATOR.join([header, *compile_statements()]) + "\n"
 
 
 def _version(conn: PgConnection) -> int | None:
@@ -89,11 +115,54 @@ def prepare(conn: PgConnection, *, must_exist: bool) -> None:
             conn.raw.execute(f"CREATE TABLE {VERSION_TABLE} (version INTEGER NOT NULL)")
             conn.raw.execute(f"INSERT INTO {VERSION_TABLE} VALUES (%s)", (BASELINE,))
             version = BASELINE
-        for v in range(version + 1, LATEST + 1):
-            for statement in PG_MIGRATIONS[v]:
-                conn.raw.execute(statement)
+            from seniorcli.db.postgres import note_created
+
+            note_created(conn)
+        upgrade_from = version
+        try:
+            for v in range(version + 1, LATEST + 1):
+                for statement in PG_MIGRATIONS[v]:
+                    conn.raw.execute(statement)
+        except Exception as e:
+            import psycopg
+
+            if not isinstance(e, psycopg.Error) or isinstance(e, psycopg.OperationalError):
+                raise
+            raise DatabaseError(
+                _("could not upgrade the register {url} from schema version {old} to {new} "
+                  "({error}); nothing was changed").format(
+                    url=conn.url, old=upgrade_from, new=LATEST,
+                    error=str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__),
+                hint=_("report it; the register can still be used with the earlier seniorcli")
+            ) from None
         conn.raw.execute(f"UPDATE {VERSION_TABLE} SET version = %s", (LATEST,))
         conn.raw.execute("COMMIT")
     except BaseException:
         conn.rollback()
         raise
+
+
+def drop_if_empty(conn: PgConnection) -> None:
+    """Drop the register's tables when every one of them is empty (under the write lock, so a
+    writer that got in meanwhile keeps them)."""
+    from seniorcli.db.postgres import LOCK_SQL, WRITE_LOCK
+
+    tables = list(reversed(table_names()))
+    conn.raw.execute("BEGIN")
+    try:
+        conn.raw.execute("SET LOCAL lock_timeout = '0'")
+        conn.raw.execute(LOCK_SQL, (WRITE_LOCK,))
+        if any(conn.raw.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in tables):
+            conn.raw.execute("ROLLBACK")
+            return
+        for t in (*tables, VERSION_TABLE):
+            conn.raw.execute(f"DROP TABLE IF EXISTS {t} CASCADE")
+        conn.raw.execute("COMMIT")
+    except BaseException:
+        conn.rollback()
+        raise
+
+
+if __name__ == "__main__":
+    DDL_FILE.write_text(ddl_text(), encoding="utf-8")
+    print(f"wrote {DDL_FILE}")

@@ -3,11 +3,10 @@ expiring.
 
 A withdrawn agreement (recorded by mistake) stays in the table with ``withdrawn_at`` set: it
 counts nowhere — lists, the expiry export, the limits, renewals — and `show` marks it. Every
-query here leaves such agreements out (``_LIVE``)."""
+query of db.agreements but ``get`` leaves such agreements out."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -21,10 +20,14 @@ from seniorcli.agreements import (
     limit_problems,
 )
 from seniorcli.dates import OPEN_END, day_before
+from seniorcli.db import Db
+from seniorcli.db import agreements as agreement_rows
+from seniorcli.db.agreements import AgreementRow, ListedAgreement
 from seniorcli.db.engine import transaction
 from seniorcli.errors import NotFoundError, SeniorError
 from seniorcli.i18n import _
 from seniorcli.rules.base import RuleSet
+from seniorcli.seniordays import SeniorDaysTable, entitlement
 from seniorcli.services.common import audit, now_stamp
 from seniorcli.services.employees import get_employee
 from seniorcli.tabular import clean_text, stored_option
@@ -58,11 +61,9 @@ def agreement_type(key: str):
     return kind
 
 
-def _end(value: str | None) -> date | None:
+def _end(value: date | None) -> date | None:
     """A stored end date; None for open-ended, including a stored 9999-12-31 ("no end")."""
-    if value is None or value == OPEN_END.isoformat():
-        return None
-    return date.fromisoformat(value)
+    return None if value is None or value == OPEN_END else value
 
 
 def _not_a_start(start: date) -> None:
@@ -81,18 +82,14 @@ def _term_end(start: date, term: int) -> date:
                           hint=_("give the last day with --end (or --until)")) from None
 
 
-#: Not withdrawn: the agreements that count (alias ``a``).
-_LIVE = "a.withdrawn_at IS NULL"
-
-
-def _same_type(conn: sqlite3.Connection, employee_id: str, kind: str,
+def _same_type(conn: Db, employee_id: str, kind: str,
                other_than: int | None = None) -> list[Period]:
     """The employee's agreements of a type as (id, start, end) periods, withdrawn ones left out
     (and ``other_than``, the one being corrected); an agreement ended early ends on its last
     day (end_date is set to it), an open-ended one has no end."""
-    return [(aid, date.fromisoformat(start), _end(end)) for aid, start, end in conn.execute(
-        f"SELECT id, start_date, end_date FROM agreement a WHERE employee_id = ? AND type = ? "
-        f"AND {_LIVE} AND id IS NOT ? ORDER BY start_date, id", (employee_id, kind, other_than))]
+    return [(aid, start, _end(end))
+            for aid, start, end in agreement_rows.same_type(conn, employee_id, kind,
+                                                            other_than)]
 
 
 def _refuse(problems: list[str]) -> None:
@@ -104,7 +101,7 @@ def _refuse(problems: list[str]) -> None:
         )
 
 
-def add_agreement(conn: sqlite3.Connection, new: NewAgreement, rules: RuleSet | None) -> int:
+def add_agreement(conn: Db, new: NewAgreement, rules: RuleSet | None) -> int:
     """Check the limits and record the agreement; returns its id. An end of 9999-12-31
     (payroll systems' "no end") records an open-ended agreement."""
     kind = agreement_type(new.type)
@@ -127,7 +124,8 @@ def add_agreement(conn: sqlite3.Connection, new: NewAgreement, rules: RuleSet | 
             )
         end = _term_end(new.start, term)
     with transaction(conn):
-        eid, _name, birth, *_rest, leave, _email, _hours = get_employee(conn, new.employee_id)
+        emp = get_employee(conn, new.employee_id)
+        eid, birth, leave = emp.employee_id, emp.birth_date, emp.leave_date
         if leave and leave < new.start.isoformat():
             raise SeniorError(
                 _("employee '{eid}' left on {leave}, before the agreement's start {start}")
@@ -135,24 +133,16 @@ def add_agreement(conn: sqlite3.Connection, new: NewAgreement, rules: RuleSet | 
             )
         _refuse(limit_problems(kind, date.fromisoformat(birth), new.start, end, open_ended,
                                others=_same_type(conn, eid, kind.key)))
-        cur = conn.execute(
-            "INSERT INTO agreement (employee_id, type, start_date, end_date, open_ended, "
-            "weekly_hours, amount, note, rules, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (eid, kind.key, new.start.isoformat(), end.isoformat() if end else None,
-             open_ended, new.weekly_hours, new.amount, note,
-             rules.name if rules else None, now_stamp()),
-        )
+        new_id = agreement_rows.insert(
+            conn, employee_id=eid, type=kind.key, start_date=new.start, end_date=end,
+            open_ended=open_ended, weekly_hours=new.weekly_hours, amount=new.amount, note=note,
+            renews_id=None, rules=rules.name if rules else None, recorded_at=now_stamp())
         audit(conn, "agreement add", 1)
-        assert cur.lastrowid is not None  # an INSERT sets it
-        return cur.lastrowid
+        return new_id
 
 
-def _get(conn: sqlite3.Connection, agreement_id: int) -> sqlite3.Row:
-    conn.row_factory = sqlite3.Row
-    try:
-        row = conn.execute("SELECT * FROM agreement WHERE id = ?", (agreement_id,)).fetchone()
-    finally:
-        conn.row_factory = None
+def _get(conn: Db, agreement_id: int) -> AgreementRow:
+    row = agreement_rows.get(conn, agreement_id)
     if row is None:
         raise NotFoundError(_("no agreement with id {agreement_id}")
             .format(agreement_id=agreement_id),
@@ -160,27 +150,25 @@ def _get(conn: sqlite3.Connection, agreement_id: int) -> sqlite3.Row:
     return row
 
 
-def _live(conn: sqlite3.Connection, agreement_id: int) -> sqlite3.Row:
+def _live(conn: Db, agreement_id: int) -> AgreementRow:
     """The agreement, refused if it was withdrawn: it counts nowhere, so it cannot be ended,
     renewed or corrected."""
     a = _get(conn, agreement_id)
-    if a["withdrawn_at"]:
+    if a.withdrawn_at:
         raise SeniorError(_("agreement {agreement_id} was withdrawn on {withdrawn_at}: "
                           "it no longer counts")
                               .format(agreement_id=agreement_id,
-                                      withdrawn_at=a['withdrawn_at'][:10]),
+                                      withdrawn_at=a.withdrawn_at[:10]),
                           hint=_("record the right one with seniorcli agreement add"))
     return a
 
 
-def _successor(conn: sqlite3.Connection, agreement_id: int) -> int | None:
+def _successor(conn: Db, agreement_id: int) -> int | None:
     """The (not withdrawn) agreement that renews this one."""
-    row = conn.execute(f"SELECT id FROM agreement a WHERE renews_id = ? AND {_LIVE}",
-                       (agreement_id,)).fetchone()
-    return row[0] if row else None
+    return agreement_rows.successor(conn, agreement_id)
 
 
-def end_agreement(conn: sqlite3.Connection, agreement_id: int, on: date) -> None:
+def end_agreement(conn: Db, agreement_id: int, on: date) -> None:
     """End an agreement early on ``on`` (its last day)."""
     if on == OPEN_END:
         raise SeniorError(_("{OPEN_END} means 'no end' in payroll files, not a last day")
@@ -188,13 +176,13 @@ def end_agreement(conn: sqlite3.Connection, agreement_id: int, on: date) -> None
                           hint=_("give the agreement's last day with --date DATE"))
     with transaction(conn):
         a = _live(conn, agreement_id)
-        if a["ended_on"]:
+        if a.ended_on:
             raise SeniorError(_("agreement {agreement_id} was already ended on {ended_on}")
-                .format(agreement_id=agreement_id, ended_on=a['ended_on']))
-        if on.isoformat() < a["start_date"]:
+                .format(agreement_id=agreement_id, ended_on=a.ended_on))
+        if on < a.start_date:
             raise SeniorError(_("{on} is before the agreement's start {start_date}")
-                .format(on=on, start_date=a['start_date']))
-        planned = _end(a["end_date"])
+                .format(on=on, start_date=a.start_date))
+        planned = _end(a.end_date)
         if planned is not None and on > planned:
             raise SeniorError(
                 _("agreement {agreement_id} already ends on {planned}, before {on}")
@@ -202,14 +190,11 @@ def end_agreement(conn: sqlite3.Connection, agreement_id: int, on: date) -> None
                 hint=_("to extend it, use: seniorcli agreement renew {agreement_id} --until DATE")
                     .format(agreement_id=agreement_id),
             )
-        conn.execute(
-            "UPDATE agreement SET end_date = ?, ended_on = ?, open_ended = 0 WHERE id = ?",
-            (on.isoformat(), on.isoformat(), agreement_id),
-        )
+        agreement_rows.end_early(conn, agreement_id, on)
         audit(conn, "agreement end", 1)
 
 
-def renew_agreement(conn: sqlite3.Connection, agreement_id: int, until: date | None,
+def renew_agreement(conn: Db, agreement_id: int, until: date | None,
                     rules: RuleSet | None, open_ended: bool = False) -> int:
     """A new period that continues the old one from the day after its end.
 
@@ -220,13 +205,13 @@ def renew_agreement(conn: sqlite3.Connection, agreement_id: int, until: date | N
         until, open_ended = None, True
     with transaction(conn):
         a = _live(conn, agreement_id)
-        old_end = _end(a["end_date"])
+        old_end = _end(a.end_date)
         if old_end is None:
             raise SeniorError(_("agreement {agreement_id} is open-ended: there is nothing to renew")
                 .format(agreement_id=agreement_id))
-        if a["ended_on"]:
+        if a.ended_on:
             raise SeniorError(_("agreement {agreement_id} was ended on {ended_on}")
-                .format(agreement_id=agreement_id, ended_on=a['ended_on']),
+                .format(agreement_id=agreement_id, ended_on=a.ended_on),
                               hint=_("record a new agreement with seniorcli agreement add"))
         successor = _successor(conn, agreement_id)
         if successor:
@@ -235,7 +220,7 @@ def renew_agreement(conn: sqlite3.Connection, agreement_id: int, until: date | N
                                   .format(agreement_id=agreement_id, successor=successor),
                                           hint=_("renew {successor} instead")
                                               .format(successor=successor))
-        old_start = date.fromisoformat(a["start_date"])
+        old_start = a.start_date
         if old_end >= day_before(OPEN_END):
             raise SeniorError(_("agreement {agreement_id} ends on {old_end}: there is no day "
                               "left to renew it into")
@@ -260,24 +245,21 @@ def renew_agreement(conn: sqlite3.Connection, agreement_id: int, until: date | N
                                 OPEN_END=day_before(OPEN_END)),
                                 hint=_("give the last day with --until DATE"),
                 ) from None
-        eid, _n, birth, *_rest, leave, _e, _h = get_employee(conn, a["employee_id"])
+        emp = get_employee(conn, a.employee_id)
+        eid, birth, leave = emp.employee_id, emp.birth_date, emp.leave_date
         if leave and leave < start.isoformat():
             raise SeniorError(_("employee '{eid}' left on {leave}, before the renewal's start "
                               "{start}").format(eid=eid, leave=leave, start=start))
-        kind = agreement_type(a["type"])
+        kind = agreement_type(a.type)
         _refuse(limit_problems(kind, date.fromisoformat(birth), start, end, open_ended,
                                others=_same_type(conn, eid, kind.key)))
-        cur = conn.execute(
-            "INSERT INTO agreement (employee_id, type, start_date, end_date, open_ended, "
-            "weekly_hours, amount, note, renews_id, rules, recorded_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (a["employee_id"], a["type"], start.isoformat(), end.isoformat() if end else None,
-             open_ended, a["weekly_hours"], a["amount"], a["note"], agreement_id,
-             rules.name if rules else a["rules"], now_stamp()),
-        )
+        new_id = agreement_rows.insert(
+            conn, employee_id=a.employee_id, type=a.type, start_date=start, end_date=end,
+            open_ended=open_ended, weekly_hours=a.weekly_hours, amount=a.amount, note=a.note,
+            renews_id=agreement_id, rules=rules.name if rules else a.rules,
+            recorded_at=now_stamp())
         audit(conn, "agreement renew", 1)
-        assert cur.lastrowid is not None  # an INSERT sets it
-        return cur.lastrowid
+        return new_id
 
 
 @dataclass(frozen=True)
@@ -305,23 +287,23 @@ def _note(note: str | None) -> str:
     return f"'{note}'" if note else "none"
 
 
-def describe_agreement(a: sqlite3.Row) -> str:
+def describe_agreement(a: AgreementRow) -> str:
     """'seniorstilling 2027-01-01 to 2028-12-31, 30 hours, 1,500 kr': as the audit keeps it."""
-    end = _end(a["end_date"])
-    parts = [f"{a['type']} {a['start_date']} to {end}" if end else
-             f"{a['type']} from {a['start_date']}, open-ended"]
-    if a["ended_on"]:
+    end = _end(a.end_date)
+    parts = [f"{a.type} {a.start_date} to {end}" if end else
+             f"{a.type} from {a.start_date}, open-ended"]
+    if a.ended_on:
         parts[0] += " (ended early)"
-    if a["weekly_hours"] is not None:
-        parts.append(f"{_hours(a['weekly_hours'])} hours")
-    if a["amount"] is not None:
-        parts.append(_kr(a["amount"]))
-    if a["note"]:
-        parts.append(f"note '{a['note']}'")
+    if a.weekly_hours is not None:
+        parts.append(f"{_hours(a.weekly_hours)} hours")
+    if a.amount is not None:
+        parts.append(_kr(a.amount))
+    if a.note:
+        parts.append(f"note '{a.note}'")
     return ", ".join(parts)
 
 
-def correct_agreement(conn: sqlite3.Connection, agreement_id: int,
+def correct_agreement(conn: Db, agreement_id: int,
                       change: AgreementChange) -> list[str]:
     """Correct an agreement's dates, hours, amount or note. New dates are checked as `agreement
     add` checks them (the framework agreement's limits, against the employee's other
@@ -333,37 +315,37 @@ def correct_agreement(conn: sqlite3.Connection, agreement_id: int,
         _not_a_start(change.start)
     with transaction(conn):
         a = _live(conn, agreement_id)
-        old_start, old_end = date.fromisoformat(a["start_date"]), _end(a["end_date"])
-        old_open = bool(a["open_ended"]) or old_end is None
+        old_start, old_end = a.start_date, _end(a.end_date)
+        old_open = a.open_ended or old_end is None
         start = change.start or old_start
         end, open_ended = old_end, old_open
         if change.open_ended or change.end == OPEN_END:
             end, open_ended = None, True
         elif change.end is not None:
             end, open_ended = change.end, False
-        hours = change.weekly_hours if change.weekly_hours is not None else a["weekly_hours"]
-        amount = change.amount if change.amount is not None else a["amount"]
+        hours = change.weekly_hours if change.weekly_hours is not None else a.weekly_hours
+        amount = change.amount if change.amount is not None else a.amount
         note = (stored_option(change.note, "--note") or None) if change.note is not None \
-            else a["note"]
+            else a.note
         changes = []
         if start != old_start:
             changes.append(f"start {old_start} → {start}")
         if (end, open_ended) != (old_end, old_open):
             changes.append(f"end {old_end or 'open-ended'} → {end or 'open-ended'}")
-        if hours != a["weekly_hours"]:
-            changes.append(f"hours {_hours(a['weekly_hours'])} → {_hours(hours)}")
-        if amount != a["amount"]:
-            changes.append(f"amount {_kr(a['amount'])} → {_kr(amount)}")
-        if note != a["note"]:
-            changes.append(f"note {_note(a['note'])} → {_note(note)}")
+        if hours != a.weekly_hours:
+            changes.append(f"hours {_hours(a.weekly_hours)} → {_hours(hours)}")
+        if amount != a.amount:
+            changes.append(f"amount {_kr(a.amount)} → {_kr(amount)}")
+        if note != a.note:
+            changes.append(f"note {_note(a.note)} → {_note(note)}")
         if not changes:
             return []
         what = f"agreement {agreement_id} cannot be corrected"
         if start != old_start or end != old_end:
-            if a["ended_on"] and end is None:
+            if a.ended_on and end is None:
                 raise SeniorError(_("{what}: it was ended early on {ended_on}, so it has a "
                                   "last day")
-                                      .format(what=what, ended_on=a['ended_on']),
+                                      .format(what=what, ended_on=a.ended_on),
                                               hint=_("give the right last day with --end DATE"))
             successor = _successor(conn, agreement_id)
             if successor and end != old_end:
@@ -374,20 +356,21 @@ def correct_agreement(conn: sqlite3.Connection, agreement_id: int,
                                 hint=_("withdraw agreement {successor} first (seniorcli "
                     "agreement withdraw {successor} --reason TEXT), then renew this one again")
                         .format(successor=successor))
-            renews = a["renews_id"]
+            renews = a.renews_id
             if (start != old_start and renews is not None
-                    and not _get(conn, renews)["withdrawn_at"]):
+                    and not _get(conn, renews).withdrawn_at):
                 raise SeniorError(
                     _("{what}: it renews agreement {renews} and starts the day after its end "
                     "({old_start})")
                         .format(what=what, renews=renews, old_start=old_start),
                                 hint=_("to move it, withdraw this renewal, correct the end "
                     "of agreement {renews} and renew it again").format(renews=renews))
-            eid, _name, birth, *_rest, leave, _email, _h = get_employee(conn, a["employee_id"])
+            emp = get_employee(conn, a.employee_id)
+            eid, birth, leave = emp.employee_id, emp.birth_date, emp.leave_date
             if leave and leave < start.isoformat():
                 raise SeniorError(_("{what}: employee '{eid}' left on {leave}, before the start "
                                   "{start}").format(what=what, eid=eid, leave=leave, start=start))
-            kind = agreement_type(a["type"])
+            kind = agreement_type(a.type)
             problems = limit_problems(kind, date.fromisoformat(birth), start, end, open_ended,
                                       others=_same_type(conn, eid, kind.key, agreement_id))
             if problems:
@@ -395,18 +378,16 @@ def correct_agreement(conn: sqlite3.Connection, agreement_id: int,
                     _("{what}: it would break the framework agreement's limits: {problems}")
                     .format(what=what, problems="; ".join(problems)),
                     hint=_("seniorcli agreement types shows each type's limits"))
-        ended_on = (end.isoformat() if a["ended_on"] and end is not None else a["ended_on"])
-        conn.execute(
-            "UPDATE agreement SET start_date = ?, end_date = ?, open_ended = ?, ended_on = ?, "
-            "weekly_hours = ?, amount = ?, note = ? WHERE id = ?",
-            (start.isoformat(), end.isoformat() if end else None, open_ended, ended_on, hours,
-             amount, note, agreement_id))
-        audit(conn, "agreement correct", 1, employee_id=a["employee_id"],
+        ended_on = end if a.ended_on and end is not None else a.ended_on
+        agreement_rows.correct(conn, agreement_id, start_date=start, end_date=end,
+                               open_ended=open_ended, ended_on=ended_on, weekly_hours=hours,
+                               amount=amount, note=note)
+        audit(conn, "agreement correct", 1, employee_id=a.employee_id,
               detail=f"agreement {agreement_id} ({describe_agreement(a)}): " + "; ".join(changes))
         return changes
 
 
-def withdraw_agreement(conn: sqlite3.Connection, agreement_id: int, reason: str) -> None:
+def withdraw_agreement(conn: Db, agreement_id: int, reason: str) -> None:
     """Withdraw an agreement recorded by mistake (unlike `agreement end`, which ends one that
     ran): from now on it counts nowhere, while `show` and the audit log keep it, with the
     reason."""
@@ -416,11 +397,11 @@ def withdraw_agreement(conn: sqlite3.Connection, agreement_id: int, reason: str)
                           hint=_('--reason "recorded for the wrong employee"'))
     with transaction(conn):
         a = _get(conn, agreement_id)
-        if a["withdrawn_at"]:
+        if a.withdrawn_at:
             raise SeniorError(_("agreement {agreement_id} was already withdrawn on "
                               "{withdrawn_at}")
                                   .format(agreement_id=agreement_id,
-                                          withdrawn_at=a['withdrawn_at'][:10]))
+                                          withdrawn_at=a.withdrawn_at[:10]))
         successor = _successor(conn, agreement_id)
         if successor:
             raise SeniorError(
@@ -430,61 +411,37 @@ def withdraw_agreement(conn: sqlite3.Connection, agreement_id: int, reason: str)
                             hint=_("withdraw agreement {successor} first if it was recorded "
                 "by mistake too; to stop an agreement that ran, use seniorcli agreement end")
                     .format(successor=successor))
-        conn.execute("UPDATE agreement SET withdrawn_at = ? WHERE id = ?",
-                     (now_stamp(), agreement_id))
-        audit(conn, "agreement withdraw", 1, employee_id=a["employee_id"],
+        agreement_rows.withdraw(conn, agreement_id, now_stamp())
+        audit(conn, "agreement withdraw", 1, employee_id=a.employee_id,
               detail=f"agreement {agreement_id} ({describe_agreement(a)}) withdrawn; reason: "
                      f"{reason}")
 
 
-_SELECT = (
-    "SELECT a.id, a.employee_id, e.name, e.department, a.type, a.start_date, a.end_date, "
-    "a.open_ended, a.ended_on, a.weekly_hours, a.amount, a.note, a.renews_id, "
-    "(SELECT s.id FROM agreement s WHERE s.renews_id = a.id AND s.withdrawn_at IS NULL) "
-    "AS renewed_by "
-    "FROM agreement a JOIN employee e ON e.employee_id = a.employee_id"
-)
-
-
-def _as_dict(r: tuple, as_of: date | None = None) -> dict:
-    (aid, eid, name, dept, kind, start, end, open_ended, ended_on, hours, amount, note,
-     renews, renewed_by) = r
-    start_d, end_d = date.fromisoformat(start), _end(end)
+def _as_dict(r: ListedAgreement, as_of: date | None = None) -> dict:
+    end = _end(r.end_date)
     row = {
-        "agreement_id": aid, "employee_id": eid, "name": name, "department": dept,
-        "type": kind, "start_date": start_d, "end_date": end_d,
-        "open_ended": bool(open_ended) or end_d is None,
-        "ended_early": ended_on is not None, "weekly_hours": hours, "amount": amount,
-        "note": note, "renews_id": renews, "renewed_by": renewed_by,
+        "agreement_id": r.id, "employee_id": r.employee_id, "name": r.name,
+        "department": r.department, "type": r.type, "start_date": r.start_date,
+        "end_date": end, "open_ended": r.open_ended or end is None,
+        "ended_early": r.ended_on is not None, "weekly_hours": r.weekly_hours,
+        "amount": r.amount, "note": r.note, "renews_id": r.renews_id,
+        "renewed_by": r.renewed_by,
     }
     if as_of is not None:
-        row["days_left"] = (end_d - as_of).days if end_d else None
+        row["days_left"] = (end - as_of).days if end else None
     return row
 
 
-#: Open-ended: no end date, or the payroll systems' 9999-12-31 stored by an older version.
-_OPEN = f"(a.end_date IS NULL OR a.end_date >= '{OPEN_END.isoformat()}')"
-
-
 def list_agreements(
-    conn: sqlite3.Connection, as_of: date, *, active_on: date | None = None,
+    conn: Db, as_of: date, *, active_on: date | None = None,
     kind: str | None = None, department: str | None = None,
 ) -> Iterator[dict]:
     """Agreements (open-ended last), with their status on ``as_of``: future (starting after
     it: not running yet), active or ended. ``active_on`` keeps those running on that day.
     Withdrawn agreements are left out."""
-    where, args = [_LIVE], []
-    if active_on is not None:
-        where.append("a.start_date <= ? AND (a.end_date IS NULL OR a.end_date >= ?)")
-        args += [active_on.isoformat()] * 2
-    if kind is not None:
-        where.append("a.type = ?")
-        args.append(agreement_type(kind).key)
-    if department is not None:
-        where.append("e.department = ?")
-        args.append(department)
-    sql = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY {_OPEN}, a.end_date, a.id"
-    for r in conn.execute(sql, args):
+    key = agreement_type(kind).key if kind is not None else None
+    for r in agreement_rows.listing(conn, active_on=active_on, kind=key,
+                                    department=department):
         row = _as_dict(r)
         row["status"] = (
             "future" if row["start_date"] > as_of
@@ -494,36 +451,24 @@ def list_agreements(
         yield row
 
 
-def expiring(conn: sqlite3.Connection, as_of: date, within_days: int = 90) -> Iterator[dict]:
+def expiring(conn: Db, as_of: date, within_days: int = 90) -> Iterator[dict]:
     """Agreements running by ``as_of`` (started on or before it) whose end date falls from
     ``as_of`` to ``within_days`` after it: payroll must stop or renew supplements and reduced
     hours. Open-ended agreements (9999-12-31 included) never expire; one that has not started
     is not running, so it does not expire either; nor does a withdrawn one."""
-    sql = (f"{_SELECT} WHERE {_LIVE} AND NOT {_OPEN} AND a.start_date <= ? "
-           "AND a.end_date BETWEEN ? AND ? ORDER BY a.end_date, e.department, a.employee_id")
     try:
         horizon = as_of + timedelta(days=within_days)
     except OverflowError:
         horizon = date.max
-    for r in conn.execute(sql, (as_of.isoformat(), as_of.isoformat(), horizon.isoformat())):
+    for r in agreement_rows.ending(conn, started_by=as_of, first=as_of, last=horizon):
         yield _as_dict(r, as_of)
 
 
-def seniordays(conn: sqlite3.Connection, year: int, table) -> Iterator[dict]:
+def seniordays(conn: Db, year: int, table: SeniorDaysTable) -> Iterator[dict]:
     """Each employee who is staff on some day of ``year`` (rules.base.is_staff: hired by 31
     December, no leave date on or before 1 January), with a senior-day entitlement for it."""
-    from seniorcli.seniordays import entitlement
-
-    latest_birth = date(year - table.first_age, 12, 31).isoformat()
-    sql = (
-        "SELECT employee_id, name, department, birth_date FROM employee "
-        "WHERE birth_date <= ? AND (leave_date IS NULL OR leave_date > ?) "
-        "AND (hire_date IS NULL OR hire_date <= ?) ORDER BY department, employee_id"
-    )
-    for eid, name, dept, birth in conn.execute(
-        sql, (latest_birth, f"{year}-01-01", f"{year}-12-31")
-    ):
-        e = entitlement(table, date.fromisoformat(birth), year)
+    for p in agreement_rows.staff_born_by(conn, date(year - table.first_age, 12, 31), year):
+        e = entitlement(table, p.birth_date, year)
         if e is not None:
-            yield {"employee_id": eid, "name": name, "department": dept,
-                   "birth_date": date.fromisoformat(birth), "year": year, **e}
+            yield {"employee_id": p.employee_id, "name": p.name, "department": p.department,
+                   "birth_date": p.birth_date, "year": year, **e}

@@ -9,13 +9,14 @@ log keeps what it was.
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
 from seniorcli.dates import DateFormatError, parse_date
+from seniorcli.db import Db
+from seniorcli.db import conversations as log_rows
 from seniorcli.db.engine import transaction
 from seniorcli.errors import InputFileError, NotFoundError, SeniorError
 from seniorcli.i18n import N_, _
@@ -67,25 +68,26 @@ def normalise_outcome(text: str) -> str | None:
     return OUTCOME_WORDS.get(text.strip().lower())
 
 
-def _employment(conn: sqlite3.Connection, employee_id: str) -> tuple[str, str | None,
-                                                                     str | None] | None:
+def _employment(conn: Db, employee_id: str) -> log_rows.Employment | None:
     """(employee_id, hire_date, leave_date) as stored, or None for an unknown id. An id typed
     without the leading zeros Excel drops is the stored one when only one matches
     (services.filters); several raise NotFoundError naming them."""
     from seniorcli.services.filters import resolve_employee_id
 
-    return conn.execute(
-        "SELECT employee_id, hire_date, leave_date FROM employee WHERE employee_id = ?",
-        (resolve_employee_id(conn, employee_id),),
-    ).fetchone()
+    row = log_rows.employment(conn, employee_id.strip())  # as typed: one query, as a rule
+    if row is not None:
+        return row
+    stored = resolve_employee_id(conn, employee_id)
+    return log_rows.employment(conn, stored) if stored != employee_id.strip() else None
 
 
-def _as_stored(conn: sqlite3.Connection, entry: Entry) -> Entry:
-    """The entry with the employee id as stored ('104' → '00104'), unchanged if unknown."""
+def _as_stored(conn: Db, entry: Entry) -> tuple[Entry, log_rows.Employment | None]:
+    """The entry with the employee id as stored ('104' → '00104'), unchanged if unknown; and
+    the employee's employment (None: unknown)."""
     row = _employment(conn, entry.employee_id)
-    if row is None or row[0] == entry.employee_id:
-        return entry
-    return dataclasses.replace(entry, employee_id=row[0])
+    if row is None or row.employee_id == entry.employee_id:
+        return entry, row
+    return dataclasses.replace(entry, employee_id=row.employee_id), row
 
 
 def _date_problem(day: date, outcome: str, hire: str | None, leave: str | None, today: date,
@@ -106,14 +108,10 @@ def _date_problem(day: date, outcome: str, hire: str | None, leave: str | None, 
     return None
 
 
-def _logged(conn: sqlite3.Connection, employee_id: str, outcome: str, day: date,
-            other_than: int | None = None) -> tuple | None:
+def _logged(conn: Db, employee_id: str, outcome: str, day: date,
+            other_than: int | None = None) -> log_rows.Logged | None:
     """(id, note, with_mus, union_rep) of the same outcome on the same day for the employee."""
-    return conn.execute(
-        "SELECT id, note, with_mus, union_rep FROM conversation WHERE employee_id = ? "
-        "AND outcome = ? AND date = ? AND id IS NOT ?",
-        (employee_id, outcome, day.isoformat(), other_than),
-    ).fetchone()
+    return log_rows.logged(conn, employee_id, outcome, day, other_than)
 
 
 def _already(outcome: str, day: date, logged_id: int) -> str:
@@ -121,11 +119,11 @@ def _already(outcome: str, day: date, logged_id: int) -> str:
         outcome=outcome, day=day.isoformat(), logged_id=logged_id)
 
 
-def _problem(conn: sqlite3.Connection, e: Entry, today: date,
+def _problem(conn: Db, e: Entry, row: log_rows.Employment | None, today: date,
              check_logged: bool = True) -> tuple[str, str] | None:
-    """(column, message) for the first thing wrong with an entry, or None. ``today`` is the
-    real date (never an as-of date): nothing but an invitation can have happened after it."""
-    row = _employment(conn, e.employee_id)
+    """(column, message) for the first thing wrong with an entry of the employment ``row``
+    (None: no such employee), or None. ``today`` is the real date (never an as-of date):
+    nothing but an invitation can have happened after it."""
     if row is None:
         return "employee_id", _("no employee with id '{employee_id}'").format(
             employee_id=show_value(e.employee_id))
@@ -151,50 +149,31 @@ def _raise(problem: tuple[str, str], prefix: str = "") -> NoReturn:
     raise error(prefix + message, hint=_(_HINTS[column]))
 
 
-def _insert(conn: sqlite3.Connection, entries: list[Entry]) -> None:
-    stamp = now_stamp()
-    conn.executemany(
-        "INSERT INTO conversation (employee_id, outcome, date, note, with_mus, union_rep, "
-        "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(e.employee_id, e.outcome, e.date.isoformat(), e.note, e.with_mus, e.union_rep, stamp)
-         for e in entries],
-    )
+def _new(e: Entry) -> log_rows.NewOutcome:
+    return log_rows.NewOutcome(e.employee_id, e.outcome, e.date, e.note, e.with_mus,
+                               e.union_rep)
 
 
-def log_outcome(conn: sqlite3.Connection, entry: Entry, today: date) -> int:
+def log_outcome(conn: Db, entry: Entry, today: date) -> int:
     """Record one outcome; refuse unknown employees, impossible dates (before the hire date,
     after the leave date, after ``today``, the real date) and repeats. Returns its id."""
     entry = dataclasses.replace(entry, note=stored_option(entry.note, "--note") or None)
     with transaction(conn):
-        entry = _as_stored(conn, entry)
-        problem = _problem(conn, entry, today)
+        entry, row = _as_stored(conn, entry)
+        problem = _problem(conn, entry, row, today)
         if problem is not None:
             _raise(problem)
-        _insert(conn, [entry])
+        outcome_id = log_rows.add(conn, _new(entry), now_stamp())
         # Logged again by a person (who means it): a file run again may skip it as logged.
-        _unretract(conn, entry.employee_id, entry.outcome, entry.date)
+        log_rows.unretract(conn, entry.employee_id, entry.outcome, entry.date)
         audit(conn, f"log {entry.outcome}", 1)
-        logged = _logged(conn, entry.employee_id, entry.outcome, entry.date)
-        assert logged is not None  # just inserted
-        return logged[0]
+        return outcome_id
 
 
-def _retract(conn: sqlite3.Connection, employee_id: str, outcome: str, day: date) -> None:
+def _retract(conn: Db, employee_id: str, outcome: str, day: date) -> None:
     """Keep that this outcome was withdrawn or corrected away, so that `log --from-file` does
     not log it again from a file run again (table retracted_outcome)."""
-    conn.execute("INSERT OR REPLACE INTO retracted_outcome (employee_id, outcome, date, at) "
-                 "VALUES (?, ?, ?, ?)", (employee_id, outcome, day.isoformat(), now_stamp()))
-
-
-def _unretract(conn: sqlite3.Connection, employee_id: str, outcome: str, day: date) -> None:
-    conn.execute("DELETE FROM retracted_outcome WHERE employee_id = ? AND outcome = ? "
-                 "AND date = ?", (employee_id, outcome, day.isoformat()))
-
-
-def _retracted(conn: sqlite3.Connection, employee_id: str, outcome: str, day: date) -> bool:
-    return conn.execute(
-        "SELECT 1 FROM retracted_outcome WHERE employee_id = ? AND outcome = ? AND date = ?",
-        (employee_id, outcome, day.isoformat())).fetchone() is not None
+    log_rows.retract(conn, employee_id, outcome, day, now_stamp())
 
 
 def _flag(raw: str) -> bool | None:
@@ -209,7 +188,8 @@ class FileResult:
     retracted: int = 0  # rows withdrawn or corrected away since: not logged again
 
 
-def _conflict(logged: tuple, entry: Entry, given: dict[str, bool]) -> tuple[str, str] | None:
+def _conflict(logged: log_rows.Logged, entry: Entry,
+              given: dict[str, bool]) -> tuple[str, str] | None:
     """(column, message) if a row of a file contradicts the outcome already logged for the same
     employee, outcome and day: a note or a yes/no the file gives that differs. A cell left
     empty says nothing, so it never conflicts."""
@@ -231,7 +211,7 @@ def _conflict(logged: tuple, entry: Entry, given: dict[str, bool]) -> tuple[str,
 
 
 def log_from_file(
-    conn: sqlite3.Connection, path: Path, today: date, *, encoding: str | None = None,
+    conn: Db, path: Path, today: date, *, encoding: str | None = None,
     delimiter: str | None = None, dry_run: bool = False,
 ) -> FileResult:
     """Validate every row (with log_outcome's checks; ``today`` is the real date), then log them
@@ -294,7 +274,7 @@ def log_from_file(
                 entry = Entry(eid, outcome, day, note,
                               bool(flags["with_mus"]), bool(flags["union_rep"]))
                 try:
-                    entry = _as_stored(conn, entry)
+                    entry, row = _as_stored(conn, entry)
                 except NotFoundError as e:  # an id that could be several
                     errors.add(line, "employee_id", e.message)
                     continue
@@ -320,10 +300,10 @@ def log_from_file(
                     continue
                 # Withdrawn or corrected away since the file was first run: not logged again
                 # (a person may log it again with `log EMPLOYEE_ID OUTCOME --date`).
-                if _retracted(conn, eid, outcome, day):
+                if log_rows.is_retracted(conn, eid, outcome, day):
                     retracted += 1
                     continue
-                problem = _problem(conn, entry, today, check_logged=False)
+                problem = _problem(conn, entry, row, today, check_logged=False)
                 if problem is not None:
                     errors.add(line, *problem)
                     continue
@@ -332,7 +312,7 @@ def log_from_file(
                 raise errors.refuse(path, _("nothing was logged"),
                                     _("correct the file and run the command again"))
             if not dry_run and entries:
-                _insert(conn, entries)
+                log_rows.add_many(conn, map(_new, entries), now_stamp())
                 audit(conn, "log --from-file", len(entries))
     return FileResult(len(entries), skipped, retracted)
 
@@ -351,20 +331,14 @@ class OutcomeChange:
     union_rep: bool | None = None
 
 
-_OUTCOME_COLUMNS = "id, employee_id, outcome, date, note, with_mus, union_rep"
-
-
-def _get_outcome(conn: sqlite3.Connection, outcome_id: int) -> dict:
-    row = conn.execute(f"SELECT {_OUTCOME_COLUMNS} FROM conversation WHERE id = ?",
-                       (outcome_id,)).fetchone()
+def _get_outcome(conn: Db, outcome_id: int) -> dict:
+    row = log_rows.get(conn, outcome_id)
     if row is None:
         raise NotFoundError(
             _("no logged outcome with id {outcome_id}").format(outcome_id=outcome_id),
             hint=_("seniorcli show EMPLOYEE_ID lists the employee's outcomes with their ids "
                  "(a withdrawn one is gone from the log, see Corrections there)"))
-    oid, eid, outcome, day, note, with_mus, union_rep = row
-    return {"id": oid, "employee_id": eid, "outcome": outcome, "date": date.fromisoformat(day),
-            "note": note, "with_mus": bool(with_mus), "union_rep": bool(union_rep)}
+    return row._asdict()
 
 
 def _quoted(value: object) -> str:
@@ -384,7 +358,7 @@ def describe_outcome(o: dict) -> str:
     return ", ".join(parts)
 
 
-def correct_outcome(conn: sqlite3.Connection, outcome_id: int, change: OutcomeChange,
+def correct_outcome(conn: Db, outcome_id: int, change: OutcomeChange,
                     today: date) -> list[str]:
     """Correct a logged outcome: its employee, outcome, date, note or flags. Checked as
     ``log`` checks a new one, for what changes: a new employee or date must fall within the
@@ -431,14 +405,12 @@ def correct_outcome(conn: sqlite3.Connection, outcome_id: int, change: OutcomeCh
         if problem is not None:
             _raise(problem, _("outcome {outcome_id} cannot be corrected: ").format(
                 outcome_id=outcome_id))
-        conn.execute(
-            "UPDATE conversation SET employee_id = ?, outcome = ?, date = ?, note = ?, "
-            "with_mus = ?, union_rep = ? WHERE id = ?",
-            (new["employee_id"], new["outcome"], new["date"].isoformat(), new["note"],
-             new["with_mus"], new["union_rep"], outcome_id))
+        log_rows.update(conn, outcome_id, log_rows.NewOutcome(
+            new["employee_id"], new["outcome"], new["date"], new["note"], new["with_mus"],
+            new["union_rep"]))
         if {"employee_id", "outcome", "date"} & set(changed):
             _retract(conn, old["employee_id"], old["outcome"], old["date"])
-            _unretract(conn, new["employee_id"], new["outcome"], new["date"])
+            log_rows.unretract(conn, new["employee_id"], new["outcome"], new["date"])
         labels = {"employee_id": "employee", "with_mus": "with MUS", "union_rep": "union rep"}
         changes = [
             f"{labels.get(k, k)} {_quoted(old[k])} → {_quoted(new[k])}"
@@ -452,7 +424,7 @@ def correct_outcome(conn: sqlite3.Connection, outcome_id: int, change: OutcomeCh
         return changes
 
 
-def withdraw_outcome(conn: sqlite3.Connection, outcome_id: int, reason: str) -> dict:
+def withdraw_outcome(conn: Db, outcome_id: int, reason: str) -> dict:
     """Take a logged outcome out of the log (logged by mistake): it counts nowhere from now
     on, and the audit log keeps what it was and why it was withdrawn. Returns it."""
     reason = clean_text(reason).strip()  # a CPR number in it is masked by audit()
@@ -461,7 +433,7 @@ def withdraw_outcome(conn: sqlite3.Connection, outcome_id: int, reason: str) -> 
                           'employee"'))
     with transaction(conn):
         old = _get_outcome(conn, outcome_id)
-        conn.execute("DELETE FROM conversation WHERE id = ?", (outcome_id,))
+        log_rows.delete(conn, outcome_id)
         _retract(conn, old["employee_id"], old["outcome"], old["date"])
         audit(conn, "log withdraw", 1, employee_id=old["employee_id"],
               detail=f"outcome {outcome_id} ({describe_outcome(old)}) withdrawn; reason: "

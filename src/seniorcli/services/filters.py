@@ -18,10 +18,11 @@ The exact value is tried first with one lookup, so a filter typed as stored cost
 from __future__ import annotations
 
 import difflib
-import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterable
 
+from seniorcli.db import Db
+from seniorcli.db import employees as db
 from seniorcli.errors import NotFoundError
 from seniorcli.i18n import _
 
@@ -105,15 +106,13 @@ def _refuse(what: str, typed: str, known: list[str], hint: str) -> NotFoundError
     return NotFoundError(message.format(typed=typed.strip(), choices=choices), hint=hint)
 
 
-def resolve_department(conn: sqlite3.Connection, typed: str | None) -> str | None:
+def resolve_department(conn: Db, typed: str | None) -> str | None:
     """The stored department that ``typed`` means (None stays None), or NotFoundError."""
     if typed is None:
         return None
-    if conn.execute("SELECT 1 FROM employee WHERE department = ? LIMIT 1",
-                    (typed,)).fetchone():
+    if db.has_department(conn, typed):
         return typed
-    known = [d for (d,) in conn.execute(
-        "SELECT DISTINCT department FROM employee WHERE department IS NOT NULL")]
+    known = db.departments(conn)
     key = _words(typed)
     matches = [d for d in known if _words(d) == key]
     if len(matches) == 1:
@@ -127,15 +126,13 @@ def resolve_department(conn: sqlite3.Connection, typed: str | None) -> str | Non
                   _("seniorcli employees --include-left --format csv shows every department"))
 
 
-def resolve_manager(conn: sqlite3.Connection, typed: str | None) -> str | None:
+def resolve_manager(conn: Db, typed: str | None) -> str | None:
     """The stored manager id that ``typed`` means (None stays None), or NotFoundError."""
     if typed is None:
         return None
-    if conn.execute("SELECT 1 FROM employee WHERE manager_id = ? LIMIT 1",
-                    (typed,)).fetchone():
+    if db.has_manager(conn, typed):
         return typed
-    known = [m for (m,) in conn.execute(
-        "SELECT DISTINCT manager_id FROM employee WHERE manager_id IS NOT NULL")]
+    known = db.manager_ids(conn)
     key = _id_key(typed)
     matches = [m for m in known if _id_key(m) == key]
     if len(matches) == 1:
@@ -149,19 +146,16 @@ def resolve_manager(conn: sqlite3.Connection, typed: str | None) -> str | None:
                   _("seniorcli employees --format csv shows each employee's manager_id"))
 
 
-def resolve_filters(conn: sqlite3.Connection, department: str | None = None,
+def resolve_filters(conn: Db, department: str | None = None,
                     manager: str | None = None) -> tuple[str | None, str | None]:
     """(department, manager) as stored, for a command's --department and --manager. Both
     given: some employee must have both, or the pair is refused (NotFoundError) naming the
     departments the manager's staff are in, since each filter alone matches and an empty
     list would look like "nobody is due"."""
     department, manager = resolve_department(conn, department), resolve_manager(conn, manager)
-    if department is not None and manager is not None and not conn.execute(
-            "SELECT 1 FROM employee WHERE department = ? AND manager_id = ? LIMIT 1",
-            (department, manager)).fetchone():
-        theirs = sorted(d for (d,) in conn.execute(
-            "SELECT DISTINCT department FROM employee WHERE manager_id = ? "
-            "AND department IS NOT NULL", (manager,)))
+    if department is not None and manager is not None and \
+            not db.has_department_and_manager(conn, department, manager):
+        theirs = db.departments_of_manager(conn, manager)
         where = (_("their staff are in: {departments}").format(departments=", ".join(theirs))
                  if theirs else _("their staff have no department"))
         raise NotFoundError(
@@ -171,21 +165,17 @@ def resolve_filters(conn: sqlite3.Connection, department: str | None = None,
     return department, manager
 
 
-def resolve_employee_id(conn: sqlite3.Connection, typed: str) -> str:
+def resolve_employee_id(conn: Db, typed: str) -> str:
     """The stored employee id that ``typed`` means: as typed (trimmed) if it exists, else the
     one id that matches without leading zeros and case ('104' → '00104'). When none does, the
     trimmed text is returned (the caller says 'no employee with id …'); when several do, it is
     refused naming them."""
     eid = typed.strip()
-    if not eid or conn.execute("SELECT 1 FROM employee WHERE employee_id = ?",
-                               (eid,)).fetchone():
+    if not eid or db.exists(conn, eid):
         return eid
     key = _id_key(eid)
     # A scan, but only for an id that is not there as typed.
-    matches = [m for (m,) in conn.execute(
-        "SELECT employee_id FROM employee WHERE lower(ltrim(employee_id, '0')) = ? LIMIT 10",
-        (key if key != "0" else "",))
-        if _id_key(m) == key]
+    matches = [m for m in db.ids_like(conn, key if key != "0" else "") if _id_key(m) == key]
     if len(matches) == 1:
         return matches[0]
     if len(matches) > 1:
@@ -196,7 +186,7 @@ def resolve_employee_id(conn: sqlite3.Connection, typed: str) -> str:
     return eid
 
 
-def of_department_and_manager(conn: sqlite3.Connection, rows: Iterable[dict],
+def of_department_and_manager(conn: Db, rows: Iterable[dict],
                               department: str | None, manager: str | None) -> Iterable[dict]:
     """The rows (each with an ``employee_id``) of the employees in ``department`` and under
     ``manager`` — both already resolved by resolve_filters, None meaning any — as the roster
@@ -204,13 +194,5 @@ def of_department_and_manager(conn: sqlite3.Connection, rows: Iterable[dict],
     senior days). The few ids of one department or manager are looked up once."""
     if department is None and manager is None:
         return rows
-    where, args = [], []
-    if department is not None:
-        where.append("department = ?")
-        args.append(department)
-    if manager is not None:
-        where.append("manager_id = ?")
-        args.append(manager)
-    ids = {eid for (eid,) in conn.execute(
-        f"SELECT employee_id FROM employee WHERE {' AND '.join(where)}", args)}
+    ids = db.ids_in(conn, department=department, manager=manager)
     return (r for r in rows if r["employee_id"] in ids)

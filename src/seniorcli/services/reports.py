@@ -20,16 +20,17 @@ coverage, for a period [start, end] and a rule set:
 
 from __future__ import annotations
 
-import sqlite3
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 from seniorcli.dates import add_months, age_on
+from seniorcli.db import Db
+from seniorcli.db import reports as db
 from seniorcli.pension import pension_date
 from seniorcli.rules.base import Facts, RuleSet, in_employment, is_staff
-from seniorcli.services.due import STAFF_ON_AS_OF, outcomes_from, packed_outcomes
+from seniorcli.services.due import outcomes_from
 
 OVERDUE_DAYS = 90
 TOTAL = "Total"
@@ -41,10 +42,6 @@ def _rate(a: int, b: int) -> float | None:
     return round(a / b, 4) if b else None
 
 
-def _group_sql(by: str | None) -> str:
-    return {"department": "e.department", "manager": "e.manager_id"}.get(by or "", "NULL")
-
-
 @dataclass(frozen=True)
 class Period:
     start: date
@@ -54,33 +51,25 @@ class Period:
         return f"{self.start} – {self.end}"
 
 
-def coverage(conn: sqlite3.Connection, rules: RuleSet, period: Period,
+def coverage(conn: Db, rules: RuleSet, period: Period,
              by: str | None = None) -> list[dict]:
     """One row per group (sorted), then the total row."""
     return _coverage_counts(conn, rules, period, (by,))[by]
 
 
-def _coverage_counts(conn: sqlite3.Connection, rules: RuleSet, period: Period,
+def _coverage_counts(conn: Db, rules: RuleSet, period: Period,
                      bys: tuple[str | None, ...]) -> dict[str | None, list[dict]]:
     """coverage() for several groupings (None: the total only) in one pass over the staff."""
     start, end = period.start, period.end
-    # Employed at some time in the period, and old enough to be due by its end or with an
-    # outcome up to its end (a request, or an outcome that makes them eligible).
-    columns = ("SELECT e.employee_id, e.department, e.manager_id, e.birth_date, e.hire_date, "
-               f"e.leave_date, {packed_outcomes('end')} FROM employee e WHERE "
-               "(e.hire_date IS NULL OR e.hire_date <= :end) "
-               "AND (e.leave_date IS NULL OR e.leave_date > :start)")
-    sql = (f"{columns} AND e.birth_date <= :cutoff UNION ALL {columns} "
-           "AND e.birth_date > :cutoff AND e.employee_id IN (SELECT employee_id "
-           "FROM conversation WHERE date <= :end)")
     # Per grouping: how many employees of each group share one combination of figures (one
     # dict update per employee and grouping; a Counter per employee cost 0.5 s at 500,000).
     tallies: dict[str | None, dict[tuple, int]] = {by: defaultdict(int) for by in bys}
-    args = {"start": start.isoformat(), "end": end.isoformat(),
-            "cutoff": rules.latest_birth_due_by(end).isoformat()}
     fromiso, decide, due_during = date.fromisoformat, rules.decide, rules.due_during
     offers = ("invited", "held", "declined")
-    for _eid, department, manager, birth_s, hire_s, leave_s, packed in conn.execute(sql, args):
+    # Employed at some time in the period, and old enough to be due by its end or with an
+    # outcome up to its end (a request, or an outcome that makes them eligible).
+    candidates = db.coverage_candidates(conn, start, end, rules.latest_birth_due_by(end))
+    for _eid, department, manager, birth_s, hire_s, leave_s, packed in candidates:
         hire = fromiso(hire_s) if hire_s else None
         facts = Facts(fromiso(birth_s), hire, fromiso(leave_s) if leave_s else None,
                       outcomes_from(packed))
@@ -145,13 +134,12 @@ def band_label(lo: int, hi: int) -> str:
 BAND_LABELS = [band_label(lo, hi) for lo, hi in AGE_BANDS]
 
 
-def _current(conn: sqlite3.Connection, as_of: date, by: str | None):
-    sql = f"SELECT {_group_sql(by)}, e.birth_date FROM employee e WHERE {STAFF_ON_AS_OF}"
-    for group, birth in conn.execute(sql, {"as_of": as_of.isoformat()}):
+def _current(conn: Db, as_of: date, by: str | None):
+    for group, birth in db.staff_births(conn, as_of, by):
         yield group or "(none)", date.fromisoformat(birth)
 
 
-def ages(conn: sqlite3.Connection, as_of: date, by: str | None = None) -> list[dict]:
+def ages(conn: Db, as_of: date, by: str | None = None) -> list[dict]:
     """Per group (and the total): employees per 5-year band, share 55+ and 60+, median age."""
     per_group: dict[str, list[int]] = defaultdict(list)
     for group, birth in _current(conn, as_of, by):
@@ -181,7 +169,7 @@ def _age_row(group: str, values: list[int]) -> dict:
     return row
 
 
-def retirements(conn: sqlite3.Connection, as_of: date, years: int = 10,
+def retirements(conn: Db, as_of: date, years: int = 10,
                 by: str | None = None) -> list[dict]:
     """For each calendar year from the as-of year: current employees reaching state pension age
     (from the as-of date on), and the cumulative share of today's staff. Year 0 lists those
@@ -254,19 +242,20 @@ class CouncilReport:
     manager_names: dict[str, str]  # manager id → the name the roster gives that employee
 
 
-def council_report(conn: sqlite3.Connection, rules: RuleSet | None, as_of: date,
+def council_report(conn: Db, rules: RuleSet | None, as_of: date,
                    period: Period | None, years_between: int = PREVIOUS_YEARS) -> CouncilReport:
     """Everything ``report --output x.html`` shows, now and ``years_between`` years earlier
     (the same coverage period shifted by as many years)."""
     before = None if period is None else Period(years_before(period.start, years_between),
                                                 years_before(period.end, years_between))
-    return CouncilReport(
-        _snapshot(conn, rules, as_of, period),
-        _snapshot(conn, rules, years_before(as_of, years_between), before),
-        years_between, manager_names(conn))
+    with db.one_snapshot(conn):
+        return CouncilReport(
+            _snapshot(conn, rules, as_of, period),
+            _snapshot(conn, rules, years_before(as_of, years_between), before),
+            years_between, manager_names(conn))
 
 
-def _snapshot(conn: sqlite3.Connection, rules: RuleSet | None, as_of: date,
+def _snapshot(conn: Db, rules: RuleSet | None, as_of: date,
               period: Period | None) -> Snapshot:
     cover = None
     if rules is not None and period is not None:
@@ -277,12 +266,11 @@ def _snapshot(conn: sqlite3.Connection, rules: RuleSet | None, as_of: date,
                     agreements_running(conn, as_of))
 
 
-def _staff_figures(conn: sqlite3.Connection, as_of: date):
+def _staff_figures(conn: Db, as_of: date):
     """ages() and the retirement outlook per department and per manager, in one pass."""
     ages_of: dict[str, dict[str, list[int]]] = {by: defaultdict(list) for by in GROUPINGS}
     pension_of: dict[str, dict[str, list[date]]] = {by: defaultdict(list) for by in GROUPINGS}
-    sql = f"SELECT e.department, e.manager_id, e.birth_date FROM employee e WHERE {STAFF_ON_AS_OF}"
-    for department, manager, birth_s in conn.execute(sql, {"as_of": as_of.isoformat()}):
+    for department, manager, birth_s in db.staff_births_by_both(conn, as_of):
         birth = date.fromisoformat(birth_s)
         age, reaches = age_on(birth, as_of), pension_date(birth)
         for by, group in (("department", department), ("manager", manager)):
@@ -308,19 +296,15 @@ def _outlook_row(group: str, dates: list[date], as_of: date) -> dict:
     return row
 
 
-def agreements_running(conn: sqlite3.Connection, on: date) -> dict[str, list[dict]]:
+def agreements_running(conn: Db, on: date) -> dict[str, list[dict]]:
     """Senior agreements running on ``on`` (started on or before it, ending on or after it or
     open-ended; withdrawn ones left out) — those `agreement list --active-on` lists — per type
     (every known type, in the catalogue's order, then any other) and per department and
     manager of the employee."""
     from seniorcli.agreements import TYPES
 
-    sql = ("SELECT a.type, e.department, e.manager_id, COUNT(*) FROM agreement a "
-           "JOIN employee e ON e.employee_id = a.employee_id WHERE a.withdrawn_at IS NULL "
-           "AND a.start_date <= :on AND (a.end_date IS NULL OR a.end_date >= :on) "
-           "GROUP BY a.type, e.department, e.manager_id")
     per: dict[str, Counter[str]] = {"type": Counter(), **{by: Counter() for by in GROUPINGS}}
-    for kind, department, manager, n in conn.execute(sql, {"on": on.isoformat()}):
+    for kind, department, manager, n in db.agreements_running(conn, on):
         per["type"][kind] += n
         per["department"][department or "(none)"] += n
         per["manager"][manager or "(none)"] += n
@@ -332,8 +316,6 @@ def agreements_running(conn: sqlite3.Connection, on: date) -> dict[str, list[dic
                   {"group": TOTAL, "running": total}] for key in per}
 
 
-def manager_names(conn: sqlite3.Connection) -> dict[str, str]:
+def manager_names(conn: Db) -> dict[str, str]:
     """Manager id → name: a manager id is an employee id in the roster."""
-    return dict(conn.execute(
-        "SELECT employee_id, name FROM employee WHERE employee_id IN "
-        "(SELECT manager_id FROM employee WHERE manager_id IS NOT NULL)"))
+    return db.manager_names(conn)

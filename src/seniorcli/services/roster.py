@@ -1,14 +1,15 @@
-"""Importing the payroll roster.
+"""Importing the payroll roster: reading, checking and deciding here; every statement is in
+db/roster.py.
 
 Data flow: one write transaction from the first row to the last. The file is streamed; each
-row is validated and upserted by employee_id in batches, stamped with the import's audit id
-(employee.last_import): a full import marks those without it as left (and notes in
-employee.left_by_import that it did), an employee it marked who is listed again without a leave
-date is current again, and an id met twice is caught because its row already carries the
-stamp. Memory stays flat at 500,000 rows: no list of
-rows, no set of ids in Python. The first error stops the writing but
-not the checking, so every error is reported; then the transaction is rolled back. A refused
-file, a dry run or a killed process therefore leaves the database exactly as it was.
+valid row is upserted by employee_id in batches (each engine's fast path behind
+db.roster.roster_writer), stamped with the import's audit id (employee.last_import): a full
+import marks those without it as left (and notes in employee.left_by_import that it did), an
+employee it marked who is listed again without a leave date is current again, and an id met
+twice is caught by the writer. Memory stays flat at 500,000 rows: no list of rows, no set of
+ids in Python. A row with an error is not written, and the checking goes on to the end, so
+every error is reported; then the transaction is rolled back. A refused file, a dry run or a
+killed process therefore leaves the database exactly as it was.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import pickle
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -27,7 +27,8 @@ from pathlib import Path
 from seniorcli import fmt
 from seniorcli.cpr import CprError, birth_date_from_cpr, looks_like_cpr, mask
 from seniorcli.dates import OPEN_END, DateFormatError, age_on, parse_date
-from seniorcli.db.engine import hold_before_commit
+from seniorcli.db import Db
+from seniorcli.db import roster as roster_db
 from seniorcli.errors import InputFileError, SeniorError
 from seniorcli.i18n import _
 from seniorcli.numbers import NumberError, parse_hours
@@ -41,8 +42,6 @@ FIELDS = (
     "employee_id", "name", "birth_date", "cpr", "department", "manager_id",
     "hire_date", "leave_date", "email", "weekly_hours",
 )
-#: Stored fields, in table order (cpr is never stored).
-STORED = tuple(f for f in FIELDS if f != "cpr")
 
 #: Danish and common header names (compared ignoring case, spaces, '-', '_' and '.').
 ALIASES = {
@@ -197,7 +196,8 @@ class _Rows:
         return birth.isoformat()
 
     def check(self, line: int, fields: list[str]) -> tuple | None:
-        """The upsert tuple for a valid row, or None (after recording its errors)."""
+        """The row to write for a valid row (a plain tuple in db.roster.RosterRow's order:
+        FIELDS without cpr, which is never stored), or None (after recording its errors)."""
         n, width = len(fields), self.width
         if n <= width:
             fields.extend(self.pad[n:])
@@ -266,7 +266,7 @@ class _Rows:
 
 
 def import_roster(
-    conn: sqlite3.Connection,
+    conn: Db,
     path: Path,
     options: ImportOptions,
     progress: Callable[[int, int], None] | None = None,
@@ -276,68 +276,41 @@ def import_roster(
     A full import marks employees missing from the file as left (leave date = the import date,
     unless they already have one); ``partial`` touches only the rows in the file. Either kind
     brings back those a full import marked as left if the file lists them without a leave date
-    (see _bring_back); a leave date that came from a file is never cleared by a file without a
-    leave-date column.
+    (see db.roster.bring_back); a leave date that came from a file is never cleared by a file
+    without a leave-date column.
     """
     with open_table(path, options.encoding, options.delimiter) as tf:
         cols, ignored = map_columns(tf, ALIASES, FIELDS, options.mapping)
         _require_columns(tf, cols)
         checker = _Rows(cols, len(tf.header), options.as_of)
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with roster_db.import_transaction(conn, dry_run=options.dry_run):
             summary = _load(conn, tf, checker, cols, progress, path, ignored, options)
-            hold_before_commit()
-        except BaseException:
-            if conn.in_transaction:  # SQLite rolls back by itself on a full disk
-                conn.execute("ROLLBACK")
-            raise
-        conn.execute("ROLLBACK" if options.dry_run else "COMMIT")
     return summary
 
 
-def _upsert_sql(cols: dict[str, int], stamp: str, seq: int) -> str:
-    """Insert or update by employee_id. Every listed row gets last_import = seq (that is how a
-    full import finds who is missing, and how a repeated id is caught: the second time, the row
-    already has this import's seq); updated_at moves only when a value changed."""
-    # Columns the file does not have are left as they are on existing employees.
-    present = [f for f in STORED if f != "employee_id" and (f in cols or f == "birth_date")]
-    changed = " OR ".join(f"employee.{f} IS NOT excluded.{f}" for f in present)
-    return (
-        f"INSERT INTO employee ({', '.join(STORED)}, updated_at, last_import) "
-        f"VALUES ({', '.join('?' * len(STORED))}, '{stamp}', {seq}) "
-        "ON CONFLICT (employee_id) DO UPDATE SET "
-        f"{', '.join(f'{f} = excluded.{f}' for f in present)}, "
-        f"updated_at = CASE WHEN {changed} THEN excluded.updated_at "
-        "ELSE employee.updated_at END, "
-        f"last_import = CASE WHEN employee.last_import = {seq} "
-        "THEN seniorcli_repeated(excluded.employee_id) ELSE excluded.last_import END"
-    )
-
-
-def _load(conn, tf: TableFile, checker: _Rows, cols: dict[str, int], progress, path: Path,
-          ignored: list[str], options: ImportOptions) -> ImportSummary:
-    employees_before = conn.execute("SELECT count(*) FROM employee").fetchone()[0]
+def _load(conn: Db, tf: TableFile, checker: _Rows, cols: dict[str, int],
+          progress: Callable[[int, int], None] | None, path: Path, ignored: list[str],
+          options: ImportOptions) -> ImportSummary:
+    employees_before = roster_db.count_employees(conn)
     # Taken under the write lock, to the microsecond: no other import has this stamp, so the
     # rows it changed can be counted by it.
     stamp = now_stamp("microseconds")
     command = "import --partial" if options.partial else "import"
     seq = audit(conn, command, 0)
-    repeated: set[str] = set()
-
-    def note_repeat(eid: str) -> int:
-        repeated.add(eid)
-        return seq
-
-    conn.create_function("seniorcli_repeated", 1, note_repeat)
-    upsert = _upsert_sql(cols, stamp, seq)
+    # Every listed row gets last_import = seq (that is how a full import finds who is missing,
+    # and how a repeated id is caught: the second time, the row already has this import's
+    # seq); updated_at moves only when a value changed.
     rows = 0
     batches = _batches_from_worker(tf, checker, cols) if _use_worker(tf) else \
         valid_batches(tf, checker)
-    for batch, done in batches:
-        conn.executemany(upsert, batch)
-        rows += len(batch)
-        if progress is not None:
-            progress(done, tf.size)
+    with roster_db.roster_writer(conn, columns=cols, stamp=stamp, seq=seq,
+                                 again=lambda: _batches_again(tf, cols, checker)) as writer:
+        for batch, done in batches:
+            writer.write(batch)
+            rows += len(batch)
+            if progress is not None:
+                progress(done, tf.size)
+        repeated = writer.finish()
     if repeated:
         _report_repeats(tf, checker, cols, repeated)
     if checker.count:
@@ -350,21 +323,20 @@ def _load(conn, tf: TableFile, checker: _Rows, cols: dict[str, int], progress, p
             "Nothing was imported").format(path=path),
             hint=_("check the export; use --partial to import a file of only some employees"),
         )
-    back_again = _bring_back(conn, seq, stamp, "leave_date" in cols)
-    added = conn.execute("SELECT count(*) FROM employee").fetchone()[0] - employees_before
-    written = conn.execute("SELECT count(*) FROM employee WHERE updated_at = ?",
-                           (stamp,)).fetchone()[0]
+    # Into an empty register every row is new: no one to bring back or to mark as left, and
+    # nothing else to count (the first import of 500,000 rows: 0.1–0.2 s less).
+    first = employees_before == 0
+    # Employees that a full import marked as left and that this file lists without a leave
+    # date are current again (a leave date the file gives them stays, and is the file's).
+    back_again = 0 if first else roster_db.bring_back(conn, seq=seq, stamp=stamp,
+                                                      leave_column="leave_date" in cols)
+    added = roster_db.count_employees(conn) - employees_before
+    written = added if first else roster_db.count_stamped(conn, stamp)
     marked_left = 0
     refused = None
-    if not options.partial:
-        marked_left = conn.execute(
-            # Someone not hired yet whom the roster leaves out never started: left on the hire
-            # date (never staff), not on a day before it.
-            "UPDATE employee SET leave_date = max(?1, coalesce(hire_date, '')), "
-            "updated_at = ?2, left_by_import = ?3 "
-            "WHERE leave_date IS NULL AND last_import IS NOT ?4",
-            (options.as_of.isoformat(), stamp, seq, seq),
-        ).rowcount
+    if not options.partial and not first:
+        marked_left = roster_db.mark_left(conn, seq=seq, stamp=stamp,
+                                          as_of=options.as_of.isoformat())
         guard = _left_guard(conn, seq, marked_left, path, options)
         if guard is not None:
             problem, refusal = guard
@@ -383,12 +355,12 @@ def _load(conn, tf: TableFile, checker: _Rows, cols: dict[str, int], progress, p
     if back_again:
         command += (f": {back_again} back again (marked as left when missing from an earlier "
                     "full roster)")
-    conn.execute("UPDATE audit SET command = ?, rows_changed = ? WHERE id = ?",
-                 (command, summary.added + summary.updated + summary.marked_left, seq))
+    roster_db.record_result(conn, seq, command,
+                            summary.added + summary.updated + summary.marked_left)
     return summary
 
 
-def _left_guard(conn: sqlite3.Connection, seq: int, marked_left: int, path: Path,
+def _left_guard(conn: Db, seq: int, marked_left: int, path: Path,
                 options: ImportOptions) -> tuple[str, InputFileError] | None:
     """The refusal of a full import that marks more as left than expected, or None: (the
     problem in one sentence, without a closing full stop; the refusal, which adds that nothing
@@ -405,8 +377,7 @@ def _left_guard(conn: sqlite3.Connection, seq: int, marked_left: int, path: Path
         return None
     if marked_left <= LEFT_GUARD_COUNT and expected is None:
         return None
-    current = marked_left + conn.execute(
-        "SELECT count(*) FROM employee WHERE leave_date IS NULL").fetchone()[0]
+    current = marked_left + roster_db.count_current(conn)
     if expected is None and marked_left <= LEFT_GUARD_SHARE * current:
         return None
     how_many = (_("{n} of {current} current employees ({share})").format(
@@ -423,10 +394,8 @@ def _left_guard(conn: sqlite3.Connection, seq: int, marked_left: int, path: Path
                                                  expected=expected)
     stop = "" if problem.endswith("?") else "."
     message = problem + stop + " " + _("Nothing was imported")
-    names = conn.execute(
-        "SELECT employee_id, name FROM employee WHERE left_by_import = ? "
-        "ORDER BY employee_id LIMIT ?", (seq, LEFT_GUARD_SHOWN)).fetchall()
-    details = [f"{clean_text(eid)} {clean_text(name)}" for eid, name in names]
+    names = roster_db.marked_left_by(conn, seq, LEFT_GUARD_SHOWN)
+    details = [f"{clean_text(e.employee_id)} {clean_text(e.name)}" for e in names]
     if marked_left > len(details):
         more = marked_left - len(details)
         details.append(_("… and {n} more").format(n=more))
@@ -436,29 +405,6 @@ def _left_guard(conn: sqlite3.Connection, seq: int, marked_left: int, path: Path
               "really left, confirm with --expect-left {marked_left}; a file of only some "
               "employees is imported with --partial").format(marked_left=marked_left)),
         details=details)
-
-
-def _bring_back(conn: sqlite3.Connection, seq: int, stamp: str, leave_column: bool) -> int:
-    """Employees that a full import marked as left (left_by_import: they were missing from it)
-    and that this file lists (last_import = seq) without a leave date are current again: their
-    leave date, which no file gave, is removed. Returns how many. A leave date this file gives
-    them stays, and is from now on the file's (left_by_import cleared). Two UPDATEs by the
-    stamp over the partial index on left_by_import (only those marked), never one per row.
-
-    With a leave-date column the upsert has already written the file's cell (an empty cell
-    cleared the date); without one it left the marked date as it was."""
-    if not leave_column:
-        return conn.execute(
-            "UPDATE employee SET leave_date = NULL, left_by_import = NULL, back_by_import = ?, "
-            "updated_at = ? WHERE left_by_import IS NOT NULL AND last_import = ?",
-            (seq, stamp, seq)).rowcount
-    back = conn.execute(
-        "UPDATE employee SET left_by_import = NULL, back_by_import = ?, updated_at = ? "
-        "WHERE left_by_import IS NOT NULL AND last_import = ? AND leave_date IS NULL",
-        (seq, stamp, seq)).rowcount
-    conn.execute("UPDATE employee SET left_by_import = NULL "
-                 "WHERE left_by_import IS NOT NULL AND last_import = ?", (seq,))
-    return back
 
 
 def valid_batches(tf: TableFile, checker: _Rows) -> Iterator[tuple[list[tuple], int]]:
@@ -474,6 +420,14 @@ def valid_batches(tf: TableFile, checker: _Rows) -> Iterator[tuple[list[tuple], 
                 yield batch, tf.bytes_read()
                 batch = []
     yield batch, tf.bytes_read()
+
+
+def _batches_again(tf: TableFile, cols: dict[str, int], checker: _Rows
+                   ) -> Iterator[list[tuple]]:
+    """The file's valid rows once more, read and checked again (their errors are known)."""
+    with open_table(tf.path, tf.encoding, tf.delimiter) as again:
+        for batch, _done in valid_batches(again, _Rows(cols, checker.width, checker.as_of)):
+            yield batch
 
 
 # A big file is read and checked by a second process while this one writes (two cores: a

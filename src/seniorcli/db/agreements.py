@@ -1,0 +1,229 @@
+"""The agreement table (senior agreements), and the employees a senior-day list counts.
+
+Rows come back named: ``AgreementRow`` is the table's row, ``ListedAgreement`` an agreement as
+the lists and the payroll export show it (with the employee's name and department and the
+agreement that renews it). Dates are ``date`` objects; an end date is returned as stored, so a
+9999-12-31 written by an older version is still 9999-12-31 here (the services read it as "no
+end"). ``open_ended`` is a ``bool``.
+
+A withdrawn agreement (``withdrawn_at`` set) counts nowhere: every query here leaves it out,
+except ``get`` and ``of_employee`` (which `show` uses, marking it).
+
+The statements are the same on both engines. Where they differ in what they would return, the
+SQL says so itself: booleans are never compared with integers, ids come back with
+``RETURNING``; and NULLs sort first on both (SQLite's order; PostgreSQL is told NULLS FIRST).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import NamedTuple
+
+from seniorcli.db import Db
+
+#: Not withdrawn: the agreements that count (alias ``a``).
+_LIVE = "a.withdrawn_at IS NULL"
+
+#: Open-ended: no end date, or the payroll systems' 9999-12-31 stored by an older version.
+_OPEN = "(a.end_date IS NULL OR a.end_date >= '9999-12-31')"
+
+
+def _nulls_first(conn: Db, column: str) -> str:
+    """``column`` in an ORDER BY, NULLs first as SQLite sorts them (PostgreSQL: last)."""
+    return column if conn.dialect == "sqlite" else f"{column} NULLS FIRST"
+
+
+def _day(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def _iso(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+class AgreementRow(NamedTuple):
+    """One row of the agreement table."""
+
+    id: int
+    employee_id: str
+    type: str
+    start_date: date
+    end_date: date | None  # None: open-ended (or 9999-12-31, as stored by an older version)
+    open_ended: bool
+    ended_on: date | None  # set by `agreement end`: its last day, before the planned end
+    weekly_hours: float | None
+    amount: float | None
+    note: str | None
+    renews_id: int | None  # the agreement this one continues
+    rules: str | None  # the rule set whose default term it got
+    recorded_at: str  # UTC stamp
+    withdrawn_at: str | None  # UTC stamp of `agreement withdraw`
+
+
+_ROW = ("a.id, a.employee_id, a.type, a.start_date, a.end_date, a.open_ended, a.ended_on, "
+        "a.weekly_hours, a.amount, a.note, a.renews_id, a.rules, a.recorded_at, a.withdrawn_at")
+
+
+def _agreement(r: tuple) -> AgreementRow:
+    (aid, eid, kind, start, end, open_ended, ended_on, hours, amount, note, renews, rules,
+     recorded, withdrawn) = r
+    return AgreementRow(aid, eid, kind, date.fromisoformat(start), _day(end), bool(open_ended),
+                        _day(ended_on), hours, amount, note, renews, rules, recorded, withdrawn)
+
+
+def get(conn: Db, agreement_id: int) -> AgreementRow | None:
+    """The agreement with this id, withdrawn or not; None if there is none."""
+    r = conn.execute(f"SELECT {_ROW} FROM agreement a WHERE a.id = ?",
+                     (agreement_id,)).fetchone()
+    return None if r is None else _agreement(r)
+
+
+def of_employee(conn: Db, employee_id: str) -> list[AgreementRow]:
+    """All the employee's agreements, withdrawn ones included (`show` marks them), by start."""
+    return [_agreement(r) for r in conn.execute(
+        f"SELECT {_ROW} FROM agreement a WHERE a.employee_id = ? ORDER BY a.start_date, a.id",
+        (employee_id,))]
+
+
+def same_type(conn: Db, employee_id: str, kind: str, other_than: int | None = None
+              ) -> list[tuple[int, date, date | None]]:
+    """The employee's live agreements of a type as (id, start, end as stored), by start, leaving
+    out ``other_than`` (the one being corrected)."""
+    sql = (f"SELECT a.id, a.start_date, a.end_date FROM agreement a WHERE a.employee_id = ? "
+           f"AND a.type = ? AND {_LIVE}")
+    args: list[object] = [employee_id, kind]
+    if other_than is not None:
+        sql += " AND a.id <> ?"
+        args.append(other_than)
+    return [(aid, date.fromisoformat(start), _day(end))
+            for aid, start, end in conn.execute(sql + " ORDER BY a.start_date, a.id", args)]
+
+
+def successor(conn: Db, agreement_id: int) -> int | None:
+    """The live agreement that renews this one, if any."""
+    r = conn.execute(f"SELECT a.id FROM agreement a WHERE a.renews_id = ? AND {_LIVE}",
+                     (agreement_id,)).fetchone()
+    return None if r is None else int(r[0])
+
+
+def insert(conn: Db, *, employee_id: str, type: str, start_date: date, end_date: date | None,
+           open_ended: bool, weekly_hours: float | None, amount: float | None,
+           note: str | None, renews_id: int | None, rules: str | None, recorded_at: str) -> int:
+    """Record an agreement; returns its id."""
+    r = conn.execute(
+        "INSERT INTO agreement (employee_id, type, start_date, end_date, open_ended, "
+        "weekly_hours, amount, note, renews_id, rules, recorded_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        (employee_id, type, start_date.isoformat(), _iso(end_date), bool(open_ended),
+         weekly_hours, amount, note, renews_id, rules, recorded_at)).fetchone()
+    return int(r[0])
+
+
+def end_early(conn: Db, agreement_id: int, on: date) -> None:
+    """``on`` is the agreement's last day: its end date and the day it was ended."""
+    conn.execute("UPDATE agreement SET end_date = ?, ended_on = ?, open_ended = ? WHERE id = ?",
+                 (on.isoformat(), on.isoformat(), False, agreement_id))
+
+
+def correct(conn: Db, agreement_id: int, *, start_date: date, end_date: date | None,
+            open_ended: bool, ended_on: date | None, weekly_hours: float | None,
+            amount: float | None, note: str | None) -> None:
+    """Write an agreement's corrected dates, hours, amount and note."""
+    conn.execute(
+        "UPDATE agreement SET start_date = ?, end_date = ?, open_ended = ?, ended_on = ?, "
+        "weekly_hours = ?, amount = ?, note = ? WHERE id = ?",
+        (start_date.isoformat(), _iso(end_date), bool(open_ended), _iso(ended_on),
+         weekly_hours, amount, note, agreement_id))
+
+
+def withdraw(conn: Db, agreement_id: int, at: str) -> None:
+    conn.execute("UPDATE agreement SET withdrawn_at = ? WHERE id = ?", (at, agreement_id))
+
+
+class ListedAgreement(NamedTuple):
+    """A live agreement as the lists and the payroll export show it."""
+
+    id: int
+    employee_id: str
+    name: str
+    department: str | None
+    type: str
+    start_date: date
+    end_date: date | None  # as stored: 9999-12-31 from an older version stays
+    open_ended: bool
+    ended_on: date | None
+    weekly_hours: float | None
+    amount: float | None
+    note: str | None
+    renews_id: int | None
+    renewed_by: int | None  # the live agreement that renews this one
+
+
+_LISTED = (
+    "SELECT a.id, a.employee_id, e.name, e.department, a.type, a.start_date, a.end_date, "
+    "a.open_ended, a.ended_on, a.weekly_hours, a.amount, a.note, a.renews_id, "
+    "(SELECT s.id FROM agreement s WHERE s.renews_id = a.id AND s.withdrawn_at IS NULL) "
+    "AS renewed_by "
+    "FROM agreement a JOIN employee e ON e.employee_id = a.employee_id"
+)
+
+
+def _listed(r: tuple) -> ListedAgreement:
+    (aid, eid, name, dept, kind, start, end, open_ended, ended_on, hours, amount, note,
+     renews, renewed_by) = r
+    return ListedAgreement(aid, eid, name, dept, kind, date.fromisoformat(start), _day(end),
+                           bool(open_ended), _day(ended_on), hours, amount, note, renews,
+                           renewed_by)
+
+
+def listing(conn: Db, *, active_on: date | None = None, kind: str | None = None,
+            department: str | None = None) -> Iterator[ListedAgreement]:
+    """Live agreements, open-ended ones last, then by end date and id; ``active_on``: those
+    running on that day (started, not ended before it); ``kind`` a type's key."""
+    where, args = [_LIVE], []
+    if active_on is not None:
+        where.append("a.start_date <= ? AND (a.end_date IS NULL OR a.end_date >= ?)")
+        args += [active_on.isoformat()] * 2
+    if kind is not None:
+        where.append("a.type = ?")
+        args.append(kind)
+    if department is not None:
+        where.append("e.department = ?")
+        args.append(department)
+    # within the open-ended ones, a NULL end before a stored 9999-12-31
+    sql = (f"{_LISTED} WHERE {' AND '.join(where)} "
+           f"ORDER BY {_OPEN}, {_nulls_first(conn, 'a.end_date')}, a.id")
+    for r in conn.execute(sql, args):
+        yield _listed(r)
+
+
+def ending(conn: Db, *, started_by: date, first: date, last: date
+           ) -> Iterator[ListedAgreement]:
+    """Live agreements with an end (not open-ended, nor 9999-12-31) from ``first`` to ``last``,
+    started on or before ``started_by``: by end date, department (none first), employee, id."""
+    sql = (f"{_LISTED} WHERE {_LIVE} AND NOT {_OPEN} AND a.start_date <= ? "
+           "AND a.end_date BETWEEN ? AND ? "
+           f"ORDER BY a.end_date, {_nulls_first(conn, 'e.department')}, a.employee_id, a.id")
+    for r in conn.execute(sql, (started_by.isoformat(), first.isoformat(), last.isoformat())):
+        yield _listed(r)
+
+
+class SeniorDayEmployee(NamedTuple):
+    employee_id: str
+    name: str
+    department: str | None
+    birth_date: date
+
+
+def staff_born_by(conn: Db, born_by: date, year: int) -> Iterator[SeniorDayEmployee]:
+    """Employees born on or before ``born_by`` who are staff on some day of ``year`` (hired by
+    31 December, no leave date on or before 1 January; rules.base.is_staff), by department (none
+    first) and id: those a senior-day list of the year may count."""
+    sql = ("SELECT employee_id, name, department, birth_date FROM employee "
+           "WHERE birth_date <= ? AND (leave_date IS NULL OR leave_date > ?) "
+           "AND (hire_date IS NULL OR hire_date <= ?) "
+           f"ORDER BY {_nulls_first(conn, 'department')}, employee_id")
+    for eid, name, dept, birth in conn.execute(
+            sql, (born_by.isoformat(), f"{year:04d}-01-01", f"{year:04d}-12-31")):
+        yield SeniorDayEmployee(eid, name, dept, date.fromisoformat(birth))

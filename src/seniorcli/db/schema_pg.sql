@@ -1,0 +1,90 @@
+-- Generated from src/seniorcli/db/models.py by `python -m seniorcli.db.schema_pg`; do not edit;
+
+CREATE TABLE audit (
+	id SERIAL NOT NULL, 
+	at VARCHAR NOT NULL, 
+	os_user VARCHAR NOT NULL, 
+	command VARCHAR NOT NULL, 
+	rows_changed INTEGER NOT NULL, 
+	employee_id VARCHAR, 
+	detail VARCHAR, 
+	PRIMARY KEY (id)
+);
+
+CREATE INDEX ix_audit_employee_id ON audit (employee_id) WHERE employee_id IS NOT NULL;
+
+CREATE TABLE employee (
+	employee_id VARCHAR NOT NULL, 
+	name VARCHAR NOT NULL, 
+	birth_date DATE NOT NULL, 
+	department VARCHAR, 
+	manager_id VARCHAR, 
+	hire_date DATE, 
+	leave_date DATE, 
+	email VARCHAR, 
+	weekly_hours FLOAT, 
+	updated_at VARCHAR NOT NULL, 
+	last_import INTEGER, 
+	left_by_import INTEGER, 
+	back_by_import INTEGER, 
+	PRIMARY KEY (employee_id)
+);
+
+CREATE INDEX ix_employee_left_by_import ON employee (left_by_import) WHERE left_by_import IS NOT NULL;
+
+CREATE TABLE retracted_outcome (
+	employee_id VARCHAR NOT NULL, 
+	outcome VARCHAR NOT NULL, 
+	date DATE NOT NULL, 
+	at VARCHAR NOT NULL, 
+	PRIMARY KEY (employee_id, outcome, date)
+);
+
+CREATE TABLE setting (
+	key VARCHAR NOT NULL, 
+	value VARCHAR NOT NULL, 
+	PRIMARY KEY (key)
+);
+
+CREATE TABLE agreement (
+	id SERIAL NOT NULL, 
+	employee_id VARCHAR NOT NULL, 
+	type VARCHAR NOT NULL, 
+	start_date DATE NOT NULL, 
+	end_date DATE, 
+	open_ended BOOLEAN DEFAULT false NOT NULL, 
+	ended_on DATE, 
+	weekly_hours FLOAT, 
+	amount FLOAT, 
+	note VARCHAR, 
+	renews_id INTEGER, 
+	rules VARCHAR, 
+	recorded_at VARCHAR NOT NULL, 
+	withdrawn_at VARCHAR, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(employee_id) REFERENCES employee (employee_id) ON DELETE CASCADE, 
+	FOREIGN KEY(renews_id) REFERENCES agreement (id) ON DELETE SET NULL
+);
+
+CREATE INDEX ix_agreement_employee_id ON agreement (employee_id);
+
+CREATE INDEX ix_agreement_end_date ON agreement (end_date);
+
+CREATE INDEX ix_agreement_renews_id ON agreement (renews_id);
+
+CREATE TABLE conversation (
+	id SERIAL NOT NULL, 
+	employee_id VARCHAR NOT NULL, 
+	outcome VARCHAR NOT NULL, 
+	date DATE NOT NULL, 
+	note VARCHAR, 
+	with_mus BOOLEAN DEFAULT false NOT NULL, 
+	union_rep BOOLEAN DEFAULT false NOT NULL, 
+	recorded_at VARCHAR NOT NULL, 
+	PRIMARY KEY (id), 
+	UNIQUE (employee_id, outcome, date), 
+	CHECK (outcome IN ('invited', 'held', 'declined', 'postponed', 'requested')), 
+	FOREIGN KEY(employee_id) REFERENCES employee (employee_id) ON DELETE CASCADE
+);
+
+CREATE INDEX ix_conversation_employee_id ON conversation (employee_id, date)
