@@ -3,6 +3,7 @@ apart. Every test passes fixed dates (--as-of), never today's."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -92,9 +93,9 @@ def pg_database_url(server: str, name: str) -> str:
     return urlunsplit(urlsplit(server)._replace(path="/" + name))
 
 
-@pytest.fixture
-def pg_database(pg_server: str):
-    """A new, empty PostgreSQL database for one test: its URL. Dropped afterwards."""
+@contextlib.contextmanager
+def new_pg_database(pg_server: str):
+    """A new, empty PostgreSQL database on the test server: its URL; dropped afterwards."""
     import uuid
 
     import psycopg
@@ -102,9 +103,18 @@ def pg_database(pg_server: str):
     name = f"t_{uuid.uuid4().hex[:16]}"
     with psycopg.connect(pg_server, autocommit=True) as admin:
         admin.execute(f"CREATE DATABASE {name}")
-    yield pg_database_url(pg_server, name)
-    with psycopg.connect(pg_server, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    try:
+        yield pg_database_url(pg_server, name)
+    finally:
+        with psycopg.connect(pg_server, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def pg_database(pg_server: str):
+    """A new, empty PostgreSQL database for one test: its URL. Dropped afterwards."""
+    with new_pg_database(pg_server) as url:
+        yield url
 
 
 @pytest.fixture

@@ -5,13 +5,19 @@ nothing behind; a password in an address is never printed."""
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
-import psycopg
 import pytest
 
-from conftest import AS_OF, Result, db_rows, db_snapshot, pg_database_url, write_csv
+from conftest import (
+    AS_OF,
+    Result,
+    db_rows,
+    db_snapshot,
+    new_pg_database,
+    pg_database_url,
+    write_csv,
+)
 
 ROSTER = ("employee_id,name,birth_date,hire_date,leave_date,department,manager_id",
           "1001,Anna Andersen,1962-03-01,2000-01-01,,Skole,9001",
@@ -57,12 +63,8 @@ def register(run, db, tmp_path) -> Path:
 @pytest.fixture
 def other_pg(pg_server):
     """A second empty PostgreSQL database (the test's `pg_database` is the first)."""
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    with psycopg.connect(pg_server, autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name}")
-    yield pg_database_url(pg_server, name)
-    with psycopg.connect(pg_server, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with new_pg_database(pg_server) as url:
+        yield url
 
 
 @pytest.fixture

@@ -145,7 +145,6 @@ def restore(
     Example: seniorcli restore /backup/seniorer-2026-11-01.db
     """
     from seniorcli import db
-    from seniorcli.errors import SeniorError
     from seniorcli.services.admin import check_backup
 
     where = db.resolve(state.db_option)
@@ -175,15 +174,10 @@ def restore(
                 .format(db=db_path, now_holds=now_holds, backup=backup_file, holds=holds)
                 + (_(" The database as it is now is kept beside it as {name}.before-restore-…")
                    .format(name=db_path.name) if db_path.exists() else ""))
-    if not yes:
-        if not sys.stdin.isatty():
-            raise SeniorError(_("restore would replace the database {db_path} with "
-                              "{backup_file}; not on a terminal, so it needs confirmation")
-                                  .format(db_path=db_path, backup_file=backup_file),
-                              hint=_("add --yes (or --dry-run to check the backup only)"))
-        if not typer.confirm(question, default=False):
-            say(_("Nothing was restored."))
-            raise typer.Exit(1)
+    _confirm_restore(yes, question, _("restore would replace the database {db_path} with "
+                                      "{backup_file}; not on a terminal, so it needs "
+                                      "confirmation").format(db_path=db_path,
+                                                             backup_file=backup_file))
     result = run_restore(db_path, backup_file, now)
     say(_("Restored {backup_file} into {db_path} ({employees:,} employees).")
         .format(backup_file=backup_file, db_path=db_path, employees=info.employees))
@@ -193,9 +187,21 @@ def restore(
         say(_("Moved aside a working file left without its database: {path}").format(path=path))
 
 
+def _confirm_restore(yes: bool, question: str, refusal: str) -> None:
+    """Ask before replacing a register; off a terminal, --yes is required (``refusal``)."""
+    from seniorcli.errors import SeniorError
+
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise SeniorError(refusal, hint=_("add --yes (or --dry-run to check the backup only)"))
+    if not typer.confirm(question, default=False):
+        say(_("Nothing was restored."))
+        raise typer.Exit(1)
+
+
 def _restore_register(backup_file: Path, holds: str, yes: bool, now: datetime) -> None:
     """``restore`` into a PostgreSQL register (created on first use, like a new file)."""
-    from seniorcli.errors import SeniorError
     from seniorcli.services.admin import current_register, kept_register_path, restore_register
 
     conn = open_db()
@@ -207,15 +213,9 @@ def _restore_register(backup_file: Path, holds: str, yes: bool, now: datetime) -
                 .format(url=url, n=employees, when=_when(last), backup=backup_file, holds=holds)
                 + (_(" The register as it is now is kept as {kept}.").format(kept=kept)
                    if employees or last else ""))
-    if not yes:
-        if not sys.stdin.isatty():
-            raise SeniorError(_("restore would replace the register {url} with {backup_file}; "
-                                "not on a terminal, so it needs confirmation")
-                              .format(url=url, backup_file=backup_file),
-                              hint=_("add --yes (or --dry-run to check the backup only)"))
-        if not typer.confirm(question, default=False):
-            say(_("Nothing was restored."))
-            raise typer.Exit(1)
+    _confirm_restore(yes, question, _("restore would replace the register {url} with "
+                                      "{backup_file}; not on a terminal, so it needs "
+                                      "confirmation").format(url=url, backup_file=backup_file))
     result = restore_register(conn, backup_file, kept)
     say(_("Restored {backup_file} into {db_path} ({employees:,} employees).")
         .format(backup_file=backup_file, db_path=url, employees=result.backup.employees))

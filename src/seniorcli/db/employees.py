@@ -162,28 +162,22 @@ def corrections_of(conn: Db, employee_id: str) -> list[Correction]:
 
 # -- the lookups behind the filters (services/filters.py) -----------------------------------
 
-def has_department(conn: Db, department: str) -> bool:
-    """Whether some employee's department is exactly this."""
-    return conn.execute("SELECT 1 FROM employee WHERE department = ? LIMIT 1",
-                        (department,)).fetchone() is not None
+#: The columns a list may be filtered by.
+FILTER_COLUMNS = ("department", "manager_id")
 
 
-def departments(conn: Db) -> list[str]:
-    """Every department some employee has, sorted (byte order)."""
-    return sorted(d for (d,) in conn.execute(
-        "SELECT DISTINCT department FROM employee WHERE department IS NOT NULL"))
+def has_value(conn: Db, column: str, value: str) -> bool:
+    """Whether some employee's ``column`` (department or manager_id) is exactly ``value``."""
+    assert column in FILTER_COLUMNS
+    return conn.execute(f"SELECT 1 FROM employee WHERE {column} = ? LIMIT 1",
+                        (value,)).fetchone() is not None
 
 
-def has_manager(conn: Db, manager_id: str) -> bool:
-    """Whether some employee's manager id is exactly this."""
-    return conn.execute("SELECT 1 FROM employee WHERE manager_id = ? LIMIT 1",
-                        (manager_id,)).fetchone() is not None
-
-
-def manager_ids(conn: Db) -> list[str]:
-    """Every manager id some employee has, sorted (byte order)."""
-    return sorted(m for (m,) in conn.execute(
-        "SELECT DISTINCT manager_id FROM employee WHERE manager_id IS NOT NULL"))
+def values(conn: Db, column: str) -> list[str]:
+    """Every department or manager id some employee has, sorted (byte order)."""
+    assert column in FILTER_COLUMNS
+    return sorted(v for (v,) in conn.execute(
+        f"SELECT DISTINCT {column} FROM employee WHERE {column} IS NOT NULL"))
 
 
 def has_department_and_manager(conn: Db, department: str, manager_id: str) -> bool:

@@ -26,26 +26,16 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from seniorcli.db import Db
+from seniorcli.db.employees import EmployeeRow
 
 if TYPE_CHECKING:
     from seniorcli.db.postgres import PgConnection
 
 
-class RosterRow(NamedTuple):
-    """What one roster row writes, in this order (the service passes plain tuples of it).
-    Dates are ISO text (YYYY-MM-DD) or None; a column the file does not have is None."""
-
-    employee_id: str
-    name: str
-    birth_date: str
-    department: str | None
-    manager_id: str | None
-    hire_date: str | None
-    leave_date: str | None
-    email: str | None
-    weekly_hours: float | None
-
-
+#: What one roster row writes, in this order (the service passes plain tuples of it): the
+#: employee as the roster gives them. Dates are ISO text (YYYY-MM-DD) or None; a column the file
+#: does not have is None.
+RosterRow = EmployeeRow
 ROW_FIELDS: tuple[str, ...] = RosterRow._fields
 
 

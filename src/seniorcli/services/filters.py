@@ -110,9 +110,9 @@ def resolve_department(conn: Db, typed: str | None) -> str | None:
     """The stored department that ``typed`` means (None stays None), or NotFoundError."""
     if typed is None:
         return None
-    if db.has_department(conn, typed):
+    if db.has_value(conn, "department", typed):
         return typed
-    known = db.departments(conn)
+    known = db.values(conn, "department")
     key = _words(typed)
     matches = [d for d in known if _words(d) == key]
     if len(matches) == 1:
@@ -130,9 +130,9 @@ def resolve_manager(conn: Db, typed: str | None) -> str | None:
     """The stored manager id that ``typed`` means (None stays None), or NotFoundError."""
     if typed is None:
         return None
-    if db.has_manager(conn, typed):
+    if db.has_value(conn, "manager_id", typed):
         return typed
-    known = db.manager_ids(conn)
+    known = db.values(conn, "manager_id")
     key = _id_key(typed)
     matches = [m for m in known if _id_key(m) == key]
     if len(matches) == 1:
