@@ -11,12 +11,13 @@ Two engines behind one interface (``Db``):
   from the SQLModel declaration and upgrades them.
 
 ``models.py`` (SQLModel) is the one declaration of the schema: PostgreSQL's tables are created
-from it, and a test checks that SQLite's migrations produce exactly it. The queries are written
+from it (``schema_pg.sql``, compiled from it and checked by a test), and a test checks that
+SQLite's migrations produce exactly it. The queries are written
 once in the SQL both engines understand, with ``?`` placeholders; they differ only where the
 engines do (``Db.dialect``): the bulk import (executemany / COPY) and a few functions.
 
-SQLAlchemy and SQLModel are imported only to create or upgrade a PostgreSQL register and by
-``copy-db``; psycopg only for a PostgreSQL register. Every other command starts without them
+SQLAlchemy and SQLModel are imported only by ``copy-db`` and by ``backup``/``restore`` of a
+PostgreSQL register (for the list of tables); psycopg only for a PostgreSQL register. Every other command starts without them
 (docs/architecture.md has the measurements).
 """
 
