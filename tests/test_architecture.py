@@ -54,3 +54,17 @@ def test_services_hold_no_sql():
                     node.value.lstrip().startswith(k) for k in keywords):
                 offenders.append(f"{p.name}:{node.lineno}")
     assert offenders == []
+
+
+def test_output_does_not_import_services():
+    """docs/architecture.md: output/ is fed by cli/ only."""
+    import ast
+
+    output = Path(__file__).resolve().parent.parent / "src" / "seniorcli" / "output"
+    offenders = []
+    for p in output.glob("*.py"):
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                    ("seniorcli.services", "seniorcli.db", "seniorcli.cli")):
+                offenders.append(f"{p.name}:{node.lineno} {node.module}")
+    assert offenders == []

@@ -163,3 +163,83 @@ def test_registers_in_two_schemas_do_not_wait_for_each_others_writes(pg_database
     finally:
         holder.send_signal(signal.SIGKILL)
         holder.wait()
+
+
+def test_a_password_in_the_query_string_is_never_shown(pg_server, tmp_path):
+    url = pg_database_url(pg_server, "no_such_register") + "&password=hemmelig-kode"
+    for args in (("due", "--rules", "koege", "--as-of", AS_OF),
+                 ("copy-db", str(tmp_path / "x.db"), url)):
+        r = cli(url if args[0] != "copy-db" else "", *args)
+        assert r.exit_code == 1
+        assert "hemmelig-kode" not in r.stderr + r.stdout
+        assert "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("typo", ["postgresq://hr@server/seniorer", "mysql://hr@server/x",
+                                  "postgressql://hr@server/x"])
+def test_an_address_seniorcli_cannot_use_is_refused_not_taken_as_a_file(typo, tmp_path,
+                                                                        monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = cli(typo, "import", SAMPLE, "--as-of", AS_OF)
+    assert r.exit_code == 1
+    assert "is not an address seniorcli can use" in r.stderr
+    r = cli("", "copy-db", SAMPLE, typo)
+    assert r.exit_code == 1 and "is not an address" in r.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_schema_that_does_not_exist_is_named(pg_database):
+    sep = "&" if "?" in pg_database else "?"
+    url = f"{pg_database}{sep}options=-csearch_path%3Dkoge"
+    r = cli(url, "import", SAMPLE, "--as-of", AS_OF)
+    assert r.exit_code == 1
+    assert "koge" in r.stderr and "does not exist" in r.stderr
+    assert "internal error" not in r.stderr
+
+
+def test_lists_sort_as_on_sqlite_on_a_danish_server(pg_server, tmp_path):
+    """Text columns compare by bytes (COLLATE "C") whatever the database's locale: on a
+    database with Danish (ICU) collation the lists come out as on SQLite."""
+    import psycopg
+
+    from conftest import new_pg_database
+
+    roster = tmp_path / "r.csv"
+    people = [("B2", "Bo", "Borgerservice"), ("a1", "Anne", "hjemmepleje"),
+              ("D4", "Dan", "IT"), ("c3", "Cai", "Økonomi"), ("e5", "Eva", "aa-afdeling")]
+    roster.write_text("employee_id,name,birth_date,department,hire_date\n" + "".join(
+        f"{i},{n},1962-03-0{k + 1},{d},2000-01-01\n" for k, (i, n, d) in enumerate(people)),
+        encoding="utf-8")
+    sqlite_db = str(tmp_path / "s.db")
+    outputs = []
+    with psycopg.connect(pg_server, autocommit=True) as c:
+        icu = c.execute("SELECT count(*) FROM pg_collation WHERE collname = 'da-DK-x-icu'"
+                        ).fetchone()[0]
+    if not icu:
+        pytest.skip("no ICU collations on this server")
+    with new_pg_database(pg_server) as url:
+        with psycopg.connect(url, autocommit=True) as c:  # the test cluster's default
+            if c.execute("SELECT datlocprovider FROM pg_database WHERE datname = "
+                         "current_database()").fetchone()[0] != "i":
+                pytest.skip("the test server's databases do not collate with ICU")
+        for target in (sqlite_db, url):
+            assert cli(target, "import", str(roster), "--as-of", AS_OF).exit_code == 0
+            results = [cli(target, *args) for args in (
+                ("employees", "--as-of", AS_OF, "--format", "csv"),
+                ("seniordays", "--year", "2027", "--format", "csv"),
+                ("show", "b2", "--as-of", AS_OF))]
+            assert [r.exit_code for r in results] == [0, 0, 0], [r.stderr for r in results]
+            outputs.append([r.stdout for r in results])
+    assert outputs[0] == outputs[1]
+
+
+def test_the_audit_log_names_the_role_the_server_let_in(pg_database):
+    """The operating-system user is whatever the client's environment says; the PostgreSQL
+    role is what the server checked."""
+    assert cli(pg_database, "import", SAMPLE, "--as-of", AS_OF,
+               env={"USER": "mallory", "LOGNAME": "mallory"}).exit_code == 0
+    import json
+
+    r = cli(pg_database, "audit", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout)[-1]["os_user"].endswith("(PostgreSQL: seniorcli)")

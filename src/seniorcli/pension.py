@@ -44,3 +44,14 @@ def pension_age_months(birth: date, table: tuple[PensionBand, ...] = PENSION_TAB
 def pension_date(birth: date, table: tuple[PensionBand, ...] = PENSION_TABLE) -> date:
     """The day someone reaches state pension age (29 February → 1 March, as for birthdays)."""
     return add_months(birth, pension_age_months(birth, table))
+
+
+#: The age bands of the reports (ages, the council report): 15–19 … 65–69, 70+.
+AGE_BANDS = [(lo, lo + 4) for lo in range(15, 70, 5)] + [(70, 200)]
+
+
+def band_label(lo: int, hi: int) -> str:
+    return f"{lo}+" if hi >= 200 else f"{lo}-{hi}"
+
+
+BAND_LABELS = [band_label(lo, hi) for lo, hi in AGE_BANDS]

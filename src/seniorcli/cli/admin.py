@@ -244,12 +244,9 @@ def copy_db(
 
     Example: seniorcli copy-db seniorer.db postgresql://hr@dbserver/seniorer
     """
-    from seniorcli.db import is_url
+    from seniorcli.db import target_of
     from seniorcli.fmt import number
     from seniorcli.services.admin import copy_db as run_copy
-
-    def target_of(text: str) -> Path | str:
-        return text.strip() if is_url(text.strip()) else Path(text)
 
     result = run_copy(target_of(source), target_of(target), replace=replace)
     say(_("Copied the register {source} to {target} and checked it row for row:")

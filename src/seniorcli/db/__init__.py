@@ -17,13 +17,16 @@ once in the SQL both engines understand, with ``?`` placeholders; they differ on
 engines do (``Db.dialect``): the bulk import (executemany / COPY) and a few functions.
 
 SQLAlchemy and SQLModel are imported only by ``copy-db`` and by ``backup``/``restore`` of a
-PostgreSQL register (for the list of tables); psycopg only for a PostgreSQL register. Every other command starts without them
-(docs/architecture.md has the measurements).
+PostgreSQL register (for the list of tables); psycopg only for a PostgreSQL register. Every
+other command starts without them (docs/architecture.md has the measurements).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -58,11 +61,37 @@ def resolve(option: str | None) -> Target:
     """``--db`` wins over ``SENIORCLI_DB``; without either, a file in the user's data folder.
     A ``postgresql://`` address is returned as it is; anything else is a file path."""
     value = option or os.environ.get(ENV_VAR) or None
-    if value and is_url(value.strip()):
-        return value.strip()
+    if value:
+        return target_of(value)
     from seniorcli.db.engine import resolve_db_path
 
     return resolve_db_path(option)
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def target_of(text: str) -> Target:
+    """What ``--db``, SENIORCLI_DB or a copy-db argument names: a PostgreSQL address as it is,
+    a file path otherwise. Any other ``scheme://`` — a typing error such as ``postgresq://``,
+    or another database's address — is refused: taken as a path it would quietly become a
+    file of that name."""
+    value = text.strip()
+    if is_url(value):
+        return value
+    if _SCHEME.match(value):
+        from seniorcli.errors import DatabaseError
+        from seniorcli.i18n import _
+
+        scheme = value.split("://", 1)[0]
+        raise DatabaseError(
+            _("'{scheme}://' is not an address seniorcli can use: a register is an SQLite file "
+              "or a PostgreSQL database (postgresql://…); nothing was changed")
+            .format(scheme=scheme),
+            hint=_("check the address for a typing error: postgresql://USER@HOST:5432/DATABASE"))
+    from pathlib import Path as _Path
+
+    return _Path(text).expanduser()
 
 
 def connect(target: Target, *, must_exist: bool = False) -> Db:
@@ -75,6 +104,23 @@ def connect(target: Target, *, must_exist: bool = False) -> Db:
     from seniorcli.db import engine
 
     return engine.connect(target)
+
+
+@contextlib.contextmanager
+def snapshot(conn: Db) -> Iterator[None]:
+    """Read in one snapshot (``Db.begin_read``): an import or a purge committed meanwhile shows
+    in all of what is read or in none of it. Inside a transaction already: that one."""
+    if conn.in_transaction:
+        yield
+        return
+    conn.begin_read()
+    try:
+        yield
+    except BaseException:
+        with contextlib.suppress(Exception):  # the error that stopped it is the one raised
+            conn.execute("ROLLBACK")
+        raise
+    conn.commit()  # a read: nothing to keep; the snapshot ends
 
 
 def explain(error: BaseException, *, saved: bool = False) -> Any:

@@ -314,8 +314,8 @@ def transaction(conn: Db) -> Iterator[Db]:
     """One write transaction: all of it, or (on any exception, the COMMIT's own included) none
     of it. The error that stopped it is the one raised: SQLite rolls back by itself after some
     errors (a full disk), and a ROLLBACK then must not hide what happened."""
-    conn.begin_write()
     try:
+        conn.begin_write()
         yield conn
         hold_before_commit()
         conn.execute("COMMIT")

@@ -22,7 +22,7 @@ import contextlib
 import re
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from seniorcli.errors import DatabaseError
 from seniorcli.i18n import _
@@ -70,17 +70,27 @@ def discard_if_unused() -> None:
         drop_if_empty(conn)
 
 
+#: Query parameters of a connection URL that hold a secret (libpq accepts a password there).
+SECRET_PARAMETERS = ("password", "passfile", "sslpassword")
+
+
 def redact_url(url: str) -> str:
-    """The URL as shown in messages: never the password."""
+    """The URL as shown in messages: never a password (``user:pw@`` or ``?password=``)."""
     try:
         parts = urlsplit(url)
+        parts.port  # noqa: B018  (a malformed port raises here)
     except ValueError:
         return "postgresql://…"
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)
-    user = (parts.username or "") + ":***"
-    return urlunsplit(parts._replace(netloc=f"{user}@{netloc[-1]}"))
+    base, mark, query = url.partition("?")
+    if parts.password is not None:
+        scheme, rest = base.split("://", 1)
+        netloc, slash, path = rest.partition("/")
+        base = f"{scheme}://{parts.username or ''}:***@{netloc.rsplit('@', 1)[-1]}{slash}{path}"
+    if query:
+        query = "&".join(
+            f"{p.split('=', 1)[0]}=***" if p.split("=", 1)[0].lower() in SECRET_PARAMETERS
+            else p for p in query.split("&"))
+    return base + mark + query
 
 
 def _libpq_url(url: str) -> str:
@@ -242,6 +252,17 @@ def connect(url: str, *, must_exist: bool = False) -> PgConnection:
                             hint="pip install 'psycopg[binary]'") from None
     global _last_url
     shown = _last_url = redact_url(url)
+    import logging
+
+    # psycopg logs a COPY it could not end when the server went away ("error ignored
+    # terminating …") on standard error, in English; the command's own message says it.
+    logging.getLogger("psycopg").propagate = False
+    logging.getLogger("psycopg").addHandler(logging.NullHandler())
+    if url.split("://", 1)[-1].split("/", 1)[0].split("?", 1)[0].count("@") > 1:
+        raise DatabaseError(
+            _("{url}: the address has more than one @; a password that contains @ must be "
+              "written %40 in it").format(url=shown),
+            hint=_("keep the password out of the address: ~/.pgpass or PGPASSWORD"))
     try:
         raw = psycopg.connect(_libpq_url(url), autocommit=True, connect_timeout=10,
                               application_name="seniorcli")
@@ -267,12 +288,14 @@ def connect(url: str, *, must_exist: bool = False) -> PgConnection:
 
 #: A password in a URL that the driver quotes back in its error ("…in URI: postgresql://u:pw@…")
 _PASSWORD_IN_URL = re.compile(r"(://[^/?#@\s:]*:)[^@\s]*@")
+_PASSWORD_PARAMETER = re.compile(r"((?:^|[?&\s])(?:password|passfile|sslpassword)=)[^&\s'\"]*",
+                                 re.IGNORECASE)
 
 
 def _first_line(e: BaseException) -> str:
     """The first line of an error, never with a password from a URL in it."""
     text = (str(e).strip().splitlines() or [type(e).__name__])[0]
-    return _PASSWORD_IN_URL.sub(r"\1***@", text)
+    return _PASSWORD_PARAMETER.sub(r"\1***", _PASSWORD_IN_URL.sub(r"\1***@", text))
 
 
 def explain(error: BaseException, url: str | None = None, *, saved: bool = False

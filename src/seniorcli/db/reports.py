@@ -10,12 +10,12 @@ each row's fields once, and building a named row per employee costs time that sh
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator
 from datetime import date
 from typing import NamedTuple
 
 from seniorcli.db import Db
+from seniorcli.db import snapshot as one_snapshot  # noqa: F401  (the services call it here)
 
 #: Staff on the day given as two parameters (rules.base.is_staff, over the employee ``e``).
 _STAFF_ON = ("(e.hire_date IS NULL OR e.hire_date <= ?) "
@@ -28,23 +28,6 @@ _GROUP_COLUMNS = {"department": "e.department", "manager": "e.manager_id"}
 
 def _group_sql(by: str | None) -> str:
     return _GROUP_COLUMNS.get(by or "", "NULL")
-
-
-@contextlib.contextmanager
-def one_snapshot(conn: Db) -> Iterator[None]:
-    """Read what a report is made of in one snapshot (``Db.begin_read``): an import or a purge
-    committed meanwhile shows in all of its figures or in none. Inside a transaction already:
-    that one."""
-    if conn.in_transaction:
-        yield
-        return
-    conn.begin_read()
-    try:
-        yield
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.commit()  # a read: nothing to keep; the snapshot ends
 
 
 def _date(conn: Db, column: str) -> str:

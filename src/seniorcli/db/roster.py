@@ -52,8 +52,8 @@ def import_transaction(conn: Db, *, dry_run: bool) -> Iterator[None]:
     the block ends, rolled back when it raises or for a dry run."""
     from seniorcli.db.engine import hold_before_commit
 
-    conn.begin_write()
     try:
+        conn.begin_write()
         yield
         hold_before_commit()
     except BaseException:

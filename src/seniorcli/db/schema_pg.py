@@ -11,6 +11,7 @@ user_version``), which also marks the database as a seniorcli register.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,10 +59,18 @@ def compile_statements() -> list[str]:
     dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
     out: list[str] = []
     for table in SQLModel.metadata.sorted_tables:
-        out.append(str(CreateTable(table).compile(dialect=dialect)).strip())
+        out.append(_bytewise(str(CreateTable(table).compile(dialect=dialect)).strip()))
         for index in sorted(table.indexes, key=lambda i: str(i.name)):
             out.append(str(CreateIndex(index).compile(dialect=dialect)).strip())
     return out
+
+
+def _bytewise(create_table: str) -> str:
+    """Every text column compares and sorts by bytes (``COLLATE "C"``), as SQLite does,
+    whatever the database's locale: a Danish server (da_DK) would otherwise put 'a10' before
+    'B20' and Å after Ø differently in lists and pick other people for "the first ten" than
+    the same register on SQLite."""
+    return re.sub(r"^(\t\w+ VARCHAR)\b", r'\1 COLLATE "C"', create_table, flags=re.MULTILINE)
 
 
 def ddl_text() -> str:
@@ -85,6 +94,14 @@ def _foreign(conn: PgConnection) -> bool:
 
 
 def prepare(conn: PgConnection, *, must_exist: bool) -> None:
+    if conn.execute("SELECT current_schema()").fetchone()[0] is None:
+        path = conn.execute("SHOW search_path").fetchone()[0]
+        raise DatabaseError(
+            _("{url}: the schema the register is in ({path}) does not exist, or this "
+              "PostgreSQL user may not use it; nothing was changed").format(url=conn.url,
+                                                                           path=path),
+            hint=_("check the schema's name in the address (options=-csearch_path%3DNAME), or "
+                   "ask the database's administrator for USAGE on it (docs/operations.md)"))
     version = _version(conn)
     if version is None:
         if _foreign(conn):

@@ -428,7 +428,7 @@ def _coverage_group_table(by: str, rows: list[dict], prev_rows: list[dict],
 
 
 def _ages_section(report, groups: _Groups) -> list[str]:
-    from seniorcli.services.reports import BAND_LABELS
+    from seniorcli.pension import BAND_LABELS
 
     now, prev = report.now, report.previous
     t_now, t_prev = now.ages["department"][-1], prev.ages["department"][-1]
@@ -491,7 +491,7 @@ def _ages_key_table(by: str, now, prev, groups: _Groups) -> str:
 
 
 def _bands_table(rows: list[dict], groups: _Groups) -> str:
-    from seniorcli.services.reports import BAND_LABELS
+    from seniorcli.pension import BAND_LABELS
 
     per, total = _split(rows)
     heads = [escape(_("Department")), *(escape(b) for b in BAND_LABELS)]

@@ -10,12 +10,11 @@ left out by two conditions that imply "not due" — too young for the first offe
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator
 from datetime import date, timedelta
 
 from seniorcli.dates import age_on, from_iso
-from seniorcli.db import Db
+from seniorcli.db import Db, snapshot
 from seniorcli.db import due as due_rows
 from seniorcli.rules.base import Facts, Outcome, RuleSet
 
@@ -61,10 +60,7 @@ def due_list(
     horizon = as_of + timedelta(days=within_days)
     decide, fromiso = rules.decide, date.fromisoformat
     found = []
-    own = not conn.in_transaction
-    if own:
-        conn.begin_read()
-    try:
+    with snapshot(conn):
         # Could be due by the horizon (db.due.candidates): old enough for the first offer or
         # asked for a conversation, and not settled by a conversation held recently enough.
         for eid, name, dept, mgr, birth_s, hire_s, leave_s, packed in due_rows.candidates(
@@ -84,13 +80,6 @@ def due_list(
         from seniorcli.services.employees import manager_names
 
         managers = manager_names(conn, {row[5] for row in found})
-    except BaseException:
-        if own:
-            with contextlib.suppress(Exception):  # the error that stopped it is the one raised
-                conn.execute("ROLLBACK")
-        raise
-    if own:
-        conn.commit()  # a read: nothing to keep; the snapshot ends
     for due, _, eid, name, dept, mgr, birth, d in found:
         yield {
             "employee_id": eid, "name": name, "department": dept, "manager_id": mgr,

@@ -28,7 +28,7 @@ from datetime import date
 from seniorcli.dates import add_months, age_on
 from seniorcli.db import Db
 from seniorcli.db import reports as db
-from seniorcli.pension import pension_date
+from seniorcli.pension import AGE_BANDS, BAND_LABELS, band_label, pension_date
 from seniorcli.rules.base import Facts, RuleSet, in_employment, is_staff
 from seniorcli.services.due import outcomes_from
 
@@ -124,14 +124,6 @@ def _coverage_row(group: str, c: Counter) -> dict:
     return row
 
 
-AGE_BANDS = [(lo, lo + 4) for lo in range(15, 70, 5)] + [(70, 200)]
-
-
-def band_label(lo: int, hi: int) -> str:
-    return f"{lo}+" if hi >= 200 else f"{lo}-{hi}"
-
-
-BAND_LABELS = [band_label(lo, hi) for lo, hi in AGE_BANDS]
 
 
 def _current(conn: Db, as_of: date, by: str | None):
