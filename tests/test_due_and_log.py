@@ -390,6 +390,10 @@ def test_log_and_due_answer_alike_on_sqlite_and_postgresql(tmp_path, pg_database
             for shown in (lite, pg):
                 assert len(shown["corrections"]) == 1
                 del shown["corrections"][0]["at"]
+            # who: PostgreSQL's audit also names the role the server let in
+            assert pg["corrections"][0]["os_user"] == (
+                f"{lite['corrections'][0]['os_user']} (PostgreSQL: seniorcli)")
+            pg["corrections"][0]["os_user"] = lite["corrections"][0]["os_user"]
         assert pg == lite, step
     assert answers["postgresql"][-2:] == answers["sqlite"][-2:]
     codes = [code for code, *_ in answers["sqlite"][:len(steps)]]
