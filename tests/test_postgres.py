@@ -96,16 +96,24 @@ def test_a_register_of_a_newer_version_is_refused(pg_database):
     assert r.exit_code == 1 and "newer seniorcli" in r.stderr
 
 
-def test_one_database_holds_one_register_per_municipality_in_its_own_schema(pg_database):
-    """A payroll centre: `?options=-csearch_path%3Dkoege` chooses the municipality's schema."""
+def in_schema(url: str, schema: str) -> str:
+    """The address of the register in ``schema`` of the database at ``url``."""
+    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+
+
+def two_schemas(url: str) -> tuple[str, str]:
+    """Schemas koege and albertslund in the database: the addresses of their registers."""
     import psycopg
 
-    with psycopg.connect(pg_database, autocommit=True) as c:
+    with psycopg.connect(url, autocommit=True) as c:
         c.execute("CREATE SCHEMA koege")
         c.execute("CREATE SCHEMA albertslund")
-    sep = "&" if "?" in pg_database else "?"
-    koege = f"{pg_database}{sep}options=-csearch_path%3Dkoege"
-    albertslund = f"{pg_database}{sep}options=-csearch_path%3Dalbertslund"
+    return in_schema(url, "koege"), in_schema(url, "albertslund")
+
+
+def test_one_database_holds_one_register_per_municipality_in_its_own_schema(pg_database):
+    """A payroll centre: `?options=-csearch_path%3Dkoege` chooses the municipality's schema."""
+    koege, albertslund = two_schemas(pg_database)
     assert cli(koege, "import", SAMPLE, "--as-of", AS_OF).exit_code == 0
     assert "employee" in tables(pg_database, "koege")
     assert tables(pg_database, "albertslund") == set()
@@ -134,14 +142,7 @@ def test_registers_in_two_schemas_do_not_wait_for_each_others_writes(pg_database
     import sys
     import time
 
-    import psycopg
-
-    with psycopg.connect(pg_database, autocommit=True) as c:
-        c.execute("CREATE SCHEMA koege")
-        c.execute("CREATE SCHEMA albertslund")
-    sep = "&" if "?" in pg_database else "?"
-    koege = f"{pg_database}{sep}options=-csearch_path%3Dkoege"
-    albertslund = f"{pg_database}{sep}options=-csearch_path%3Dalbertslund"
+    koege, albertslund = two_schemas(pg_database)
     for url in (koege, albertslund):
         assert cli(url, "import", SAMPLE, "--as-of", AS_OF).exit_code == 0
     marker = tmp_path / "holding"
@@ -189,8 +190,7 @@ def test_an_address_seniorcli_cannot_use_is_refused_not_taken_as_a_file(typo, tm
 
 
 def test_a_schema_that_does_not_exist_is_named(pg_database):
-    sep = "&" if "?" in pg_database else "?"
-    url = f"{pg_database}{sep}options=-csearch_path%3Dkoge"
+    url = in_schema(pg_database, "koge")
     r = cli(url, "import", SAMPLE, "--as-of", AS_OF)
     assert r.exit_code == 1
     assert "koge" in r.stderr and "does not exist" in r.stderr
