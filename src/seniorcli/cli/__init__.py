@@ -154,7 +154,9 @@ def report(e: SeniorError, saved: bool = False) -> None:
         lines.append(_("Try: {hint}").format(hint=hint))
     if saved:
         lines.append(_(SAVED_NOTE))
-    sys.stderr.write(clean_message("\n".join(lines)) + "\n")
+    from seniorcli.cli.common import fit_to_terminal
+
+    sys.stderr.write(fit_to_terminal(clean_message("\n".join(lines))) + "\n")
 
 
 def _internal(e: Exception, saved: bool = False) -> None:
@@ -247,9 +249,10 @@ def _version(value: bool) -> None:
 def root(
     db: Annotated[
         str | None,
-        typer.Option("--db", metavar="PATH",
-                     help=_("The database file (default: $SENIORCLI_DB, else the user's data "
-                     "folder). Created on first use, mode 0600.")),
+        typer.Option("--db", metavar="FILE|URL",
+                     help=_("The register: an SQLite file (created on first use, mode 0600) or "
+                            "a PostgreSQL database, postgresql://USER@HOST/DATABASE (default: "
+                            "$SENIORCLI_DB, else a file in the user's data folder).")),
     ] = None,
     version: Annotated[
         bool,

@@ -214,13 +214,38 @@ def stderr_is_terminal() -> bool:
         return False
 
 
+def fit_to_terminal(text: str) -> str:
+    """``text`` wrapped between words to the width of the terminal standard error is (a message
+    that runs over the edge breaks in the middle of a word); continuation lines indented. As it
+    is when standard error is not a terminal (cron's mail, a log file, a pipe)."""
+    import os
+
+    try:
+        width = os.get_terminal_size(sys.stderr.fileno()).columns
+    except (OSError, ValueError, AttributeError):
+        return text
+    if width < 20:
+        return text
+    import textwrap
+
+    out = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        indent = " " * (len(line) - len(line.lstrip(" ")) + 2)
+        out.append(textwrap.fill(line, width, subsequent_indent=indent, break_long_words=False,
+                                 break_on_hyphens=False))
+    return "\n".join(out)
+
+
 def say(message: str) -> None:
     """A summary or progress note for people ('Imported …', 'Wrote …'): on standard error and
     only when it is a terminal, so an unattended run that went well prints nothing (and cron
     mails nothing); never with --quiet. Data never goes here."""
     if state.quiet or not stderr_is_terminal():
         return
-    sys.stderr.write(message.rstrip("\n") + "\n")
+    sys.stderr.write(fit_to_terminal(message.rstrip("\n")) + "\n")
 
 
 def warn(message: str) -> None:
@@ -228,7 +253,8 @@ def warn(message: str) -> None:
     it), unless --quiet."""
     if state.quiet:
         return
-    sys.stderr.write(_("Warning: {message}").format(message=message.rstrip()) + "\n")
+    sys.stderr.write(fit_to_terminal(_("Warning: {message}").format(message=message.rstrip()))
+                     + "\n")
 
 
 # The formats an --output file's ending stands for. Anything else needs --format.
