@@ -261,7 +261,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(run, staff, tm
     def broken(*a, **k):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("openpyxl.workbook.workbook.Workbook.save", broken)
+    monkeypatch.setattr("xlsxwriter.workbook.Workbook.close", broken)
     r = run("employees", "--as-of", AS_OF, "-o", out)
     assert r.exit_code == 1 and "the disk is full" in r.stderr and "x.xlsx" in r.stderr
     assert out.read_bytes() == b"last month"
@@ -287,7 +287,7 @@ def big(tmp_path):
 def test_a_signal_mid_write_leaves_the_old_file_and_nothing_else(big, tmp_path, sig):
     out_dir = tmp_path / "out"
     out_dir.mkdir()
-    tmp_dir = tmp_path / "tmp"  # where openpyxl keeps its own temporary files
+    tmp_dir = tmp_path / "tmp"  # where XlsxWriter keeps its own temporary files
     tmp_dir.mkdir()
     target = out_dir / "alle.xlsx"
     target.write_bytes(b"last month's export")
@@ -319,3 +319,35 @@ def test_a_signal_mid_write_leaves_the_old_file_and_nothing_else(big, tmp_path, 
     assert target.read_bytes() == b"last month's export"
     assert [p.name for p in out_dir.iterdir()] == ["alle.xlsx"]
     assert list(tmp_dir.iterdir()) == []
+
+
+def test_the_same_data_gives_the_same_xlsx_bytes_with_payrolls_formats(tmp_path):
+    """Payroll compares files: a workbook written again from the same rows, a second later,
+    is the same file; dates are dates, amounts kroner, shares percentages, the header frozen
+    with an autofilter."""
+    import time
+    from datetime import date
+
+    from openpyxl import load_workbook
+
+    from seniorcli.output.columns import Column
+    from seniorcli.output.xlsx import write_xlsx
+
+    columns = [Column("employee_id", "Id", "id"), Column("start", "Start", "date"),
+               Column("amount", "Amount", "amount"), Column("share", "Share", "share"),
+               Column("note", "Note")]
+    rows = [{"employee_id": f"{i:05d}", "start": date(2026, 1, 1 + i % 28),
+             "amount": 85000.5 + i, "share": 0.371, "note": "=SUM(A1)" if i == 3 else "ok"}
+            for i in range(40)]
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    assert write_xlsx(iter(rows), columns, first, title="Aftaler") == 40
+    time.sleep(1.1)
+    write_xlsx(iter(rows), columns, second, title="Aftaler")
+    assert first.read_bytes() == second.read_bytes()
+    ws = load_workbook(first)["Aftaler"]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:E41"
+    assert ws["A2"].value == "00000" and ws["A1"].font.bold
+    assert ws["B2"].is_date and ws["B2"].number_format == "dd-mm-yyyy"
+    assert ws["C2"].value == 85000.5 and "kr." in ws["C2"].number_format
+    assert ws["D2"].number_format == "0.0 %"
+    assert ws["E5"].value == "'=SUM(A1)"  # never a formula

@@ -152,7 +152,7 @@ def _raise_terminated(signum: int, frame: object) -> None:
 def _sigterm_unwinds(shown: Path, partly: bool = False) -> Iterator[None]:
     """While a file is written, SIGTERM (what `kill`, systemd and cron's killers send) raises,
     so the temporary file is removed like on Ctrl-C; then the process exits with 143, as if
-    killed, after Python's own clean-up (openpyxl's temporary files go at exit)."""
+    killed, after Python's own clean-up (XlsxWriter's temporary files go at exit)."""
     global _handling
     install = (_handling == 0 and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL)
     if install:

@@ -13,12 +13,12 @@ The rooms, and the one rule that keeps them free of import cycles::
     table.py     the terminal table, for people (Rich only to measure and colour)
     csv.py       CSV, plain or in Danish Excel's dialect
     json.py      JSON, streamed; ``dumps`` for one object (``show --format json``)
-    xlsx.py      Excel workbooks (openpyxl)
+    xlsx.py      Excel workbooks (XlsxWriter)
     html.py      the works council's report: one self-contained HTML file, or a PDF
 
 A format module imports ``seniorcli.output.columns`` and nothing else of this package; this
 module imports a format only inside ``emit``, when it is asked for. So importing any module of
-the package first works, and ``import seniorcli.output`` loads neither openpyxl, Rich nor
+the package first works, and ``import seniorcli.output`` loads neither XlsxWriter, Rich nor
 babel (``tests/test_output_files.py`` checks both).
 """
 
