@@ -57,6 +57,12 @@ def log(run, *args):
 
 # --- ids ------------------------------------------------------------------------------------
 
+def test_the_confirmation_names_the_outcome_in_danish(run, staff):
+    r = run("log", "001", "held", "--date", "2026-10-01", "--as-of", AS_OF, lang="da")
+    assert r.exit_code == 0, r.stderr
+    assert "001 afholdt den 01-10-2026 (id 1)" in r.stderr and "held" not in r.stderr
+
+
 def test_logged_outcomes_show_their_ids(run, staff):
     r = log(run, "001", "held", "--date", "2026-10-01")
     assert "Logged: 001 held on 2026-10-01 (id 1)." in r.stderr

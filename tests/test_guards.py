@@ -274,3 +274,21 @@ def test_escape_codes_and_control_characters_are_removed_from_names(run, db, tmp
     assert r.exit_code == 0, r.stderr
     rows = dict(db_rows(db, "SELECT name, department FROM employee"))
     assert rows == {"Anna Hansen": "Jobcenter", "Bo Berg": "Skole og SFO"}
+
+
+def test_a_department_or_manager_alike_several_stored_ones_is_refused_naming_them(run,
+                                                                                   tmp_path):
+    roster = tmp_path / "r.csv"
+    roster.write_text("employee_id,name,birth_date,department,manager_id\n"
+                      "1,A,1960-01-01,Hjemmepleje Nord,0042\n"
+                      "2,B,1960-01-01,hjemmepleje  nord,42\n", encoding="utf-8")
+    assert run("import", roster, "--as-of", "2026-11-01").exit_code == 0
+    r = run("employees", "--department", "HJEMMEPLEJE NORD", "--as-of", "2026-11-01")
+    assert r.exit_code == 1
+    assert "could be any of 'Hjemmepleje Nord', 'hjemmepleje  nord'" in r.stderr
+    r = run("employees", "--manager", "00042", "--as-of", "2026-11-01")
+    assert r.exit_code == 1 and "could be any of '0042', '42'" in r.stderr
+    assert "leading zeros" in r.stderr
+    r = run("employees", "--manager", "042", "--department", "Hjemmepleje Nord",
+            "--as-of", "2026-11-01", "--format", "csv")
+    assert r.exit_code == 1  # 042 is alike both ids

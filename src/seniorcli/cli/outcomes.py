@@ -153,9 +153,11 @@ def record(
     normal = _outcome(outcome)
     entry = Entry(employee_id.strip(), normal, on or day, note, with_mus, union_rep)
     outcome_id = log_outcome(conn, entry, real_today)
+    from seniorcli.rules.base import outcome_word
+
     say(_("Logged: {employee_id} {outcome} on {date} (id {outcome_id}).")
-        .format(employee_id=entry.employee_id, outcome=entry.outcome, date=date_short(entry.date),
-                outcome_id=outcome_id))
+        .format(employee_id=entry.employee_id, outcome=outcome_word(entry.outcome),
+                date=date_short(entry.date), outcome_id=outcome_id))
 
 
 def _outcome(text: str) -> str:

@@ -106,44 +106,41 @@ def _refuse(what: str, typed: str, known: list[str], hint: str) -> NotFoundError
     return NotFoundError(message.format(typed=typed.strip(), choices=choices), hint=hint)
 
 
-def resolve_department(conn: Db, typed: str | None) -> str | None:
-    """The stored department that ``typed`` means (None stays None), or NotFoundError."""
+def _resolve(conn: Db, column: str, typed: str | None, key: Callable[[str], str],
+             ambiguous: str, ambiguous_hint: str, what: str, shows: str) -> str | None:
+    """The stored value of ``column`` that ``typed`` means (None stays None): the exact value,
+    else the one value alike under ``key``; several alike or none is a NotFoundError."""
     if typed is None:
         return None
-    if db.has_value(conn, "department", typed):
+    if db.has_value(conn, column, typed):
         return typed
-    known = db.values(conn, "department")
-    key = _words(typed)
-    matches = [d for d in known if _words(d) == key]
+    known = db.values(conn, column)
+    wanted = key(typed)
+    matches = [v for v in known if key(v) == wanted]
     if len(matches) == 1:
         return matches[0]
     if len(matches) > 1:
-        raise NotFoundError(
-            _("department '{typed}' could be any of {choices}").format(
-                typed=typed.strip(), choices=", ".join(f"'{m}'" for m in sorted(matches))),
-            hint=_("type it exactly as one of them"))
-    raise _refuse("department", typed, known,
-                  _("seniorcli employees --include-left --format csv shows every department"))
+        raise NotFoundError(ambiguous.format(
+            typed=typed.strip(), choices=", ".join(f"'{m}'" for m in sorted(matches))),
+            hint=ambiguous_hint)
+    raise _refuse(what, typed, known, shows)
+
+
+def resolve_department(conn: Db, typed: str | None) -> str | None:
+    """The stored department that ``typed`` means (case and spaces aside), or NotFoundError."""
+    return _resolve(conn, "department", typed, _words,
+                    _("department '{typed}' could be any of {choices}"),
+                    _("type it exactly as one of them"), "department",
+                    _("seniorcli employees --include-left --format csv shows every department"))
 
 
 def resolve_manager(conn: Db, typed: str | None) -> str | None:
-    """The stored manager id that ``typed`` means (None stays None), or NotFoundError."""
-    if typed is None:
-        return None
-    if db.has_value(conn, "manager_id", typed):
-        return typed
-    known = db.values(conn, "manager_id")
-    key = _id_key(typed)
-    matches = [m for m in known if _id_key(m) == key]
-    if len(matches) == 1:
-        return matches[0]
-    if len(matches) > 1:
-        raise NotFoundError(
-            _("manager '{typed}' could be any of {choices}").format(
-                typed=typed.strip(), choices=", ".join(f"'{m}'" for m in sorted(matches))),
-            hint=_("type the id with its leading zeros"))
-    raise _refuse("manager", typed, known,
-                  _("seniorcli employees --format csv shows each employee's manager_id"))
+    """The stored manager id that ``typed`` means (lost leading zeros aside), or
+    NotFoundError."""
+    return _resolve(conn, "manager_id", typed, _id_key,
+                    _("manager '{typed}' could be any of {choices}"),
+                    _("type the id with its leading zeros"), "manager",
+                    _("seniorcli employees --format csv shows each employee's manager_id"))
 
 
 def resolve_filters(conn: Db, department: str | None = None,
