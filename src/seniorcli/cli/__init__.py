@@ -282,9 +282,9 @@ def root(
 
 
 def _register() -> None:
-    from seniorcli.cli import admin, agreements, due, reports, roster, rules
+    from seniorcli.cli import admin, agreements, digest, due, invite, reports, roster, rules
 
-    for module in (roster, rules, due, agreements, reports, admin):
+    for module in (roster, rules, due, invite, digest, agreements, reports, admin):
         module.register(app)
 
 
