@@ -111,6 +111,26 @@ def names(conn: Db, employee_ids: Iterable[str]) -> dict[str, str]:
     return found
 
 
+class Contact(NamedTuple):
+    name: str
+    email: str | None
+    department: str | None
+
+
+def contacts(conn: Db, employee_ids: Iterable[str]) -> dict[str, Contact]:
+    """Name, e-mail and department of the employees with these ids (managers: a manager id is
+    an employee id); an id not in the roster is left out. In chunks, like ``names``."""
+    ids = sorted(set(employee_ids))
+    found: dict[str, Contact] = {}
+    for i in range(0, len(ids), _CHUNK):
+        chunk = ids[i:i + _CHUNK]
+        for eid, name, email, dept in conn.execute(
+                "SELECT employee_id, name, email, department FROM employee WHERE employee_id IN "
+                f"({','.join('?' * len(chunk))})", chunk).fetchall():
+            found[eid] = Contact(name, email, dept)
+    return found
+
+
 class RosterHistory(NamedTuple):
     """When (the import's audit stamp) a full roster marked the employee as left by leaving
     them out, and when one listed them again; None: never."""

@@ -50,6 +50,12 @@ def manager_names(conn: Db, manager_ids: Iterable[str | None]) -> dict[str, str]
     return db.names(conn, (m for m in manager_ids if m))
 
 
+def contacts(conn: Db, employee_ids: Iterable[str | None]) -> dict[str, db.Contact]:
+    """Name, e-mail and department of each of these employees (for invitations and digests:
+    the employees and their managers); ids not in the roster are left out."""
+    return db.contacts(conn, (e for e in employee_ids if e))
+
+
 def get_employee(conn: Db, employee_id: str) -> db.EmployeeRow:
     """The employee ``employee_id`` means (services.filters: '104' → '00104'), dates as ISO
     text; NotFoundError when there is none."""
