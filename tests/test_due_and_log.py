@@ -13,7 +13,7 @@ pytestmark = pytest.mark.both_engines
 
 # The contract's fields, and manager_name (added: the contract allows adding fields).
 CONTRACT_FIELDS = ["employee_id", "name", "department", "manager_id", "manager_name",
-                   "birth_date", "age", "due_date", "status", "pending", "reason"]
+                   "birth_date", "age", "due_date", "due_date_day_off", "status", "pending", "reason"]
 
 
 def setup_roster(run, tmp_path):
@@ -43,8 +43,8 @@ def test_due_json_has_exactly_the_contract_fields(run, tmp_path):
     assert cai == {"employee_id": "003", "name": "Cai Øst", "department": "Skole",
                    "manager_id": "M2", "manager_name": None, "birth_date": "1971-06-15",
                    "age": 55,
-                   "due_date": "2026-06-15", "status": "due", "pending": None,
-                   "reason": "turns 55 on 2026-06-15: first offer"}
+                   "due_date": "2026-06-15", "due_date_day_off": None, "status": "due",
+                   "pending": None, "reason": "turns 55 on 2026-06-15: first offer"}
 
 
 def test_rule_sets_differ_on_the_same_roster(run, tmp_path):

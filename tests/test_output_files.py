@@ -76,7 +76,7 @@ def test_due_csv_file_has_the_contract_columns(run, staff, tmp_path):
     assert run("due", "--rules", "koege", "--as-of", AS_OF, "-o", out).exit_code == 0
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines[0] == ("employee_id,name,department,manager_id,manager_name,birth_date,age,"
-                        "due_date,status,pending,reason")
+                        "due_date,due_date_day_off,status,pending,reason")
     assert lines[1].startswith("1,Anna Ærø,Ældreplejen,,,1960-01-01,")
 
 

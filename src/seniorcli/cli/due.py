@@ -54,6 +54,7 @@ def due_columns(table: bool):
             Column("birth_date", _("Born"), "date"),
             Column("age", _("Age"), "number", drop_order=3),
             Column("due_date", _("Due"), "date"),
+            Column("due_date_day_off", _("Day off"), drop_order=1),
             Column("status", _("Status"), words=STATUS_WORDS),
             Column("pending", _("Pending"), words=PENDING_WORDS),
             Column("reason", _("Why"), drop_order=1)]

@@ -88,7 +88,9 @@ def render_employee(detail: dict, as_of: date) -> None:
                    if nd["pending"] else "")
         console.print(Text(_("Next offer ({rules}): {due_date} "
                            "[{status}{pending}] — {reason}")
-                               .format(rules=detail['rules'], due_date=_d(nd['due_date']),
+                               .format(rules=detail['rules'], due_date=_d(nd['due_date']) + (
+                                           f" ({nd['due_date_day_off']})"
+                                           if nd.get("due_date_day_off") else ""),
                                        status=status_word(nd['status']), pending=pending,
                                        reason=nd['reason'])))
 

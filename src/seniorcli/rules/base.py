@@ -36,6 +36,11 @@ COMMON_INTERPRETATIONS = (
     N_("A request or conversation dated before the (latest) hire date belongs to an earlier "
        "employment: shown in `show`, but it neither makes anyone due nor completes a cycle; a "
        "returning employee starts afresh at the hire date."),
+    N_("A due date is the date the rule gives, also on a weekend or holiday: lists flag such a "
+       "date with the day (column Day off, field due_date_day_off). Days off are Saturdays, "
+       "Sundays, the public holidays, and the days many municipal agreements give off (1 May and "
+       "Constitution Day, often from noon; 24 and 31 December); `invite` never proposes a "
+       "conversation on one."),
 )
 
 #: What an answer "as of" a date means (domain.md, "Answers on a date"); `rules show` prints it.

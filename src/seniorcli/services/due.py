@@ -40,11 +40,14 @@ def facts_for(conn: Db, employee_id: str) -> Facts:
 def next_due_for(rules: RuleSet, facts: Facts, as_of: date) -> dict | None:
     """The next offer on ``as_of`` for one employee (also when it is far ahead), or None for
     someone who is not staff on that date or leaves before it falls due."""
+    from seniorcli.workdays import day_off
+
     d = rules.offer_on(facts, as_of)
     if d is None:
         return None
     return {
-        "due_date": d.due_date, "reason": d.reason, "pending": d.pending,
+        "due_date": d.due_date, "due_date_day_off": day_off(d.due_date), "reason": d.reason,
+        "pending": d.pending,
         "status": "due" if d.due_date <= as_of else "upcoming",
     }
 
@@ -80,11 +83,15 @@ def due_list(
         from seniorcli.services.employees import manager_names
 
         managers = manager_names(conn, {row[5] for row in found})
+    from seniorcli.workdays import day_off
+
+    days_off: dict[date, str | None] = {}  # a few hundred distinct due dates in 65,000 rows
     for due, _, eid, name, dept, mgr, birth, d in found:
+        off = days_off[due] if due in days_off else days_off.setdefault(due, day_off(due))
         yield {
             "employee_id": eid, "name": name, "department": dept, "manager_id": mgr,
             "manager_name": managers.get(mgr), "birth_date": birth, "age": age_on(birth, as_of),
-            "due_date": due,
+            "due_date": due, "due_date_day_off": off,
             "status": "due" if due <= as_of else "upcoming", "pending": d.pending,
             "reason": d.reason,
             "days_overdue": (as_of - due).days if due <= as_of else None,
