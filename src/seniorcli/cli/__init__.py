@@ -70,14 +70,23 @@ def _translate_help(group: Any) -> None:
     Option help texts are translated where they are written, with ``_()``. Help is built before
     any database is open, so it follows SENIORCLI_LANG and the locale, not ``config set
     language``."""
+    from seniorcli.cli import usage
     from seniorcli.i18n import install_click
 
     install_click()
+    usage.install()
+    if not getattr(group, "_translated", False):
+        group.options_metavar = _("[OPTIONS]")
+        group.subcommand_metavar = _("COMMAND [ARGS]...")
+        group._translated = True
     for command in group.commands.values():
         if getattr(command, "_translated", False):
             continue
         if command.help:
             command.help = _(command.help)
+        command.options_metavar = _("[OPTIONS]")
+        if hasattr(command, "commands"):
+            command.subcommand_metavar = _("COMMAND [ARGS]...")
         command._translated = True
         if hasattr(command, "commands"):
             _translate_help(command)

@@ -1,0 +1,61 @@
+"""Wrong usage (exit 2) is said in the reader's language, frame and reason (Typer's vendored
+click has fixed English words)."""
+
+from __future__ import annotations
+
+import pytest
+
+from seniorcli.cli.usage import translate
+
+
+@pytest.mark.parametrize(("args", "danish"), [
+    (("due", "--within", "x"), "Fejl: Ugyldig værdi for '--within': 'x' er ikke et helt tal."),
+    (("due", "--within", "-5"),
+     "Fejl: Ugyldig værdi for '--within': -5 ligger ikke i intervallet 0<=x<=3660."),
+    (("due", "--format", "foo"), "Fejl: Ugyldig værdi for '--format' / '-f': 'foo' er ikke en "
+                                 "af 'table', 'csv', 'json', 'xlsx', 'excel-csv'."),
+    (("due", "--rule", "koege"),
+     "Fejl: Ukendt tilvalg: --rule (mente du: --quiet, --rules, --rules-file)"),
+    (("due", "extra"), "Fejl: Uventet ekstra argument (extra)"),
+    (("agreement", "add", "1", "--type", "seniorstilling"), "Fejl: Tilvalget '--start' mangler."),
+])
+def test_usage_errors_are_danish(run, args, danish):
+    r = run(*args, lang="da")
+    assert r.exit_code == 2
+    lines = r.stderr.strip().splitlines()
+    assert lines[-1] == danish
+    assert lines[0].startswith("Brug: seniorcli ")
+    assert "[TILVALG]" in lines[0]
+    assert "for at få hjælp." in lines[1]
+    assert "Usage" not in r.stderr and "Error" not in r.stderr
+
+
+def test_a_missing_value_is_danish(run):
+    r = run("due", "--as-of", lang="da")
+    assert r.exit_code == 2
+    assert r.stderr.strip().splitlines()[-1] == "Fejl: Tilvalget '--as-of' kræver en værdi."
+
+
+def test_english_reads_as_click_wrote_it(run):
+    r = run("due", "--rule", "koege", lang="en")
+    assert r.exit_code == 2
+    assert r.stderr.splitlines()[0] == "Usage: seniorcli due [OPTIONS]"
+    assert "Try 'seniorcli due --help' for help." in r.stderr
+    assert r.stderr.strip().endswith(
+        "Error: No such option: --rule (Possible options: --quiet, --rules, --rules-file)")
+
+
+def test_our_own_reasons_inside_click_frames_stay_as_they_are(run):
+    r = run("due", "--as-of", "2026-13-01", lang="da")
+    assert r.exit_code == 2
+    assert "Fejl: Ugyldig værdi for '--as-of': '2026-13-01' er ikke en dato" in r.stderr
+
+
+def test_an_unknown_text_is_kept():
+    assert translate("something click never said") == "something click never said"
+
+
+def test_help_pages_say_brug_in_danish(run):
+    r = run("due", "--help", lang="da")
+    assert r.exit_code == 0
+    assert "Brug: seniorcli due [TILVALG]" in r.stdout
