@@ -306,3 +306,25 @@ def private_file(path: Path | str, mode: str = "w", **kwargs: Any) -> Iterator[A
         return
     with _replacing(target) as tmp, open(tmp, mode, **kwargs) as f:
         yield f
+
+
+def missing_file_hint(path: Path | str) -> str:
+    """What to try when an input file is not there: the files of the same kind that are in
+    its folder (a typo, last month's name), or that the folder itself is missing."""
+    from seniorcli.i18n import _
+
+    path = Path(path)
+    folder = path.parent
+    if not folder.is_dir():
+        return _("check the path: the folder {folder} does not exist").format(folder=folder)
+    try:
+        alike = sorted(p.name for p in folder.iterdir()
+                       if p.is_file() and p.suffix.lower() == path.suffix.lower())
+    except OSError:
+        alike = []
+    if not alike:
+        return _("check the path and the name; {folder} has no {suffix} files").format(
+            folder=folder, suffix=path.suffix or _("such"))
+    shown = ", ".join(alike[:5]) + (", …" if len(alike) > 5 else "")
+    return _("check the name; in {folder}: {files}").format(folder=folder, files=shown)
+

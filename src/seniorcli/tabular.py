@@ -315,7 +315,10 @@ class TableFile:
 def open_table(path: Path, encoding: str | None = None, delimiter: str | None = None) -> TableFile:
     """Open a delimited file, detecting encoding and delimiter unless they are given."""
     if not path.exists():
-        raise InputFileError(_("{path}: no such file").format(path=path))
+        from seniorcli.files import missing_file_hint
+
+        raise InputFileError(_("{path}: no such file").format(path=path),
+                             hint=missing_file_hint(path))
     if path.is_dir():
         raise InputFileError(_("{path} is a folder, not a file").format(path=path))
     size = path.stat().st_size

@@ -20,7 +20,10 @@ def read_toml(path: Path, error: type[SeniorError]) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
-        raise error(_("{path}: no such file").format(path=path)) from None
+        from seniorcli.files import missing_file_hint
+
+        raise error(_("{path}: no such file").format(path=path),
+                    hint=missing_file_hint(path)) from None
     except IsADirectoryError:
         raise error(_("{path} is a folder, not a file").format(path=path),
                     hint=_("give the .toml file itself")) from None
