@@ -1,0 +1,398 @@
+"""seniorcli digest: one overview per manager (due now, due soon, agreements ending), the file
+for HR of the staff without a manager, the index for a mail script, and what a monthly cron job
+needs (silence, the same bytes on a re-run, clear refusals)."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import stat
+from pathlib import Path
+
+import pytest
+
+from conftest import db_snapshot, write_csv
+
+pytestmark = pytest.mark.both_engines
+
+AS_OF = "2026-12-07"  # a Monday
+ROSTER = (
+    "Medarbejdernr;Navn;Fødselsdato;Afdeling;Leder;Ansættelsesdato;Fratrædelsesdato;E-mail",
+    "M1;Mette Madsen;1980-01-01;Skole;;2000-01-01;;mette@example.dk",
+    "M2;<b>Ø&Å</b>;1980-02-02;Vej;;2000-01-01;;",  # no e-mail
+    "M3;Mogens Mo;1980-03-03;Skole;;2000-01-01;;m3@example.dk",  # staff, nothing due
+    "M4;Lise Gået;1980-04-04;Vej;;2000-01-01;2026-10-31;m4@example.dk",  # left
+    "001;Anna Ærø;1971-11-15;Skole;M1;2000-01-01;;",  # 55 on Sun 15-11-2026: due
+    "002;Bent Bæk;1971-12-24;Vej;M2;2000-01-01;;",  # 55 on 24-12-2026: in 17 days
+    "003;Cai Øst;1971-06-15;Skole;M2;2000-01-01;;",  # 55 on 15-06-2026: due
+    "004;Dora Dahl;1990-01-01;Skole;M3;2000-01-01;;",  # young
+    "005;Eva Eng;1960-03-03;Vej;M9;2026-08-01;;",  # manager M9 is nobody
+    "006;Finn Fri;1971-12-01;Skole;;2000-01-01;;",  # no manager
+    "007;Gitte Gram;1971-10-01;Vej;M4;2000-01-01;;",  # manager has left
+    "008;Hans Holm;1975-01-01;Skole;M1;2000-01-01;;",  # young, has agreements
+    "009;Ida Ild;1971-12-30;Skole;M1;2000-01-01;;",  # 55 on 30-12-2026: in 23 days
+)
+
+
+@pytest.fixture
+def roster(run, tmp_path):
+    f = write_csv(tmp_path / "roster.csv", *ROSTER)
+    assert run("import", f, "--as-of", "2026-11-01").exit_code == 0
+    return f
+
+
+def add(run, *args) -> int:
+    r = run("agreement", "add", *args)
+    assert r.exit_code == 0, r.stderr
+    return int(r.stdout.strip())
+
+
+@pytest.fixture
+def agreements(run, roster):
+    """Hans (M1): one ending Saturday 12-12-2026 (in the window), one open-ended, one ending
+    after the window, one withdrawn; Cai (M2): one ending 31-12-2026 (Nytårsaften)."""
+    add(run, "008", "--type", "nedsat_tid", "--start", "2026-01-01", "--end", "2026-12-12")
+    add(run, "008", "--type", "hjemmearbejde", "--start", "2026-01-01", "--open-ended")
+    add(run, "008", "--type", "aflastning", "--start", "2026-01-01", "--end", "2027-06-30")
+    gone = add(run, "008", "--type", "arbejdstid", "--start", "2026-01-01",
+               "--end", "2026-12-20")
+    assert run("agreement", "withdraw", str(gone), "--reason", "fejl").exit_code == 0
+    add(run, "003", "--type", "loentillaeg", "--start", "2026-01-01", "--end", "2026-12-31")
+
+
+def digest(run, folder: Path, *args: str, lang: str = "en", terminal: bool = False):
+    return run("digest", "--rules", "norddjurs", "--as-of", AS_OF, "--to", folder, *args,
+               lang=lang, terminal=terminal)
+
+
+def files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+HEADINGS = {"now": "Offer a senior conversation now", "soon": "Due within",
+            "agreements": "Senior agreements ending within"}
+
+
+def section(text: str, key: str) -> str | None:
+    """One section of an English text digest (None: not there)."""
+    start = text.find("\n" + HEADINGS[key])
+    if start < 0:
+        return None
+    rest = text[start + 1:]
+    ends = [i for i in (rest.find("\n\n\n"), rest.find("\n" + "-" * 80)) if i > 0]
+    return rest[:min(ends)]
+
+
+def ids(block: str | None) -> list[str]:
+    return re.findall(r"^\* .*?\((\w+)\)", block or "", re.M)
+
+
+def read_index(folder: Path) -> list[dict]:
+    raw = (folder / "oversigt.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(raw.decode("utf-8-sig").splitlines(), delimiter=";"))
+
+
+# The right people in the right places --------------------------------------------------------
+
+def test_each_manager_gets_their_own_staff_in_the_right_sections(run, agreements, tmp_path):
+    out = tmp_path / "out"
+    r = digest(run, out, "--format", "text")
+    assert r.exit_code == 0, r.stderr
+    assert files(out) == ["leder-M1.txt", "leder-M2.txt", "oversigt.csv", "uden-leder.txt"]
+    m1 = (out / "leder-M1.txt").read_text(encoding="utf-8")
+    assert "To: Mette Madsen (M1)" in m1
+    assert ids(section(m1, "now")) == ["001"]
+    assert ids(section(m1, "soon")) == ["009"]
+    assert ids(section(m1, "agreements")) == ["008"]
+    m2 = (out / "leder-M2.txt").read_text(encoding="utf-8")
+    assert ids(section(m2, "now")) == ["003"]
+    assert ids(section(m2, "soon")) == ["002"]
+    assert ids(section(m2, "agreements")) == ["003"]
+    assert "22 days overdue" in section(m1, "now")
+    assert "in 17 days" in section(m2, "soon")
+    assert "Status as of 7 December 2026" in m1 and "Rule set: Norddjurs Kommune" in m1
+
+
+def test_the_pending_invitation_is_shown(run, roster, tmp_path):
+    assert run("log", "001", "invited", "--date", "2026-11-20", "--as-of", AS_OF).exit_code == 0
+    out = tmp_path / "out"
+    digest(run, out, "--format", "text", lang="da")
+    now = (out / "leder-M1.txt").read_text(encoding="utf-8")
+    assert "Forfaldsdato 15-11-2026 (søndag), 22 dage over tid · inviteret" in now
+
+
+def test_within_splits_due_now_from_due_soon(run, roster, tmp_path):
+    digest(run, tmp_path / "w10", "--format", "text", "--within", "20")
+    m2 = (tmp_path / "w10" / "leder-M2.txt").read_text(encoding="utf-8")
+    assert ids(section(m2, "soon")) == ["002"]  # in 17 days
+    m1 = (tmp_path / "w10" / "leder-M1.txt").read_text(encoding="utf-8")
+    assert ids(section(m1, "soon")) == []  # Ida: in 23 days
+    assert "Due within 20 days (0)" in m1 and "None." in section(m1, "soon")
+    digest(run, tmp_path / "w0", "--format", "text", "--within", "0")
+    m2 = (tmp_path / "w0" / "leder-M2.txt").read_text(encoding="utf-8")
+    assert section(m2, "soon") is None and "002" not in m2
+    assert ids(section(m2, "now")) == ["003"]
+
+
+def test_agreements_ending_in_the_window_only(run, agreements, tmp_path):
+    """Open-ended, withdrawn, ending after the window and not started yet are not ending."""
+    add(run, "008", "--type", "egenplanlaegning", "--start", "2026-12-10", "--end", "2026-12-28")
+    out = tmp_path / "out"
+    digest(run, out, "--format", "text", "--agreements-within", "30")
+    block = section((out / "leder-M1.txt").read_text(encoding="utf-8"), "agreements")
+    assert "Senior agreements ending within 30 days (1)" in block
+    assert "Temporary or permanent reduced hours: last day 2026-12-12 (Saturday), 5 days left" \
+        in " ".join(block.split())
+    for other in ("Working from home", "Relief", "Adjusted working", "More self-planning"):
+        assert other not in block
+    digest(run, out, "--format", "text", "--agreements-within", "4")
+    assert "None." in section((out / "leder-M1.txt").read_text(encoding="utf-8"), "agreements")
+
+
+def test_days_off_are_named_in_danish(run, agreements, tmp_path):
+    out = tmp_path / "out"
+    assert digest(run, out, lang="da").exit_code == 0
+    m2 = (out / "leder-M2.html").read_text(encoding="utf-8")
+    assert '24-12-2026<br><span class="off">Juleaftensdag</span>' in m2
+    assert '31-12-2026<br><span class="off">Nytårsaften</span>' in m2
+    m1 = (out / "leder-M1.html").read_text(encoding="utf-8")
+    assert '12-12-2026<br><span class="off">lørdag</span>' in m1  # the agreement's last day
+    assert '15-11-2026<br><span class="off">søndag</span>' in m1  # Anna's due date
+    assert '30-12-2026<br><span class="off">' not in m1  # a working day: no flag
+    digest(run, out, "--format", "text", lang="da")
+    text = (out / "leder-M2.txt").read_text(encoding="utf-8")
+    assert "Forfaldsdato 24-12-2026 (Juleaftensdag), om 17 dage" in text
+    assert "Løntillæg: sidste dag 31-12-2026 (Nytårsaften), 24 dage tilbage" in text
+
+
+def test_staff_without_a_manager_go_to_one_file_for_hr(run, roster, tmp_path):
+    out = tmp_path / "out"
+    r = digest(run, out, "--format", "text")
+    hr = (out / "uden-leder.txt").read_text(encoding="utf-8")
+    assert "To: HR" in hr
+    assert sorted(ids(section(hr, "now"))) == ["005", "006", "007"]
+    assert "Manager: M9 (not in the register)" in hr
+    assert "Manager: (no manager)" in hr
+    assert "Manager: Lise Gået (M4), left 2026-10-31" in hr
+    assert not (out / "leder-M4.txt").exists()  # nothing is sent to a manager who has left
+    assert "3 employees are in no manager's overview" in r.stderr
+
+
+def test_a_manager_with_nothing_gets_no_file(run, roster, tmp_path):
+    out = tmp_path / "out"
+    digest(run, out)
+    assert not (out / "leder-M3.html").exists()
+    assert "M3" not in (out / "oversigt.csv").read_text(encoding="utf-8-sig")
+
+
+def test_department_and_manager_filters(run, agreements, tmp_path):
+    digest(run, tmp_path / "m", "--manager", "m1")  # typed as people type it
+    assert files(tmp_path / "m") == ["leder-M1.html", "oversigt.csv"]
+    digest(run, tmp_path / "d", "--department", "vej", "--format", "text")
+    assert files(tmp_path / "d") == ["leder-M2.txt", "oversigt.csv", "uden-leder.txt"]
+    m2 = (tmp_path / "d" / "leder-M2.txt").read_text(encoding="utf-8")
+    assert ids(section(m2, "now")) == [] and ids(section(m2, "soon")) == ["002"]
+    assert ids(section(m2, "agreements")) == []  # Cai's agreement: Skole
+    r = digest(run, tmp_path / "x", "--manager", "M77")
+    assert r.exit_code == 1 and "no manager 'M77'" in r.stderr
+    assert not (tmp_path / "x").exists()
+
+
+# The index and the cron job ------------------------------------------------------------------
+
+def test_index_lists_each_file_with_its_manager_and_counts(run, agreements, tmp_path):
+    out = tmp_path / "out"
+    r = digest(run, out)
+    assert r.exit_code == 0
+    raw = (out / "oversigt.csv").read_bytes()
+    assert raw.split(b"\r\n")[0] == (b"\xef\xbb\xbfmanager_id;manager_name;manager_email;file;"
+                                     b"due_now;due_soon;agreements_ending")
+    m1 = {"manager_id": "M1", "manager_name": "Mette Madsen", "manager_email": "mette@example.dk",
+          "file": "leder-M1.html", "due_now": "1", "due_soon": "1", "agreements_ending": "1"}
+    m2 = {"manager_id": "M2", "manager_name": "<b>Ø&Å</b>", "manager_email": "",
+          "file": "leder-M2.html", "due_now": "1", "due_soon": "1", "agreements_ending": "1"}
+    hr = {"manager_id": "", "manager_name": "", "manager_email": "", "file": "uden-leder.html",
+          "due_now": "3", "due_soon": "0", "agreements_ending": "0"}
+    assert read_index(out) == [m2, m1, hr]  # managers by name ("<" before letters), HR last
+    assert ("1 manager has no e-mail address in the register" in r.stderr
+            and "<b>Ø&Å</b> (M2)" in r.stderr)
+
+
+def test_silent_on_success_and_a_summary_on_a_terminal(run, roster, tmp_path):
+    # only M1's staff: a manager with an e-mail, nobody without a manager
+    r = digest(run, tmp_path / "a", "--manager", "M1")
+    assert r.exit_code == 0 and r.stderr == "" and r.stdout == ""
+    r = digest(run, tmp_path / "b", terminal=True, lang="da")
+    assert "Skrev 3 oversigter til" in r.stderr and "(1 leder uden e-mail)." in r.stderr
+
+
+def test_a_rerun_gives_the_same_bytes(run, agreements, tmp_path):
+    out = tmp_path / "out"
+    digest(run, out)
+    first = {n: (out / n).read_bytes() for n in files(out)}
+    assert digest(run, out).exit_code == 0
+    assert {n: (out / n).read_bytes() for n in files(out)} == first
+    digest(run, tmp_path / "again")
+    assert {n: (tmp_path / "again" / n).read_bytes() for n in files(out)} == first
+
+
+def test_what_was_logged_after_the_as_of_date_changes_nothing(run, agreements, tmp_path):
+    # (dates before the day this test was written: `log` refuses a held conversation dated
+    # after today's real date)
+    as_of = ("--as-of", "2026-11-01", "--format", "text")
+    digest(run, tmp_path / "before", *as_of)
+    assert ids(section((tmp_path / "before" / "leder-M2.txt").read_text("utf-8"), "now")) \
+        == ["003"]
+    assert run("log", "003", "held", "--date", "2026-11-10", "--as-of", "2026-11-10"
+               ).exit_code == 0
+    add(run, "001", "--type", "andet", "--start", "2026-11-05", "--end", "2026-11-30")
+    digest(run, tmp_path / "after", *as_of)
+    assert files(tmp_path / "after") == files(tmp_path / "before")
+    for name in files(tmp_path / "before"):
+        assert (tmp_path / "after" / name).read_bytes() == \
+            (tmp_path / "before" / name).read_bytes(), name
+    # as of the day after the conversation, Cai is no longer due
+    r = run("digest", "--rules", "norddjurs", "--as-of", "2026-11-11", "--to", tmp_path / "later",
+            "--format", "text")
+    assert r.exit_code == 0
+    m2 = (tmp_path / "later" / "leder-M2.txt").read_text("utf-8")
+    assert ids(section(m2, "now")) == [] and ids(section(m2, "agreements")) == ["003"]
+
+
+def test_files_of_an_earlier_run_that_are_no_longer_due_are_removed(run, roster, tmp_path):
+    out = tmp_path / "out"
+    as_of = "2026-11-20"  # Anna (M1) is due; Ida not yet within 30 days
+    run("digest", "--rules", "norddjurs", "--as-of", as_of, "--to", out)
+    assert "leder-M1.html" in files(out)
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    assert run("log", "001", "held", "--date", "2026-11-16", "--as-of", as_of).exit_code == 0
+    r = run("digest", "--rules", "norddjurs", "--as-of", as_of, "--to", out, terminal=True)
+    assert files(out) == ["leder-M2.html", "notes.txt", "oversigt.csv", "uden-leder.html"]
+    assert "removed 1 overview of an earlier run" in r.stderr
+    assert [row["file"] for row in read_index(out)] == ["leder-M2.html", "uden-leder.html"]
+
+
+def test_the_folder_is_created_private(run, roster, tmp_path):
+    out = tmp_path / "new" / "2026-12"
+    assert digest(run, out).exit_code == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o700
+    assert {stat.S_IMODE((out / n).stat().st_mode) for n in files(out)} == {0o600}
+
+
+def test_nothing_to_do_writes_an_empty_index(run, roster, tmp_path):
+    out = tmp_path / "out"
+    r = run("digest", "--rules", "norddjurs", "--as-of", "1990-01-01", "--to", out,
+            terminal=True)
+    assert r.exit_code == 0 and "Wrote 0 overviews" in r.stderr
+    assert files(out) == ["oversigt.csv"] and read_index(out) == []
+
+
+# How the files read ---------------------------------------------------------------------------
+
+def test_text_lines_fit_80_columns(run, tmp_path):
+    long = "Karen-Margrethe Skovgaard-Østergaard Christensen-Vestergaard von Holstein"
+    f = write_csv(tmp_path / "r.csv", "Medarbejdernr;Navn;Fødselsdato;Afdeling;Leder",
+                  f"L;{long};1980-01-01;{'Hjemmeplejen ' * 8};",
+                  f"1;{long};1960-02-02;{'Distrikt' * 15};L",
+                  f"2;{'X' * 120};1960-02-02;Vej;L")
+    assert run("import", f, "--as-of", "2026-11-01").exit_code == 0
+    for lang in ("da", "en"):
+        out = tmp_path / lang
+        assert digest(run, out, "--format", "text", lang=lang).exit_code == 0
+        for name in files(out):
+            if name.endswith(".txt"):
+                lines = (out / name).read_text(encoding="utf-8").splitlines()
+                assert max(len(line) for line in lines) <= 80, name
+                assert lines[-1].startswith(("Lavet med seniorcli", "Made by seniorcli"))
+
+
+def test_html_escapes_everything_from_the_register(run, agreements, tmp_path):
+    out = tmp_path / "out"
+    digest(run, out)
+    page = (out / "leder-M2.html").read_text(encoding="utf-8")
+    assert "<b>Ø&Å</b>" not in page
+    assert "&lt;b&gt;Ø&amp;Å&lt;/b&gt;" in page
+    assert page.startswith("<!DOCTYPE html>") and "@page { size: A4 portrait" in page
+    for outside in ("http://", "https://", "<script", "<link", "src="):
+        assert outside not in page
+
+
+def test_danish_by_default_english_on_request(run, roster, tmp_path):
+    digest(run, tmp_path / "da", lang="da")
+    page = (tmp_path / "da" / "leder-M1.html").read_text(encoding="utf-8")
+    assert '<html lang="da">' in page
+    assert "Status pr. 7. december 2026" in page and "Til: Mette Madsen (M1)" in page
+    assert "Der er alene tale om et tilbud" in page and "tillidsrepræsentanten" in page
+    assert "Skal tilbydes en seniorsamtale nu (1)" in page
+    digest(run, tmp_path / "en", lang="en")
+    page = (tmp_path / "en" / "leder-M1.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in page and "Status as of 7 December 2026" in page
+    assert "union representative (TR)" in page
+
+
+def test_odd_manager_ids_get_safe_file_names():
+    from seniorcli.output.digest import file_names
+
+    names = file_names(["M1", "a/b", "../x", "Ab", "ab", "Søren", None], "html")
+    assert names["M1"] == "leder-M1.html" and names[None] == "uden-leder.html"
+    odd = [names[m] for m in ("a/b", "../x", "Ab", "ab", "Søren")]
+    assert len(set(odd)) == 5 and len({n.casefold() for n in odd}) == 5
+    assert all(re.fullmatch(r"leder-[A-Za-z0-9_-]+-[0-9a-f]{8}\.html", n) for n in odd)
+    assert file_names(["a/b"], "text")["a/b"] == names["a/b"][:-5] + ".txt"
+
+
+# Refusals -----------------------------------------------------------------------------------
+
+def test_a_file_is_not_a_folder(run, roster, tmp_path):
+    target = write_csv(tmp_path / "digest.txt", "keep")
+    r = digest(run, target)
+    assert r.exit_code == 1
+    assert "is a file, not a folder" in r.stderr and "nothing was written" in r.stderr
+    assert target.read_text() == "keep\n"
+    r = digest(run, target / "sub")
+    assert r.exit_code == 1 and "is a file" in r.stderr
+    r = digest(run, target, lang="da")
+    assert "er en fil, ikke en mappe" in r.stderr
+
+
+@pytest.mark.sqlite_only
+def test_the_database_is_not_a_folder(run, roster, db):
+    before = db_snapshot(db)
+    r = digest(run, Path(db))
+    assert r.exit_code == 1 and "the database in use" in r.stderr
+    assert db_snapshot(db) == before and Path(db).is_file()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write in any folder")
+def test_a_folder_without_write_permission(run, roster, tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    r = digest(run, locked)
+    assert r.exit_code == 1 and "no permission to write in the folder" in r.stderr
+    r = digest(run, locked / "sub")
+    assert r.exit_code == 1 and not (locked / "sub").exists()
+
+
+def test_usage_errors_and_missing_choices(run, roster, tmp_path):
+    out = tmp_path / "out"
+    assert run("digest", "--rules", "norddjurs", "--as-of", AS_OF).exit_code == 2  # no --to
+    assert digest(run, out, "--format", "pdf").exit_code == 2
+    assert digest(run, out, "--within", "-1").exit_code == 2
+    assert digest(run, out, "--agreements-within", "x").exit_code == 2
+    r = run("digest", "--as-of", AS_OF, "--to", out)
+    assert r.exit_code == 1 and "no rule set chosen" in r.stderr
+    assert not out.exists()
+
+
+def test_a_missing_database_is_refused_and_no_folder_made(tmp_path):
+    from typer.testing import CliRunner
+
+    from seniorcli.cli import app
+
+    out = tmp_path / "out"
+    r = CliRunner().invoke(app, ["--db", str(tmp_path / "nope.db"), "digest", "--rules",
+                                 "norddjurs", "--as-of", AS_OF, "--to", str(out)])
+    assert r.exit_code == 1 and "there is no database" in r.stderr
+    assert not out.exists() and not (tmp_path / "nope.db").exists()
