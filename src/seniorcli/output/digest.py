@@ -137,27 +137,34 @@ def _type_name(key: str) -> str:
     return t.danish.split(":")[0] if language() == "da" else t.english.split(":")[0]
 
 
+def _n(days: int) -> str:
+    """A count of days as people read it: 5.488 in Danish."""
+    from seniorcli.fmt import number
+
+    return number(days, 0)
+
+
 def _overdue(days: int) -> str:
     if days <= 0:
         return _("due today")
-    return ngettext("{n} day overdue", "{n} days overdue", days).format(n=days)
+    return ngettext("{n} day overdue", "{n} days overdue", days).format(n=_n(days))
 
 
 def _until(days: int) -> str:
-    return ngettext("in {n} day", "in {n} days", days).format(n=days)
+    return ngettext("in {n} day", "in {n} days", days).format(n=_n(days))
 
 
 def _left(days: int) -> str:
     if days <= 0:
         return _("ends today")
-    return ngettext("{n} day left", "{n} days left", days).format(n=days)
+    return ngettext("{n} day left", "{n} days left", days).format(n=_n(days))
 
 
 def _days(days: int) -> str:
     """A table cell under "Overdue", "In" or "Days left": '17 days', or 'today'."""
     if days <= 0:
         return _("today")
-    return ngettext("{n} day", "{n} days", days).format(n=days)
+    return ngettext("{n} day", "{n} days", days).format(n=_n(days))
 
 
 def _manager_note(row: dict) -> str:
