@@ -9,6 +9,7 @@ log keeps what it was.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -315,6 +316,36 @@ def log_from_file(
                 log_rows.add_many(conn, map(_new, entries), now_stamp())
                 audit(conn, "log --from-file", len(entries))
     return FileResult(len(entries), skipped, retracted)
+
+
+def log_once(conn: Db, entries: Iterable[Entry], today: date, command: str,
+             ) -> tuple[int, int, int]:
+    """Log ``entries`` in one transaction, each once: an entry logged already (same employee,
+    outcome and date) is skipped, and so is one withdrawn or corrected away since (as
+    ``log --from-file`` does for a file run again). Every other entry passes ``log``'s checks
+    (a known employee, not before the hire date, not after the leave date) or nothing is
+    logged: the first problem is raised, prefixed with the employee id. ``today`` is the real
+    date; ``command`` is what the audit log records. → (logged, already, withdrawn)."""
+    todo: list[Entry] = []
+    already = withdrawn = 0
+    with transaction(conn):
+        for given in entries:
+            entry, row = _as_stored(conn, given)
+            if row is not None and _logged(conn, entry.employee_id, entry.outcome, entry.date):
+                already += 1
+                continue
+            if row is not None and log_rows.is_retracted(conn, entry.employee_id, entry.outcome,
+                                                         entry.date):
+                withdrawn += 1
+                continue
+            problem = _problem(conn, entry, row, today, check_logged=False)
+            if problem is not None:
+                _raise(problem, prefix=f"{given.employee_id}: ")
+            todo.append(entry)
+        if todo:
+            log_rows.add_many(conn, map(_new, todo), now_stamp())
+            audit(conn, command, len(todo))
+    return len(todo), already, withdrawn
 
 
 # --- corrections ------------------------------------------------------------------------------
