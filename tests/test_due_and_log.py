@@ -13,7 +13,8 @@ pytestmark = pytest.mark.both_engines
 
 # The contract's fields, and manager_name (added: the contract allows adding fields).
 CONTRACT_FIELDS = ["employee_id", "name", "department", "manager_id", "manager_name",
-                   "birth_date", "age", "due_date", "due_date_day_off", "status", "pending", "reason"]
+                   "birth_date", "age", "due_date", "due_date_day_off", "status", "pending",
+                   "reason"]
 
 
 def setup_roster(run, tmp_path):

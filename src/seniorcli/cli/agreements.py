@@ -4,6 +4,7 @@ payroll needs."""
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -58,7 +59,9 @@ parse_amount_option = _number_option("amount")
 parse_hours_option = _number_option("hours")
 
 
-def _columns(kind: str):
+def _columns(kind: str, table: bool = False):
+    """The columns of ``agreement list`` (``kind`` "list") or ``agreement expiring``; for the
+    ``table`` the day-off flag stands beside the end date (csv and json: last)."""
     from seniorcli.output import Column
 
     base = [Column("agreement_id", _("Id"), "id"),
@@ -66,18 +69,26 @@ def _columns(kind: str):
             Column("name", _("Name")), Column("department", _("Department"), drop_order=3),
             Column("type", _("Type")),
             Column("start_date", _("Start"), "date"), Column("end_date", _("End"), "date")]
+    # point 6 of issue 16: an end on a weekend or holiday ("lørdag", "2. juledag"); last, so
+    # the fields scripts read keep their places
+    day_off = Column("end_date_day_off", _("End is a day off"),
+                     drop_order=2 if kind == "expiring" else 5)
+    if table:
+        base.append(day_off)
     if kind == "expiring":
-        return base + [Column("days_left", _("Days left"), "number"),
-                       Column("weekly_hours", _("Hours"), "hours", drop_order=2),
-                       Column("amount", _("Amount (kr)"), "amount", drop_order=2),
-                       Column("renewed_by", _("Renewed by"), "id", drop_order=5)]
-    return base + [Column("status", _("Status"), words=STATUS_WORDS),
-                   Column("open_ended", _("Open-ended"), "bool", drop_order=5),
-                   Column("ended_early", _("Ended early"), "bool", drop_order=5),
-                   Column("weekly_hours", _("Hours"), "hours", drop_order=2),
-                   Column("amount", _("Amount (kr)"), "amount", drop_order=2),
-                   Column("renews_id", _("Renews"), "id", drop_order=5),
-                   Column("note", _("Note"), drop_order=4)]
+        rest = [Column("days_left", _("Days left"), "number"),
+                Column("weekly_hours", _("Hours"), "hours", drop_order=2),
+                Column("amount", _("Amount (kr)"), "amount", drop_order=2),
+                Column("renewed_by", _("Renewed by"), "id", drop_order=5)]
+    else:
+        rest = [Column("status", _("Status"), words=STATUS_WORDS),
+                Column("open_ended", _("Open-ended"), "bool", drop_order=5),
+                Column("ended_early", _("Ended early"), "bool", drop_order=5),
+                Column("weekly_hours", _("Hours"), "hours", drop_order=2),
+                Column("amount", _("Amount (kr)"), "amount", drop_order=2),
+                Column("renews_id", _("Renews"), "id", drop_order=5),
+                Column("note", _("Note"), drop_order=4)]
+    return base + rest + ([] if table else [day_off])
 
 
 @agreement_app.command("add")
@@ -159,6 +170,7 @@ def list_(
         conn, as_of or active_on or today(), active_on=active_on, kind=kind,
         department=department), None, manager)
     emit(rows, _columns("list"), out_fmt, output, title=_("Senior agreements"), excel=excel,
+         table_columns=_columns("list", table=True),
          footer=lambda n: ngettext("{n} agreement", "{n} agreements", n).format(n=n))
 
 
@@ -280,27 +292,60 @@ def withdraw(
         .format(agreement_id=agreement_id))
 
 
-@agreement_app.command("types")
-def types(fmt: ExportFormatOpt = None, output: OutputOpt = None) -> None:
-    """The agreement types, in Danish and English, with their limits and sources.
+#: ``--wage-types FILE.toml``: the lønart codes of the agreement types (services/payroll.py).
+WageTypesOpt = Annotated[
+    Path | None,
+    typer.Option("--wage-types", metavar="FILE.toml",
+                 help=_("The wage type (lønart) of each agreement type, as [loenart] "
+                 "seniorstilling = \"0610\" (default: loenarter.toml in <config>/seniorcli, "
+                 "beside seniordays.toml)."))]
 
-    Example: seniorcli agreement types
+
+def _wage_types_file() -> Path:
+    """Where the lønart codes are looked for: beside seniordays.toml, in the config folder."""
+    from seniorcli.cli.common import rules_dir
+    from seniorcli.services.payroll import WAGE_TYPES_FILE
+
+    return rules_dir().parent / WAGE_TYPES_FILE
+
+
+def _wage_types(given: Path | None):
+    from seniorcli.services.payroll import wage_types_for
+
+    return wage_types_for(given, _wage_types_file())
+
+
+@agreement_app.command("types")
+def types(fmt: ExportFormatOpt = None, output: OutputOpt = None,
+          wage_types: WageTypesOpt = None) -> None:
+    """The agreement types, in Danish and English, with their limits and sources, and the
+    wage type (lønart) payroll keys each under, where one is configured.
+
+    Example: seniorcli agreement types --wage-types loenarter.toml
     """
     from seniorcli.agreements import INTERPRETATIONS, TYPES
     from seniorcli.output import Column, emit
 
     out_fmt = output_format(fmt, output)
+    codes = _wage_types(wage_types)
     rows = [{"type": t.key, "danish": t.danish, "english": t.english, "limits": _(t.limits),
-             "source": t.source} for t in TYPES]
+             "source": t.source, "wage_type": codes.code(t.key)} for t in TYPES]
     cols = [Column("type", _("Type")), Column("danish", _("Danish")),
             Column("english", _("English")),
-            Column("limits", _("Limits")), Column("source", _("Source"))]
-    emit(rows, cols, out_fmt, output, title=_("Senior agreement types"))
+            Column("limits", _("Limits")), Column("source", _("Source")),
+            Column("wage_type", _("Wage type"), "id")]
+    table_cols = [cols[0], cols[5], *cols[1:5]]  # the code beside the type it belongs to
+    emit(rows, cols, out_fmt, output, title=_("Senior agreement types"), table_columns=table_cols)
     if out_fmt == "table" and output is None:
         from seniorcli.dates import OPEN_END
 
         typer.echo(_("Interpretations:") + "\n" + "\n".join(
             f"  - {_(i).format(open_end=OPEN_END)}" for i in INTERPRETATIONS))
+        typer.echo(_("Wage types (lønarter) from {file}").format(file=codes.source)
+                   if codes.source else
+                   _("No wage types (lønarter) are configured: write them in {file} (see "
+                     "docs/payroll.md), or give --wage-types FILE.toml")
+                   .format(file=_wage_types_file()))
 
 
 @agreement_app.command("expiring")
@@ -333,12 +378,280 @@ def expiring(
 
     department, manager = resolve_filters(conn, department, manager)
     rows = of_department_and_manager(conn, find(conn, day, within), department, manager)
-    emit(rows, _columns("expiring"), out_fmt, output, excel=excel,
+    off = [0]  # ends on a weekend or holiday, named under the table (a narrow one leaves the
+    # column out)
+
+    def counted(rows):
+        for r in rows:
+            off[0] += bool(r.get("end_date_day_off"))
+            yield r
+
+    emit(counted(rows), _columns("expiring"), out_fmt, output, excel=excel,
+         table_columns=_columns("expiring", table=True),
          title=_("Agreements ending {day} – {within} days").format(day=date_short(day),
                                                                     within=within),
          footer=lambda n: ngettext("{n} agreement ends within {within} days of {day}",
                                    "{n} agreements end within {within} days of {day}",
-                                   n).format(n=n, within=within, day=date_short(day)))
+                                   n).format(n=n, within=within, day=date_short(day))
+         + _days_off_note(off[0]))
+
+
+#: A payroll change's kind and cause as people read them (``Column.words``; csv, json and the
+#: payroll file keep the machine values).
+KIND_WORDS = {"start": N_("start (payroll change)"), "change": N_("change (payroll change)"),
+              "end": N_("end (payroll change)")}
+CAUSE_WORDS = {"new": N_("new agreement (cause)"), "renewal": N_("renewal (cause)"),
+               "correction": N_("correction (cause)"), "expires": N_("expires (cause)"),
+               "ended_early": N_("ended early (cause)")}
+#: What a correction changed, as people read it.
+CORRECTED_WORDS = {"start": N_("first day (corrected)"), "end": N_("last day (corrected)"),
+                   "hours": N_("hours (corrected)"), "amount": N_("amount (corrected)")}
+
+
+class ChangesFormat(StrEnum):
+    """``agreement changes --format``: the listing formats and the payroll systems' dialect."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+    xlsx = "xlsx"
+    excel_csv = "excel-csv"
+    payroll = "payroll"
+
+
+class PayrollEncoding(StrEnum):
+    cp1252 = "cp1252"
+    utf_8_sig = "utf-8-sig"
+
+
+def parse_month_option(value: str) -> date:
+    """``--month``: YYYY-MM (or MM-YYYY, as Danes write it) → its first day."""
+    import re
+
+    if isinstance(value, date):
+        return value
+    text = value.strip()
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
+    year, month = (m[1], m[2]) if m else (None, None)
+    if m is None and (m := re.fullmatch(r"(\d{1,2})[-.](\d{4})", text)):
+        year, month = m[2], m[1]
+    if year is None or month is None or not 1 <= int(month) <= 12 \
+            or not 1900 <= int(year) <= 2199:
+        raise typer.BadParameter(_("'{value}' is not a month; use YYYY-MM, e.g. 2026-12")
+                                 .format(value=value))
+    return date(int(year), int(month), 1)
+
+
+def _period(first: date | None, last: date | None, month: date | None) -> tuple[date, date]:
+    from datetime import timedelta
+
+    if month is not None:
+        if first is not None or last is not None:
+            raise typer.BadParameter(_("give --month or --from and --to, not both"),
+                                     param_hint="--month")
+        following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        return month, following - timedelta(days=1)
+    if first is None or last is None:
+        raise typer.BadParameter(_("give the period: --from DATE --to DATE (both included), "
+                                   "or --month YYYY-MM"),
+                                 param_hint="--to" if first is not None else "--from")
+    if first > last:
+        raise typer.BadParameter(_("--from {first} is after --to {last}")
+                                 .format(first=first, last=last), param_hint="--from")
+    return first, last
+
+
+def _changes_format(fmt: str | None, output: Path | None) -> str:
+    """``output_format``, and ``payroll``: named with --format (a .csv file is plain CSV, as
+    for every listing), to standard output or a file of any name but .json, .xlsx, .html."""
+    from seniorcli.cli.common import EXTENSIONS
+
+    fmt = getattr(fmt, "value", fmt)
+    if fmt != "payroll":
+        return output_format(fmt, output)
+    if output is not None:
+        from seniorcli.files import check_target
+
+        check_target(output)
+        if EXTENSIONS.get(output.suffix.lower()) in ("json", "xlsx", "html"):
+            raise typer.BadParameter(
+                _("--format {fmt} does not match the file {name}: leave out --format, "
+                "or name the file for {fmt}").format(fmt=fmt, name=output.name),
+                param_hint="--format")
+    return "payroll"
+
+
+def _changes_columns():
+    from seniorcli.output import Column
+
+    return [Column("employee_id", _("Payroll no."), "id"),
+            Column("name", _("Name"), drop_order=1),
+            Column("department", _("Department"), drop_order=6),
+            Column("type", _("Agreement type"), drop_order=4),
+            Column("wage_type", _("Wage type"), "id"),
+            Column("kind", _("Change"), words=KIND_WORDS),
+            Column("cause", _("Cause"), words=CAUSE_WORDS, drop_order=4),
+            Column("first_day", _("First day"), "date"),
+            Column("last_day", _("Last day"), "date"),
+            Column("last_day_day_off", _("Last day is a day off"), drop_order=3),
+            Column("weekly_hours", _("Hours"), "hours", drop_order=2),
+            Column("amount", _("Amount (kr)"), "amount", drop_order=2),
+            Column("agreement_id", _("Agreement"), "id", drop_order=5),
+            Column("corrected", _("Corrected"), drop_order=5),
+            Column("recorded_late", _("Recorded late"), "bool", drop_order=5)]
+
+
+def _payroll_columns(name: bool):
+    """The payroll file: the numbers payroll keys, the name last (``--no-name``: without)."""
+    from seniorcli.output import Column
+
+    cols = [Column("employee_id", "", "id"), Column("wage_type", "", "id"),
+            Column("kind", ""), Column("first_day", "", "date"),
+            Column("last_day", "", "date"), Column("weekly_hours", "", "hours"),
+            Column("amount", "", "amount"), Column("agreement_id", "", "id")]
+    return cols + [Column("name", "")] if name else cols
+
+
+def _days_off_note(off: int) -> str:
+    """"; 2 have their last day on a weekend or holiday", for the line under a table (a
+    narrow terminal leaves the day-off column out); nothing when none has."""
+    if not off:
+        return ""
+    return "; " + ngettext("{off} has its last day on a weekend or holiday",
+                           "{off} have their last day on a weekend or holiday",
+                           off).format(off=off)
+
+
+def _footer(n: int, period: str, rows: list[dict]) -> str:
+    """The line under the changes table."""
+    return (ngettext("{n} change {period}", "{n} changes {period}", n).format(n=n, period=period)
+            + _days_off_note(sum(1 for r in rows if r.get("last_day_day_off"))))
+
+
+def _corrected_in_words(rows):
+    """``corrected`` ("end,hours") as people read it ("sidste dag, timer"), for the table and
+    the workbook."""
+    from seniorcli.i18n import language
+
+    for r in rows:
+        if r.get("corrected") and language() != "en":
+            r = {**r, "corrected": ", ".join(_(CORRECTED_WORDS.get(f, f))
+                                              for f in r["corrected"].split(","))}
+        elif r.get("corrected"):
+            r = {**r, "corrected": r["corrected"].replace(",", ", ")}
+        yield r
+
+
+@agreement_app.command("changes")
+def changes(
+    first: Annotated[date | None, typer.Option(
+        "--from", parser=parse_day_option, metavar="DATE",
+        help=_("First day of the period (included)."))] = None,
+    last: Annotated[date | None, typer.Option(
+        "--to", parser=parse_day_option, metavar="DATE",
+        help=_("Last day of the period (included)."))] = None,
+    month: Annotated[date | None, typer.Option(
+        "--month", parser=parse_month_option, metavar="YYYY-MM",
+        help=_("A calendar month as the period (instead of --from and --to)."))] = None,
+    department: DepartmentOpt = None,
+    manager: ManagerOpt = None,
+    fmt: Annotated[ChangesFormat | None, typer.Option(
+        "--format", "-f", show_default=False,
+        help=_("payroll (the payroll systems' import file: ';', CRLF, cp1252, DDMMYYYY, "
+        "decimal comma), table (for people), csv or json (for scripts), xlsx (an Excel "
+        "workbook: needs --output) or excel-csv. Default: from the --output file's ending "
+        "(.csv is plain CSV: name payroll with --format), else table."))] = None,
+    output: OutputOpt = None,
+    encoding: Annotated[PayrollEncoding | None, typer.Option(
+        "--encoding", show_default=False,
+        help=_("The payroll file's character set: cp1252 (Windows-1252, the default) or "
+        "utf-8-sig (UTF-8 with a byte-order mark)."))] = None,
+    no_header: Annotated[bool, typer.Option(
+        "--no-header", help=_("The payroll file without its header line."))] = False,
+    no_name: Annotated[bool, typer.Option(
+        "--no-name", help=_("The payroll file without the employee's name (the last "
+        "field): numbers only."))] = False,
+    wage_types: WageTypesOpt = None,
+) -> None:
+    """The payroll change file: senior agreements that start, change or end in a period, one
+    row per change, with the wage type (lønart) of each agreement type.
+
+    A start or an end falls in the period by its date (an end: the last day, also of one
+    ended early; open-ended agreements never end); a renewal that continues an agreement is
+    one change on its first day; a correction of the dates, hours or amount recorded in the
+    period is a change; an agreement recorded in the period for earlier days is reported now
+    (recorded late). Withdrawn agreements never appear. Every agreement type in the file needs
+    its wage type in loenarter.toml (see `agreement types`), or nothing is written.
+
+    Example: seniorcli agreement changes --month 2026-12 --format payroll -o loen-2026-12.csv
+    """
+    from seniorcli.services.payroll import changes as find
+    from seniorcli.services.payroll import require_wage_types
+
+    first, last = _period(first, last, month)
+    out_fmt = _changes_format(fmt, output)
+    if out_fmt != "payroll":
+        for given, name in ((encoding is not None, "--encoding"), (no_header, "--no-header"),
+                            (no_name, "--no-name")):
+            if given:
+                raise typer.BadParameter(
+                    _("{option} is for the payroll file: add --format payroll")
+                    .format(option=name), param_hint=name)
+    codes = _wage_types(wage_types)
+    conn = open_db(must_exist=True)
+    from seniorcli.services.filters import of_department_and_manager, resolve_filters
+
+    department, manager = resolve_filters(conn, department, manager)
+    rows = list(of_department_and_manager(conn, find(conn, first, last, codes), department,
+                                          manager))
+    require_wage_types(rows, codes, _wage_types_file())
+    period = _("{first} – {last}").format(first=date_short(first), last=date_short(last))
+    if out_fmt == "payroll":
+        from seniorcli.output.payroll import write_payroll
+
+        written = write_payroll(rows, _payroll_columns(not no_name), output,
+                                encoding=(encoding or PayrollEncoding.cp1252).value,
+                                header=not no_header)
+        if written.cleaned:
+            from seniorcli.cli.common import warn
+
+            shown = [_("line {line} (employee {employee}), {column}")
+                     .format(line=line, employee=who, column=key)
+                     for line, who, key in written.cleaned[:5]]
+            if len(written.cleaned) > 5:
+                shown.append(_("… and {n} more").format(n=len(written.cleaned) - 5))
+            warn(ngettext("{n} value held ';', '\"', a line break or a tab, which a payroll "
+                          "file cannot hold, and was written with ',' for ';', \"'\" for "
+                          "'\"' and spaces: {where}",
+                          "{n} values held ';', '\"', a line break or a tab, which a payroll "
+                          "file cannot hold, and were written with ',' for ';', \"'\" for "
+                          "'\"' and spaces: {where}", len(written.cleaned))
+                 .format(n=len(written.cleaned), where="; ".join(shown)))
+        n = written.rows
+    else:
+        from seniorcli.output import emit
+
+        cols = _changes_columns()
+        shown_rows = _corrected_in_words(rows) if out_fmt in ("table", "xlsx") else rows
+        if out_fmt == "xlsx":
+            from seniorcli.output.payroll import for_people
+
+            people_rows, people_cols = for_people(shown_rows, cols)
+            n = emit(people_rows, people_cols, "xlsx", output,
+                     title=_("Changes {first}–{last}").format(first=date_short(first),
+                                                               last=date_short(last)))
+        else:
+            n = emit(shown_rows, cols, out_fmt, output,
+                     title=_("Payroll changes in senior agreements {period}")
+                     .format(period=period),
+                     footer=lambda n: _footer(n, period, rows))
+    if output is not None:
+        say(ngettext("Wrote {n} change ({period}) to {output}.",
+                     "Wrote {n} changes ({period}) to {output}.", n)
+            .format(n=n, period=period, output=output))
+        if fmt is None and out_fmt == "csv":
+            say(_("That is plain CSV (',', ISO dates); the payroll systems' import file is "
+                  "--format payroll."))
 
 
 def seniordays(

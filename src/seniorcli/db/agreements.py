@@ -227,3 +227,69 @@ def staff_born_by(conn: Db, born_by: date, year: int) -> Iterator[SeniorDayEmplo
     for eid, name, dept, birth in conn.execute(
             sql, (born_by.isoformat(), f"{year:04d}-01-01", f"{year:04d}-12-31")):
         yield SeniorDayEmployee(eid, name, dept, date.fromisoformat(birth))
+
+
+# -- the payroll change file (services/payroll.py) ---------------------------------------------
+
+class ChangedAgreement(NamedTuple):
+    """A live agreement that may start, change or end in a period, with its neighbours in a
+    chain of renewals: the end of the agreement it renews and the start of the one renewing
+    it (a renewal continues an agreement when it starts the day after the other's end)."""
+
+    id: int
+    employee_id: str
+    name: str
+    department: str | None
+    type: str
+    start_date: date
+    end_date: date | None  # as stored: 9999-12-31 from an older version stays
+    open_ended: bool
+    ended_on: date | None
+    weekly_hours: float | None
+    amount: float | None
+    note: str | None
+    renews_id: int | None
+    renews_end: date | None  # the end of the live agreement it renews
+    renewed_by: int | None  # the live agreement that renews it
+    renewal_start: date | None  # … and its start
+    recorded_at: str  # UTC stamp of `agreement add` / `agreement renew`
+
+
+def changing(conn: Db, *, first: date, last: date, recorded_from: str, recorded_before: str,
+             ids: list[int]) -> list[ChangedAgreement]:
+    """Live agreements that start from ``first`` to ``last``, or end then (not open-ended),
+    or were recorded from ``recorded_from`` to before ``recorded_before`` (UTC stamps, as
+    text) and started before ``first``, or whose id is in ``ids`` (corrected in the period);
+    by employee, start and id."""
+    where = ["a.start_date BETWEEN ? AND ?", f"(NOT {_OPEN} AND a.end_date BETWEEN ? AND ?)",
+             "(a.start_date < ? AND a.recorded_at >= ? AND a.recorded_at < ?)"]
+    args: list[object] = [first.isoformat(), last.isoformat(), first.isoformat(),
+                          last.isoformat(), first.isoformat(), recorded_from, recorded_before]
+    if ids:
+        where.append(f"a.id IN ({', '.join('?' * len(ids))})")
+        args += ids
+    sql = ("SELECT a.id, a.employee_id, e.name, e.department, a.type, a.start_date, "
+           "a.end_date, a.open_ended, a.ended_on, a.weekly_hours, a.amount, a.note, "
+           "a.renews_id, p.end_date, s.id, s.start_date, a.recorded_at "
+           "FROM agreement a JOIN employee e ON e.employee_id = a.employee_id "
+           "LEFT JOIN agreement p ON p.id = a.renews_id AND p.withdrawn_at IS NULL "
+           "LEFT JOIN agreement s ON s.renews_id = a.id AND s.withdrawn_at IS NULL "
+           f"WHERE {_LIVE} AND ({' OR '.join(where)}) "
+           "ORDER BY a.employee_id, a.start_date, a.id")
+    rows = []
+    for (aid, eid, name, dept, kind, start, end, open_ended, ended_on, hours, amount, note,
+         renews, renews_end, renewed_by, renewal_start, recorded) in conn.execute(sql, args):
+        rows.append(ChangedAgreement(
+            aid, eid, name, dept, kind, date.fromisoformat(start), _day(end), bool(open_ended),
+            _day(ended_on), hours, amount, note, renews, _day(renews_end), renewed_by,
+            _day(renewal_start), recorded))
+    return rows
+
+
+def corrections_recorded(conn: Db, since: str, before: str) -> list[tuple[str, str]]:
+    """(stamp, detail) of the audit's `agreement correct` rows stamped from ``since`` to
+    before ``before`` (UTC stamps, as text), oldest first. The detail begins "agreement ID
+    (…): " and lists what changed (services.agreements.correct_agreement)."""
+    return [(at, detail) for at, detail in conn.execute(
+        "SELECT at, detail FROM audit WHERE command = 'agreement correct' "
+        "AND detail IS NOT NULL AND at >= ? AND at < ? ORDER BY id", (since, before))]

@@ -31,6 +31,7 @@ from seniorcli.seniordays import SeniorDaysTable, entitlement
 from seniorcli.services.common import audit, now_stamp
 from seniorcli.services.employees import get_employee
 from seniorcli.tabular import clean_text, stored_option
+from seniorcli.workdays import day_off
 
 
 @dataclass(frozen=True)
@@ -426,6 +427,9 @@ def _as_dict(r: ListedAgreement, as_of: date | None = None) -> dict:
         "ended_early": r.ended_on is not None, "weekly_hours": r.weekly_hours,
         "amount": r.amount, "note": r.note, "renews_id": r.renews_id,
         "renewed_by": r.renewed_by,
+        # a Saturday, Sunday, public holiday or agreed day off ("2. juledag"): payroll's
+        # last working day under the agreement is then an earlier one
+        "end_date_day_off": day_off(end),
     }
     if as_of is not None:
         row["days_left"] = (end - as_of).days if end else None

@@ -1,0 +1,579 @@
+"""The payroll change file (issue 16, point 3): `agreement changes --from D --to D`, one row
+per agreement that starts, changes or ends in the period, with the wage type (lønart) from
+loenarter.toml; the payroll systems' dialect, xlsx, json; and agreement ends on a weekend or
+public holiday flagged (point 6) in `agreement expiring` and `agreement changes`.
+
+Every stamp the tool writes with the real clock (an agreement's ``recorded_at``, the audit's
+``at``) is set to a fixed one after the set-up, so that no answer depends on today's date."""
+
+from __future__ import annotations
+
+import pytest
+from openpyxl import load_workbook
+
+from conftest import db_snapshot, write_csv
+
+pytestmark = pytest.mark.both_engines
+
+OLD = "2026-01-02T08:00:00+00:00"  # "recorded long ago": before every period asked about
+WAGE_TYPES = '[loenart]\nseniorstilling = "0610"\n"løntillæg" = "0620"\nnedsat_tid = "0630"\n'
+HEADER = b"employee_id;wage_type;kind;first_day;last_day;weekly_hours;amount;agreement_id;name\r\n"
+
+
+def sql(db, statement: str, params: tuple = ()) -> None:
+    """Change the test's register directly (either engine): to fix the real clock's stamps."""
+    if isinstance(db, str):
+        import psycopg
+
+        from seniorcli.db.postgres import translate
+
+        with psycopg.connect(db, autocommit=True) as pg:
+            pg.execute(translate(statement), params)
+        return
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        conn.execute(statement, params)
+        conn.commit()
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def config(tmp_path, monkeypatch):
+    """An empty configuration folder of our own (never the real user's): <cfg>/seniorcli."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+    folder = tmp_path / "cfg" / "seniorcli"
+    folder.mkdir(parents=True)
+    return folder
+
+
+@pytest.fixture
+def wage_types(config):
+    path = config / "loenarter.toml"
+    path.write_text(WAGE_TYPES, encoding="utf-8")
+    return path
+
+
+def settle(db) -> None:
+    """Every stamp of the real clock set to one long before the periods asked about."""
+    sql(db, "UPDATE agreement SET recorded_at = ?", (OLD,))
+    sql(db, "UPDATE audit SET at = ?", (OLD,))
+
+
+def add(run, *args) -> int:
+    r = run("agreement", "add", *args)
+    assert r.exit_code == 0, r.stderr
+    return int(r.stdout)
+
+
+@pytest.fixture
+def register(run, db, tmp_path, wage_types):
+    """Agreements around November 2026, each named by what it is in that month."""
+    f = write_csv(tmp_path / "r.csv", "id,name,birth_date,department",
+                  "00123,Kirsten Møller,1960-01-01,Ældreplejen",
+                  "00200,Bo Bæk,1961-01-01,Skole",
+                  '00300,"Carsten ""Calle"" Madsen; jr",1962-03-04,Sundhed',
+                  "00777,Åse Ærø Østergaard,1959-05-06,Ældreplejen")
+    assert run("import", f, "--as-of", "2026-11-01").exit_code == 0
+    ids = {}
+    ids["start_first_day"] = add(run, "00123", "--type", "seniorstilling", "--start",
+                                 "2026-11-01", "--end", "2027-10-31", "--hours", "30")
+    ids["start_day_before"] = add(run, "00123", "--type", "loentillaeg", "--start",
+                                  "2026-10-31", "--end", "2027-10-30", "--amount", "1500")
+    ids["start_last_day"] = add(run, "00200", "--type", "loentillaeg", "--start", "2026-11-30",
+                                "--end", "2027-11-29", "--amount", "1234,5")
+    ids["start_day_after"] = add(run, "00200", "--type", "nedsat_tid", "--start", "2026-12-01",
+                                 "--open-ended", "--hours", "32")
+    ids["end_last_day"] = add(run, "00200", "--type", "seniorstilling", "--start", "2026-01-01",
+                              "--end", "2026-11-30", "--hours", "30")
+    ids["end_day_before"] = add(run, "00300", "--type", "loentillaeg", "--start", "2026-01-01",
+                                "--end", "2026-10-31", "--amount", "500")
+    ids["end_day_after"] = add(run, "00300", "--type", "loentillaeg", "--start", "2026-01-01",
+                               "--end", "2026-12-01", "--amount", "600")
+    ids["open_ended"] = add(run, "00300", "--type", "seniorstilling", "--start", "2025-01-01",
+                            "--end", "9999-12-31", "--hours", "28")
+    ids["ended_early"] = add(run, "00777", "--type", "seniorstilling", "--start", "2026-01-01",
+                             "--end", "2027-12-31", "--hours", "30")
+    assert run("agreement", "end", ids["ended_early"], "--date", "2026-11-15").exit_code == 0
+    ids["renewed"] = add(run, "00777", "--type", "loentillaeg", "--start", "2025-11-21",
+                         "--end", "2026-11-20", "--amount", "1000")
+    r = run("agreement", "renew", ids["renewed"], "--until", "2027-11-20")
+    ids["renewal"] = int(r.stdout)
+    ids["withdrawn"] = add(run, "00123", "--type", "nedsat_tid", "--start", "2026-11-10",
+                           "--end", "2027-05-09")
+    assert run("agreement", "withdraw", ids["withdrawn"], "--reason", "forkert").exit_code == 0
+    ids["late"] = add(run, "00777", "--type", "nedsat_tid", "--start", "2026-09-01",
+                      "--end", "2027-02-28", "--hours", "34")
+    ids["renewed_at_boundary"] = add(run, "00300", "--type", "nedsat_tid", "--start",
+                                     "2026-06-01", "--end", "2026-11-30", "--hours", "30")
+    r = run("agreement", "renew", ids["renewed_at_boundary"], "--until", "2027-05-31")
+    ids["renewal_at_boundary"] = int(r.stdout)
+    # corrections: the amount of one that began the day before the period (recorded at 00:30
+    # on 1 November in Denmark), the amount of one running all year (10 November); the hours
+    # of the open-ended one at 23:30 on 31 October in Denmark (before the period) and its
+    # note alone in the period (payroll keys no note)
+    for aid, option, value in ((ids["start_day_before"], "--amount", "1550"),
+                               (ids["end_day_after"], "--amount", "650"),
+                               (ids["open_ended"], "--hours", "26"),
+                               (ids["open_ended"], "--note", "aftalt; 26 timer")):
+        assert run("agreement", "correct", aid, option, value).exit_code == 0
+    settle(db)
+    sql(db, "UPDATE agreement SET recorded_at = ? WHERE id = ?",
+        ("2026-11-05T10:00:00+00:00", ids["late"]))
+    for aid, like, stamp in ((ids["start_day_before"], "%amount%", "2026-10-31T23:30:00+00:00"),
+                             (ids["end_day_after"], "%amount%", "2026-11-10T09:00:00+00:00"),
+                             (ids["open_ended"], "%: hours%", "2026-10-31T22:30:00+00:00"),
+                             (ids["open_ended"], "%: note%", "2026-11-10T09:00:00+00:00")):
+        sql(db, "UPDATE audit SET at = ? WHERE command = 'agreement correct' AND detail LIKE ? "
+            "AND detail LIKE ?", (stamp, f"agreement {aid} (%", like))
+    return ids
+
+
+def changes(run, *args, **kw):
+    return run("agreement", "changes", *args, **kw)
+
+
+def november(run, *args, **kw):
+    return changes(run, "--from", "2026-11-01", "--to", "2026-11-30", *args, **kw)
+
+
+def summary(rows: list[dict]) -> list[tuple]:
+    return [(r["employee_id"], r["agreement_id"], r["kind"], r["cause"]) for r in rows]
+
+
+# --- what counts as a change, at the boundaries of the period ---------------------------------
+
+def test_starts_ends_renewals_corrections_and_late_ones_in_november(run, register):
+    ids = register
+    r = november(run, "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    assert summary(r.json()) == [
+        ("00123", ids["start_day_before"], "change", "correction"),
+        ("00123", ids["start_first_day"], "start", "new"),
+        ("00200", ids["start_last_day"], "start", "new"),
+        ("00200", ids["end_last_day"], "end", "expires"),
+        ("00300", ids["end_day_after"], "change", "correction"),
+        ("00777", ids["late"], "start", "new"),
+        ("00777", ids["ended_early"], "end", "ended_early"),
+        ("00777", ids["renewal"], "change", "renewal"),
+    ]
+
+
+def test_december_has_the_renewal_at_the_boundary_and_the_later_ones(run, register):
+    ids = register
+    rows = changes(run, "--month", "2026-12", "-f", "json").json()
+    assert summary(rows) == [
+        ("00200", ids["start_day_after"], "start", "new"),
+        ("00300", ids["renewal_at_boundary"], "change", "renewal"),
+        ("00300", ids["end_day_after"], "end", "expires"),
+    ]
+    # the open-ended one (9999-12-31) never ends; the renewed one is no end in November
+    assert ids["open_ended"] not in [r["agreement_id"] for r in rows]
+
+
+def test_october_has_the_end_and_start_of_its_own_boundaries(run, register):
+    ids = register
+    rows = changes(run, "--from", "2026-10-01", "--to", "2026-10-31", "-f", "json").json()
+    assert summary(rows) == [
+        ("00123", ids["start_day_before"], "start", "new"),
+        # corrected at 22:30 UTC on 31 October: 23:30 in Denmark, still October
+        ("00300", ids["open_ended"], "change", "correction"),
+        ("00300", ids["end_day_before"], "end", "expires"),
+    ]
+    assert rows[1]["corrected"] == "hours" and rows[1]["last_day"] is None
+
+
+def test_one_day_periods_are_inclusive(run, register):
+    ids = register
+    rows = changes(run, "--from", "2026-11-30", "--to", "2026-11-30", "-f", "json").json()
+    assert summary(rows) == [("00200", ids["start_last_day"], "start", "new"),
+                             ("00200", ids["end_last_day"], "end", "expires")]
+    rows = changes(run, "--from", "2026-11-01", "--to", "2026-11-01", "-f", "json").json()
+    assert [r["agreement_id"] for r in rows] == [ids["start_day_before"], ids["start_first_day"]]
+
+
+def test_rows_carry_the_terms_payroll_keys(run, register):
+    ids = register
+    rows = {(r["agreement_id"], r["kind"]): r for r in november(run, "-f", "json").json()}
+    early = rows[ids["ended_early"], "end"]
+    assert (early["first_day"], early["last_day"], early["weekly_hours"]) == (
+        "2026-01-01", "2026-11-15", 30)
+    renewal = rows[ids["renewal"], "change"]
+    assert (renewal["first_day"], renewal["last_day"], renewal["amount"]) == (
+        "2026-11-21", "2027-11-20", 1000)
+    corrected = rows[ids["end_day_after"], "change"]
+    assert (corrected["amount"], corrected["corrected"]) == (650, "amount")
+    assert corrected["first_day"] == "2026-01-01" and corrected["last_day"] == "2026-12-01"
+    late = rows[ids["late"], "start"]
+    assert late["recorded_late"] is True and late["first_day"] == "2026-09-01"
+    assert rows[ids["start_first_day"], "start"]["recorded_late"] is False
+    assert {r["wage_type"] for r in rows.values()} == {"0610", "0620", "0630"}
+
+
+def test_json_fields(run, register):
+    rows = november(run, "-f", "json").json()
+    assert list(rows[0]) == [
+        "employee_id", "name", "department", "type", "wage_type", "kind", "cause", "first_day",
+        "last_day", "last_day_day_off", "weekly_hours", "amount", "agreement_id", "corrected",
+        "recorded_late"]
+
+
+def test_withdrawn_agreements_never_appear(run, register):
+    for period in (("--month", "2026-11"), ("--month", "2027-05")):
+        rows = changes(run, *period, "-f", "json").json()
+        assert register["withdrawn"] not in [r["agreement_id"] for r in rows]
+
+
+def test_an_open_ended_agreement_gets_no_end_row_in_any_month(run, register):
+    rows = changes(run, "--from", "2025-01-01", "--to", "2031-12-31", "-f", "json").json()
+    assert [r["kind"] for r in rows if r["agreement_id"] == register["open_ended"]] == ["start"]
+
+
+def test_a_correction_of_an_agreement_that_starts_in_the_period_is_in_its_start_row(
+        run, db, register):
+    aid = register["start_first_day"]
+    assert run("agreement", "correct", aid, "--hours", "25").exit_code == 0
+    sql(db, "UPDATE audit SET at = ? WHERE detail LIKE ?", ("2026-11-20T10:00:00+00:00",
+                                                            f"agreement {aid} (%"))
+    rows = [r for r in november(run, "-f", "json").json() if r["agreement_id"] == aid]
+    assert [(r["kind"], r["weekly_hours"]) for r in rows] == [("start", 25)]
+
+
+def test_a_correction_of_the_end_alone_is_said_by_the_end_row(run, db, register):
+    aid = register["end_last_day"]  # ran all year, ends 30 November
+    assert run("agreement", "correct", aid, "--end", "2026-11-27").exit_code == 0
+    sql(db, "UPDATE audit SET at = ? WHERE detail LIKE ?", ("2026-11-20T10:00:00+00:00",
+                                                            f"agreement {aid} (%"))
+    rows = [r for r in november(run, "-f", "json").json() if r["agreement_id"] == aid]
+    assert [(r["kind"], r["last_day"]) for r in rows] == [("end", "2026-11-27")]
+    # moved out of the period: payroll hears of the new last day as a change
+    assert run("agreement", "correct", aid, "--end", "2027-01-31").exit_code == 0
+    sql(db, "UPDATE audit SET at = ? WHERE detail LIKE ?", ("2026-11-21T10:00:00+00:00",
+                                                            f"agreement {aid} (%"))
+    rows = [r for r in november(run, "-f", "json").json() if r["agreement_id"] == aid]
+    assert [(r["kind"], r["last_day"], r["corrected"]) for r in rows] == [
+        ("change", "2027-01-31", "end")]
+
+
+def test_a_renewal_after_an_early_end_is_an_end_and_a_start(run, db, register):
+    """The renewed agreement was ended early, so the renewal no longer continues it."""
+    ids = register
+    assert run("agreement", "end", ids["renewed"], "--date", "2026-11-10").exit_code == 0
+    rows = [r for r in november(run, "-f", "json").json()
+            if r["agreement_id"] in (ids["renewed"], ids["renewal"])]
+    assert [(r["agreement_id"], r["kind"], r["cause"]) for r in rows] == [
+        (ids["renewed"], "end", "ended_early"), (ids["renewal"], "start", "new")]
+
+
+def test_the_correction_detail_is_read_also_when_a_note_mimics_it():
+    from seniorcli.services.payroll import corrected_fields
+
+    assert corrected_fields("agreement 7 (loentillaeg 2026-01-01 to 2026-12-01, 600 kr): "
+                            "amount 600 kr → 650 kr") == (7, {"amount"})
+    assert corrected_fields("agreement 8 (seniorstilling from 2025-01-01, open-ended, note "
+                            "'x): hours 1 → 2'): note 'x): hours 1 → 2' → none") == (8, set())
+    assert corrected_fields("agreement 9 (seniorstilling 2026-01-01 to 2027-12-31, 30 hours):"
+                            " end 2027-12-31 → open-ended; hours 30 → 28; note none → 'a; b'"
+                            ) == (9, {"end", "hours"})
+    assert corrected_fields("something else entirely") is None
+
+
+# --- the payroll systems' dialect ---------------------------------------------------------------
+
+@pytest.fixture
+def small(run, db, tmp_path, wage_types):
+    f = write_csv(tmp_path / "r.csv", "id,name,birth_date,department",
+                  "00777,Åse Ærø Østergaard,1959-05-06,Ældreplejen",
+                  '00300,"Carsten ""Calle"" Madsen; jr",1962-03-04,Sundhed')
+    assert run("import", f, "--as-of", "2026-11-01").exit_code == 0
+    add(run, "00777", "--type", "loentillaeg", "--start", "2026-11-02", "--end", "2026-12-26",
+        "--amount", "1234,5", "--hours", "37,5", "--note", 'aftalt "mundtligt"; se sag')
+    add(run, "00300", "--type", "seniorstilling", "--start", "2026-11-16", "--open-ended",
+        "--hours", "30")
+    settle(db)
+
+
+def test_the_payroll_file_bytes(run, small, tmp_path):
+    out = tmp_path / "loen.txt"
+    r = november(run, "--format", "payroll", "-o", out, terminal=False)
+    assert r.exit_code == 0 and r.stdout == ""
+    assert out.read_bytes() == HEADER + (
+        "00300;0610;start;16112026;;30,00;;2;Carsten 'Calle' Madsen, jr\r\n"
+        "00777;0620;start;02112026;26122026;37,50;1234,50;1;Åse Ærø Østergaard\r\n"
+    ).encode("cp1252")
+    assert "Østergaard".encode("cp1252") in out.read_bytes()  # Ø is one byte: 0xD8
+    assert b"\xd8stergaard" in out.read_bytes()
+    # the name's ';' and '"' were replaced, and cron is told so (a warning always shows)
+    assert "line 2 (employee 00300), name" in r.stderr
+    assert "aftalt" not in out.read_text(encoding="cp1252")  # the note is not in the file
+
+
+def test_utf8_with_bom_no_header_and_no_name(run, small, tmp_path):
+    out = tmp_path / "loen.csv"
+    r = november(run, "--format", "payroll", "--encoding", "utf-8-sig", "--no-header",
+                 "--no-name", "-o", out)
+    assert r.exit_code == 0
+    assert out.read_bytes() == (
+        b"\xef\xbb\xbf"
+        b"00300;0610;start;16112026;;30,00;;2\r\n"
+        b"00777;0620;start;02112026;26122026;37,50;1234,50;1\r\n")
+
+
+def test_the_payroll_file_to_standard_output(run, small):
+    r = november(run, "--format", "payroll", "--encoding", "utf-8-sig")
+    assert r.exit_code == 0
+    assert r.stdout.startswith("\ufeffemployee_id;wage_type;")  # the CRLF: see the files above
+    assert "37,50;1234,50;1;Åse Ærø Østergaard" in r.stdout
+
+
+def test_a_character_cp1252_lacks_is_refused_naming_the_employee(run, small, tmp_path):
+    f = write_csv(tmp_path / "p.csv", "id,name,birth_date,department",
+                  "00888,Małgorzata Wiśniewska,1960-02-02,Skole")
+    assert run("import", f, "--partial", "--as-of", "2026-11-01").exit_code == 0
+    add(run, "00888", "--type", "seniorstilling", "--start", "2026-11-03", "--open-ended")
+    out = tmp_path / "loen.csv"
+    out.write_bytes(b"last month's file")
+    r = november(run, "--format", "payroll", "-o", out)
+    assert r.exit_code == 1
+    assert "cp1252" in r.stderr and "nothing was written" in r.stderr
+    assert "line 4 (employee 00888): name: 'ł' (U+0142), 'ś' (U+015B)" in r.stderr
+    assert "--encoding utf-8-sig" in r.stderr and "Traceback" not in r.stderr
+    assert out.read_bytes() == b"last month's file"
+    r = november(run, "--format", "payroll", "--encoding", "utf-8-sig", "-o", out)
+    assert r.exit_code == 0 and "Małgorzata Wiśniewska" in out.read_text(encoding="utf-8-sig")
+    r = november(run, "--format", "payroll", "--encoding", "cp1252", "-o", out, lang="da")
+    assert r.exit_code == 1 and "linje 4 (medarbejder 00888)" in r.stderr
+    assert "intet blev skrevet" in r.stderr
+
+
+def test_a_rerun_gives_the_same_bytes(run, register, tmp_path):
+    files = [tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "a.xlsx", tmp_path / "b.xlsx"]
+    for f in files[:2]:
+        assert november(run, "--format", "payroll", "-o", f).exit_code == 0
+    for f in files[2:]:
+        assert november(run, "-o", f).exit_code == 0
+    assert files[0].read_bytes() == files[1].read_bytes()
+    assert files[2].read_bytes() == files[3].read_bytes()
+
+
+def test_a_csv_file_is_plain_csv_and_says_how_to_get_the_payroll_file(run, small, tmp_path):
+    out = tmp_path / "loen.csv"
+    r = november(run, "-o", out)
+    assert r.exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("employee_id,name,department,type,wage_type,kind,")
+    assert "2026-11-02" in text
+    assert "--format payroll" in r.stderr  # on a terminal only
+
+
+def test_silent_on_success_when_not_on_a_terminal(run, register, tmp_path):
+    r = november(run, "--format", "payroll", "--no-name", "-o", tmp_path / "l.csv",
+                 terminal=False)
+    assert r.exit_code == 0 and r.stderr == ""
+    r = november(run, "--format", "payroll", "-o", tmp_path / "l.csv")
+    assert "Wrote 8 changes (2026-11-01 – 2026-11-30)" in r.stderr
+
+
+def test_an_empty_period_is_a_header_and_needs_no_wage_types(run, small, config, tmp_path):
+    (config / "loenarter.toml").unlink()
+    out = tmp_path / "l.csv"
+    r = changes(run, "--month", "2025-01", "--format", "payroll", "-o", out)
+    assert r.exit_code == 0 and out.read_bytes() == HEADER
+
+
+# --- xlsx and the table ---------------------------------------------------------------------------
+
+def test_xlsx_has_dates_kroner_hours_and_danish_headers(run, small, tmp_path):
+    out = tmp_path / "loen.xlsx"
+    assert november(run, "-o", out, lang="da").exit_code == 0
+    ws = load_workbook(out).active
+    head = [c.value for c in ws[1]]
+    assert head[:9] == ["Lønnr.", "Navn", "Afdeling", "Aftaletype", "Lønart", "Ændring",
+                        "Årsag", "Første dag", "Sidste dag"]
+    row = {h: c for h, c in zip(head, ws[3], strict=True)}
+    assert row["Lønnr."].value == "00777" and row["Lønart"].value == "0620"
+    assert row["Ændring"].value == "start" and row["Årsag"].value == "ny aftale"
+    assert row["Første dag"].is_date and row["Første dag"].number_format == "dd-mm-yyyy"
+    assert row["Sidste dag"].value.date().isoformat() == "2026-12-26"
+    assert row["Sidste dag er fridag"].value == "Anden juledag"
+    assert row["Beløb (kr.)"].value == 1234.5 and "kr." in row["Beløb (kr.)"].number_format
+    assert row["Timer"].value == 37.5 and isinstance(row["Timer"].value, float)
+    assert row["Aftale"].value == 1
+    open_ended = {h: c for h, c in zip(head, ws[2], strict=True)}
+    assert open_ended["Sidste dag"].value is None
+    assert ws.freeze_panes == "A2"
+
+
+def test_the_table_in_danish_shows_words_and_the_day_off(run, small):
+    r = november(run, lang="da")
+    assert r.exit_code == 0
+    assert "Lønændringer i seniorordninger 01-11-2026 – 30-11-2026" in r.stdout
+    assert "Anden juledag" in r.stdout and "ny aftale" in r.stdout
+    assert "2 ændringer 01-11-2026 – 30-11-2026; 1 har sidste dag på en weekend- eller " \
+        "helligdag" in r.stdout
+
+
+# --- wage types (lønarter) ----------------------------------------------------------------------
+
+def test_a_type_without_a_wage_type_is_refused_and_nothing_is_written(run, small, config,
+                                                                        tmp_path):
+    (config / "loenarter.toml").write_text('[loenart]\nseniorstilling = "0610"\n',
+                                           encoding="utf-8")
+    out = tmp_path / "loen.csv"
+    for fmt in ("payroll", "json"):
+        r = november(run, "--format", fmt, "-o", out.with_suffix(".json" if fmt == "json"
+                                                                 else ".csv"))
+        assert r.exit_code == 1
+        assert "no wage type (lønart) is configured for loentillaeg (1 change)" in r.stderr
+        assert 'loentillaeg = "…"' in r.stderr and str(config / "loenarter.toml") in r.stderr
+    assert list(tmp_path.glob("loen*")) == []
+    r = november(run, lang="da")
+    assert r.exit_code == 1 and "der er ingen lønart sat op for loentillaeg" in r.stderr
+
+
+def test_without_any_configuration_the_default_file_is_named(run, small, config):
+    (config / "loenarter.toml").unlink()
+    r = november(run, "-f", "json")
+    assert r.exit_code == 1
+    assert "loentillaeg (1 change), seniorstilling (1 change)" in r.stderr
+    assert str(config / "loenarter.toml") in r.stderr
+
+
+def test_wage_types_from_a_file_given(run, small, config, tmp_path):
+    (config / "loenarter.toml").unlink()
+    given = tmp_path / "opus.toml"
+    given.write_text('[loenart]\nSeniorstilling = "S01"\n"løn-tillæg" = "0099"\n',
+                     encoding="utf-8")
+    rows = november(run, "--wage-types", given, "-f", "json").json()
+    assert [r["wage_type"] for r in rows] == ["S01", "0099"]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[loenart\n", "not valid TOML"),
+    ('[loenart]\nseniorstiling = "0610"\n', "unknown agreement type 'seniorstiling'; did you "
+     "mean 'seniorstilling'?"),
+    ("[loenart]\nseniorstilling = 610\n", "seniorstilling = 610: a wage type code must be text "
+     "in quotes"),
+    ('[loenart]\nseniorstilling = "06;10"\n', 'seniorstilling = "06;10": a wage type code is '
+     '1-20 letters and digits'),
+    ('[loenart]\nseniorstilling = ""\n', "a wage type code is 1-20 letters and digits"),
+    ('[loenart]\nloentillaeg = "1"\n"løntillæg" = "2"\n', "'loentillaeg' and 'løntillæg' are "
+     "the same agreement type (loentillaeg)"),
+    ('seniorstilling = "0610"\n', "unknown key 'seniorstilling'"),
+    ('loenart = "0610"\n', "there is no table [loenart]"),
+])
+def test_a_bad_wage_type_file_is_refused_naming_it(run, small, config, text, message):
+    path = config / "loenarter.toml"
+    path.write_text(text, encoding="utf-8")
+    r = november(run, "-f", "json")
+    assert r.exit_code == 1 and r.stdout == ""
+    assert message in r.stderr and str(path) in r.stderr and "Traceback" not in r.stderr
+    r = run("agreement", "types", "-f", "json")
+    assert r.exit_code == 1 and message in r.stderr
+
+
+def test_a_missing_wage_type_file_given_is_refused(run, small, tmp_path):
+    r = november(run, "--wage-types", tmp_path / "nope.toml")
+    assert r.exit_code == 1 and "nope.toml: no such file" in r.stderr
+
+
+def test_agreement_types_shows_the_configured_codes(run, wage_types, tmp_path):
+    types = {t["type"]: t["wage_type"] for t in run("agreement", "types", "-f", "json").json()}
+    assert types["seniorstilling"] == "0610" and types["loentillaeg"] == "0620"
+    assert types["generationsskifte"] is None
+    r = run("agreement", "types", lang="da")
+    assert "Lønart" in r.stdout and f"Lønarter fra {wage_types}" in r.stdout
+    wage_types.unlink()
+    r = run("agreement", "types")
+    assert "No wage types (lønarter) are configured" in r.stdout
+
+
+# --- usage mistakes (exit 2, before anything is read) -------------------------------------------
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--from", "2026-12-01", "--to", "2026-11-30"), "--from 2026-12-01 is after --to 2026-11-30"),
+    (("--from", "2026-11-01"), "give the period"),
+    (("--month", "2026-13"), "is not a month"),
+    (("--month", "2026-11", "--from", "2026-11-01"), "not both"),
+    (("--month", "2026-11", "--encoding", "utf-8-sig"), "--encoding is for the payroll file"),
+    (("--month", "2026-11", "--no-header", "-f", "csv"), "--no-header is for the payroll file"),
+    (("--month", "2026-11", "--format", "payroll", "-o", "x.xlsx"), "does not match the file"),
+    (("--month", "2026-11", "--encoding", "latin1", "--format", "payroll"), "latin1"),
+])
+def test_usage_mistakes(run, small, args, message):
+    r = changes(run, *args)
+    assert r.exit_code == 2 and message in r.stderr
+
+
+def test_month_accepts_the_danish_order_and_december(run, register):
+    a = changes(run, "--month", "12-2026", "-f", "json").json()
+    b = changes(run, "--from", "2026-12-01", "--to", "2026-12-31", "-f", "json").json()
+    assert a == b and len(a) == 3
+
+
+def test_a_refusal_changes_nothing_in_the_register(run, db, small, config):
+    before = db_snapshot(db)
+    (config / "loenarter.toml").unlink()
+    assert november(run, "--format", "payroll").exit_code == 1
+    assert db_snapshot(db) == before
+
+
+def test_a_missing_register_is_refused(run, db, wage_types):
+    r = november(run)
+    assert r.exit_code == 1
+    if not isinstance(db, str):
+        assert not db.exists()
+
+
+def test_department_filter(run, register):
+    rows = november(run, "--department", "skole", "-f", "json").json()
+    assert {r["employee_id"] for r in rows} == {"00200"}
+
+
+# --- agreement ends on a weekend or holiday (point 6) -------------------------------------------
+
+@pytest.fixture
+def holiday_ends(run, db, tmp_path, wage_types):
+    f = write_csv(tmp_path / "r.csv", "id,name,birth_date,department",
+                  "1,Anna Ager,1960-01-01,Skole", "2,Bo Bæk,1961-01-01,Skole",
+                  "3,Carl Berg,1962-01-01,Skole")
+    assert run("import", f, "--as-of", "2026-11-01").exit_code == 0
+    add(run, "1", "--type", "loentillaeg", "--start", "2026-01-01", "--end", "2026-12-26",
+        "--amount", "100")  # Anden juledag
+    add(run, "2", "--type", "loentillaeg", "--start", "2026-01-01", "--end", "2026-11-28",
+        "--amount", "100")  # a Saturday
+    add(run, "3", "--type", "loentillaeg", "--start", "2026-01-01", "--end", "2026-11-27",
+        "--amount", "100")  # a Friday: a working day
+    settle(db)
+
+
+def test_expiring_flags_an_end_on_a_holiday_or_weekend(run, holiday_ends):
+    rows = run("agreement", "expiring", "--as-of", "2026-11-01", "-f", "json", lang="da").json()
+    assert {r["employee_id"]: r["end_date_day_off"] for r in rows} == {
+        "3": None, "2": "lørdag", "1": "Anden juledag"}
+    csv_rows = run("agreement", "expiring", "--as-of", "2026-11-01", "-f", "csv").csv()
+    assert [r["end_date_day_off"] for r in csv_rows] == ["", "Saturday", "Second Day of "
+                                                         "Christmas"]
+    table = run("agreement", "expiring", "--as-of", "2026-11-01", lang="da").stdout
+    assert "Slutdato er fridag" in table and "Anden juledag" in table and "lørdag" in table
+    assert "2 har sidste dag på en weekend- eller helligdag" in table
+
+
+def test_changes_flag_an_end_on_a_holiday_or_weekend(run, holiday_ends, tmp_path):
+    rows = changes(run, "--from", "2026-11-01", "--to", "2026-12-31", "-f", "json",
+                   lang="da").json()
+    assert {(r["employee_id"], r["kind"]): r["last_day_day_off"] for r in rows} == {
+        ("1", "end"): "Anden juledag", ("2", "end"): "lørdag", ("3", "end"): None}
+    out = tmp_path / "c.xlsx"
+    assert changes(run, "--month", "2026-11", "-o", out, lang="da").exit_code == 0
+    ws = load_workbook(out).active
+    column = [c.value for c in ws[1]].index("Sidste dag er fridag")
+    assert [r[column].value for r in ws.iter_rows(min_row=2)] == ["lørdag", None]  # 2, 3
+
+
+def test_agreement_list_carries_the_flag_too(run, holiday_ends):
+    rows = run("agreement", "list", "--as-of", "2026-11-01", "-f", "json", lang="da").json()
+    assert {r["employee_id"]: r["end_date_day_off"] for r in rows} == {
+        "1": "Anden juledag", "2": "lørdag", "3": None}
