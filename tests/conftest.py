@@ -219,3 +219,25 @@ def db_rows(db: Path | str, sql: str, params: tuple = ()) -> list[tuple]:
         return conn.execute(sql, params).fetchall()
     finally:
         conn.close()
+
+
+def db_execute(db: Path | str, statement: str, params: tuple = ()) -> None:
+    """Change the test's register directly (``?`` placeholders), either engine: to set a stamp
+    of the real clock, or to take a register back to an older schema."""
+    if isinstance(db, str):
+        import psycopg
+
+        from seniorcli.db.postgres import translate
+
+        with psycopg.connect(db, autocommit=True) as pg:
+            pg.execute(translate(statement), params)
+        return
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")  # as the tool's connections have it
+        conn.execute(statement, params)
+        conn.commit()
+    finally:
+        conn.close()

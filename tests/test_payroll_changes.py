@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
+from conftest import db_execute as sql
 from conftest import db_snapshot, write_csv
 
 pytestmark = pytest.mark.both_engines
@@ -18,26 +19,6 @@ pytestmark = pytest.mark.both_engines
 OLD = "2026-01-02T08:00:00+00:00"  # "recorded long ago": before every period asked about
 WAGE_TYPES = '[loenart]\nseniorstilling = "0610"\n"løntillæg" = "0620"\nnedsat_tid = "0630"\n'
 HEADER = b"employee_id;wage_type;kind;first_day;last_day;weekly_hours;amount;agreement_id;name\r\n"
-
-
-def sql(db, statement: str, params: tuple = ()) -> None:
-    """Change the test's register directly (either engine): to fix the real clock's stamps."""
-    if isinstance(db, str):
-        import psycopg
-
-        from seniorcli.db.postgres import translate
-
-        with psycopg.connect(db, autocommit=True) as pg:
-            pg.execute(translate(statement), params)
-        return
-    import sqlite3
-
-    conn = sqlite3.connect(db)
-    try:
-        conn.execute(statement, params)
-        conn.commit()
-    finally:
-        conn.close()
 
 
 @pytest.fixture
@@ -60,6 +41,7 @@ def settle(db) -> None:
     """Every stamp of the real clock set to one long before the periods asked about."""
     sql(db, "UPDATE agreement SET recorded_at = ?", (OLD,))
     sql(db, "UPDATE audit SET at = ?", (OLD,))
+    sql(db, "UPDATE agreement_change SET at = ?", (OLD,))
 
 
 def add(run, *args) -> int:
@@ -122,12 +104,12 @@ def register(run, db, tmp_path, wage_types):
     settle(db)
     sql(db, "UPDATE agreement SET recorded_at = ? WHERE id = ?",
         ("2026-11-05T10:00:00+00:00", ids["late"]))
-    for aid, like, stamp in ((ids["start_day_before"], "%amount%", "2026-10-31T23:30:00+00:00"),
-                             (ids["end_day_after"], "%amount%", "2026-11-10T09:00:00+00:00"),
-                             (ids["open_ended"], "%: hours%", "2026-10-31T22:30:00+00:00"),
-                             (ids["open_ended"], "%: note%", "2026-11-10T09:00:00+00:00")):
-        sql(db, "UPDATE audit SET at = ? WHERE command = 'agreement correct' AND detail LIKE ? "
-            "AND detail LIKE ?", (stamp, f"agreement {aid} (%", like))
+    for aid, fields, stamp in ((ids["start_day_before"], "amount", "2026-10-31T23:30:00+00:00"),
+                               (ids["end_day_after"], "amount", "2026-11-10T09:00:00+00:00"),
+                               (ids["open_ended"], "hours", "2026-10-31T22:30:00+00:00"),
+                               (ids["open_ended"], "note", "2026-11-10T09:00:00+00:00")):
+        sql(db, "UPDATE agreement_change SET at = ? WHERE agreement_id = ? AND fields = ?",
+            (stamp, aid, fields))
     return ids
 
 
@@ -235,8 +217,8 @@ def test_a_correction_of_an_agreement_that_starts_in_the_period_is_in_its_start_
         run, db, register):
     aid = register["start_first_day"]
     assert run("agreement", "correct", aid, "--hours", "25").exit_code == 0
-    sql(db, "UPDATE audit SET at = ? WHERE detail LIKE ?", ("2026-11-20T10:00:00+00:00",
-                                                            f"agreement {aid} (%"))
+    sql(db, "UPDATE agreement_change SET at = ? WHERE agreement_id = ?",
+        ("2026-11-20T10:00:00+00:00", aid))
     rows = [r for r in november(run, "-f", "json").json() if r["agreement_id"] == aid]
     assert [(r["kind"], r["weekly_hours"]) for r in rows] == [("start", 25)]
 
@@ -244,14 +226,14 @@ def test_a_correction_of_an_agreement_that_starts_in_the_period_is_in_its_start_
 def test_a_correction_of_the_end_alone_is_said_by_the_end_row(run, db, register):
     aid = register["end_last_day"]  # ran all year, ends 30 November
     assert run("agreement", "correct", aid, "--end", "2026-11-27").exit_code == 0
-    sql(db, "UPDATE audit SET at = ? WHERE detail LIKE ?", ("2026-11-20T10:00:00+00:00",
-                                                            f"agreement {aid} (%"))
+    sql(db, "UPDATE agreement_change SET at = ? WHERE agreement_id = ?",
+        ("2026-11-20T10:00:00+00:00", aid))
     rows = [r for r in november(run, "-f", "json").json() if r["agreement_id"] == aid]
     assert [(r["kind"], r["last_day"]) for r in rows] == [("end", "2026-11-27")]
     # moved out of the period: payroll hears of the new last day as a change
     assert run("agreement", "correct", aid, "--end", "2027-01-31").exit_code == 0
-    sql(db, "UPDATE audit SET at = ? WHERE detail LIKE ?", ("2026-11-21T10:00:00+00:00",
-                                                            f"agreement {aid} (%"))
+    sql(db, "UPDATE agreement_change SET at = ? WHERE agreement_id = ?",
+        ("2026-11-21T10:00:00+00:00", aid))
     rows = [r for r in november(run, "-f", "json").json() if r["agreement_id"] == aid]
     assert [(r["kind"], r["last_day"], r["corrected"]) for r in rows] == [
         ("change", "2027-01-31", "end")]
@@ -267,17 +249,31 @@ def test_a_renewal_after_an_early_end_is_an_end_and_a_start(run, db, register):
         (ids["renewed"], "end", "ended_early"), (ids["renewal"], "start", "new")]
 
 
-def test_the_correction_detail_is_read_also_when_a_note_mimics_it():
-    from seniorcli.services.payroll import corrected_fields
+def test_a_note_that_reads_like_a_change_changes_nothing_for_payroll(run, db, register):
+    """What changed is kept as data (table agreement_change), not read back from the audit
+    log's text, which a note could imitate."""
+    aid = register["open_ended"]
+    before = [r for r in november(run, "-f", "json").json() if r["agreement_id"] == aid]
+    assert run("agreement", "correct", aid, "--note", "x): hours 1 → 2; amount 5 kr → 6 kr"
+               ).exit_code == 0
+    sql(db, "UPDATE agreement_change SET at = ? WHERE agreement_id = ? AND fields = 'note'",
+        ("2026-11-20T10:00:00+00:00", aid))
+    after = [r for r in november(run, "-f", "json").json() if r["agreement_id"] == aid]
+    assert after == before
 
-    assert corrected_fields("agreement 7 (loentillaeg 2026-01-01 to 2026-12-01, 600 kr): "
-                            "amount 600 kr → 650 kr") == (7, {"amount"})
-    assert corrected_fields("agreement 8 (seniorstilling from 2025-01-01, open-ended, note "
-                            "'x): hours 1 → 2'): note 'x): hours 1 → 2' → none") == (8, set())
-    assert corrected_fields("agreement 9 (seniorstilling 2026-01-01 to 2027-12-31, 30 hours):"
-                            " end 2027-12-31 → open-ended; hours 30 → 28; note none → 'a; b'"
-                            ) == (9, {"end", "hours"})
-    assert corrected_fields("something else entirely") is None
+
+def test_an_early_end_recorded_in_the_period_for_a_last_day_before_it_reaches_payroll(
+        run, db, register):
+    """Ended early in December for a last day in November: December's file carries it as a
+    change of the end (November's file was made before anyone knew)."""
+    aid = register["open_ended"]
+    assert run("agreement", "end", aid, "--date", "2026-11-25").exit_code == 0
+    sql(db, "UPDATE agreement_change SET at = ? WHERE agreement_id = ? AND fields = 'end'",
+        ("2026-12-03T10:00:00+00:00", aid))
+    rows = [r for r in changes(run, "--month", "2026-12", "-f", "json").json()
+            if r["agreement_id"] == aid]
+    assert [(r["kind"], r["last_day"], r["corrected"]) for r in rows] == [
+        ("change", "2026-11-25", "end")]
 
 
 # --- the payroll systems' dialect ---------------------------------------------------------------

@@ -16,7 +16,7 @@ SQL says so itself: booleans are never compared with integers, ids come back wit
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import NamedTuple
 
@@ -286,10 +286,16 @@ def changing(conn: Db, *, first: date, last: date, recorded_from: str, recorded_
     return rows
 
 
-def corrections_recorded(conn: Db, since: str, before: str) -> list[tuple[str, str]]:
-    """(stamp, detail) of the audit's `agreement correct` rows stamped from ``since`` to
-    before ``before`` (UTC stamps, as text), oldest first. The detail begins "agreement ID
-    (…): " and lists what changed (services.agreements.correct_agreement)."""
-    return [(at, detail) for at, detail in conn.execute(
-        "SELECT at, detail FROM audit WHERE command = 'agreement correct' "
-        "AND detail IS NOT NULL AND at >= ? AND at < ? ORDER BY id", (since, before))]
+def record_change(conn: Db, agreement_id: int, at: str, fields: Iterable[str]) -> None:
+    """Keep that ``agreement_id`` was changed at ``at`` (a UTC stamp), and what: start, end,
+    hours, amount, note."""
+    conn.execute("INSERT INTO agreement_change (agreement_id, at, fields) VALUES (?, ?, ?)",
+                 (agreement_id, at, ",".join(fields)))
+
+
+def changes_made(conn: Db, since: str, before: str) -> list[tuple[str, int, str]]:
+    """(stamp, agreement id, fields) of the changes made from ``since`` to before ``before``
+    (UTC stamps, as text), oldest first."""
+    return [(at, agreement_id, fields) for at, agreement_id, fields in conn.execute(
+        "SELECT at, agreement_id, fields FROM agreement_change WHERE at >= ? AND at < ? "
+        "ORDER BY id", (since, before))]

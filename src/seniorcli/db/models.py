@@ -95,6 +95,21 @@ class Agreement(SQLModel, table=True):
     withdrawn_at: str | None = None
 
 
+class AgreementChange(SQLModel, table=True):
+    """A change made to an agreement after it was recorded — corrected (`agreement correct`) or
+    ended early (`agreement end`) — and when: the payroll change file reports changes by the
+    day they were made. Schema version 4; deleted with its agreement. Never a CPR number, no
+    free text: ``fields`` names what changed (start, end, hours, amount, note)."""
+
+    __tablename__ = "agreement_change"
+    __table_args__ = (Index("ix_agreement_change_at", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    agreement_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("agreement.id", ondelete="CASCADE"), nullable=False, index=True))
+    at: str  # UTC stamp, as the audit log's
+    fields: str  # comma-separated, in this order: start,end,hours,amount,note
+
+
 class Setting(SQLModel, table=True):
     __tablename__ = "setting"
     key: str = Field(primary_key=True)

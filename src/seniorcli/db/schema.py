@@ -8,6 +8,30 @@ from __future__ import annotations
 
 APPLICATION_ID = 0x53454E31  # "SEN1"
 
+def backfill_agreement_changes(dialect: str) -> str:
+    """Version 4's copy of the corrections in the audit log into ``agreement_change``, for
+    either engine. The detail reads "agreement 12 (…): end 2027-12-31 → 2027-06-30; hours 30
+    → 28" (services.agreements.correct_agreement); what changed is found by its words."""
+    if dialect == "sqlite":
+        agreement_id = "CAST(substr(audit.detail, 11, instr(audit.detail, ' (') - 11) AS INTEGER)"
+
+        def has(text: str) -> str:
+            return f"instr(audit.detail, '{text}') > 0"
+    else:
+        agreement_id = "CAST(substring(audit.detail from '^agreement ([0-9]+) [(]') AS INTEGER)"
+
+        def has(text: str) -> str:
+            return f"strpos(audit.detail, '{text}') > 0"
+    fields = " || ".join(f"CASE WHEN {has('): ' + f + ' ')} OR {has('; ' + f + ' ')} "
+                         f"THEN '{f},' ELSE '' END"
+                         for f in ("start", "end", "hours", "amount", "note"))
+    return ("INSERT INTO agreement_change (agreement_id, at, fields) "
+            f"SELECT agreement.id, audit.at, rtrim({fields}, ',') FROM audit "
+            f"JOIN agreement ON agreement.id = {agreement_id} "
+            "WHERE audit.command = 'agreement correct' AND audit.detail LIKE 'agreement %' "
+            "ORDER BY audit.id")
+
+
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: (
         """CREATE TABLE employee (
@@ -175,6 +199,22 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "UPDATE agreement SET amount = NULL WHERE abs(amount) > 1e308",
         "UPDATE agreement SET weekly_hours = NULL WHERE abs(weekly_hours) > 1e308",
         "UPDATE employee SET weekly_hours = NULL WHERE abs(weekly_hours) > 1e308",
+    ),
+    4: (
+        # When an agreement was changed after it was recorded, and what changed: the payroll
+        # change file reports a correction on the day it was made (it read the audit log's
+        # text before, which a note could imitate). Deleted with the agreement.
+        """CREATE TABLE agreement_change (
+            id INTEGER NOT NULL PRIMARY KEY,
+            agreement_id INTEGER NOT NULL REFERENCES agreement (id) ON DELETE CASCADE,
+            at TEXT NOT NULL,
+            fields TEXT NOT NULL
+        )""",
+        "CREATE INDEX ix_agreement_change_agreement_id ON agreement_change (agreement_id)",
+        "CREATE INDEX ix_agreement_change_at ON agreement_change (at)",
+        # The corrections made before, from the audit log's detail ("agreement 12 (…): end
+        # 2027-12-31 → 2027-06-30; hours 30 → 28"), oldest first.
+        backfill_agreement_changes("sqlite"),
     ),
 }
 

@@ -2,7 +2,8 @@
 the one declaration of the schema) on first use, and upgraded by ``PG_MIGRATIONS``.
 
 A PostgreSQL register starts at the schema version SQLite's migrations had reached when
-PostgreSQL support came (``BASELINE``); each later version adds an entry to ``PG_MIGRATIONS``
+PostgreSQL support came (``BASELINE``; a register created now starts at the latest version, its
+tables being compiled from the declaration); each later version adds an entry to ``PG_MIGRATIONS``
 (and one to SQLite's ``MIGRATIONS``). PostgreSQL's DDL is transactional: an upgrade, its version
 stamp included, is one transaction under the register's write lock — all of it or none of it.
 The version lives in the table ``seniorcli_schema`` (SQLite keeps it in ``PRAGMA
@@ -15,7 +16,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from seniorcli.db.schema import LATEST
+from seniorcli.db.schema import LATEST, backfill_agreement_changes
 from seniorcli.errors import DatabaseError
 from seniorcli.i18n import _
 
@@ -25,7 +26,21 @@ if TYPE_CHECKING:
 BASELINE = 3
 #: version → statements, applied in order in one transaction (none yet: version 3 is the
 #: baseline created from models.py).
-PG_MIGRATIONS: dict[int, tuple[str, ...]] = {}
+PG_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    # SQLite's version 4 (db/schema.py): when an agreement was corrected or ended, and what
+    # changed, for the payroll change file; the corrections before it copied from the audit.
+    4: (
+        """CREATE TABLE agreement_change (
+            id SERIAL NOT NULL PRIMARY KEY,
+            agreement_id INTEGER NOT NULL REFERENCES agreement (id) ON DELETE CASCADE,
+            at VARCHAR COLLATE "C" NOT NULL,
+            fields VARCHAR COLLATE "C" NOT NULL
+        )""",
+        "CREATE INDEX ix_agreement_change_agreement_id ON agreement_change (agreement_id)",
+        "CREATE INDEX ix_agreement_change_at ON agreement_change (at)",
+        backfill_agreement_changes("postgresql"),
+    ),
+}
 VERSION_TABLE = "seniorcli_schema"
 
 
@@ -130,8 +145,9 @@ def prepare(conn: PgConnection, *, must_exist: bool) -> None:
             for statement in create_statements():
                 conn.raw.execute(statement)
             conn.raw.execute(f"CREATE TABLE {VERSION_TABLE} (version INTEGER NOT NULL)")
-            conn.raw.execute(f"INSERT INTO {VERSION_TABLE} VALUES (%s)", (BASELINE,))
-            version = BASELINE
+            # the tables are created as the declaration has them now: the latest version
+            conn.raw.execute(f"INSERT INTO {VERSION_TABLE} VALUES (%s)", (LATEST,))
+            version = LATEST
             from seniorcli.db.postgres import note_created
 
             note_created(conn)

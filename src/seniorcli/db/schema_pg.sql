@@ -87,4 +87,17 @@ CREATE TABLE conversation (
 	FOREIGN KEY(employee_id) REFERENCES employee (employee_id) ON DELETE CASCADE
 );
 
-CREATE INDEX ix_conversation_employee_id ON conversation (employee_id, date)
+CREATE INDEX ix_conversation_employee_id ON conversation (employee_id, date);
+
+CREATE TABLE agreement_change (
+	id SERIAL NOT NULL, 
+	agreement_id INTEGER NOT NULL, 
+	at VARCHAR COLLATE "C" NOT NULL, 
+	fields VARCHAR COLLATE "C" NOT NULL, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(agreement_id) REFERENCES agreement (id) ON DELETE CASCADE
+);
+
+CREATE INDEX ix_agreement_change_agreement_id ON agreement_change (agreement_id);
+
+CREATE INDEX ix_agreement_change_at ON agreement_change (at)

@@ -192,6 +192,7 @@ def end_agreement(conn: Db, agreement_id: int, on: date) -> None:
                     .format(agreement_id=agreement_id),
             )
         agreement_rows.end_early(conn, agreement_id, on)
+        agreement_rows.record_change(conn, agreement_id, now_stamp(), ["end"])
         audit(conn, "agreement end", 1)
 
 
@@ -328,17 +329,22 @@ def correct_agreement(conn: Db, agreement_id: int,
         amount = change.amount if change.amount is not None else a.amount
         note = (stored_option(change.note, "--note") or None) if change.note is not None \
             else a.note
-        changes = []
+        changes, fields = [], []
         if start != old_start:
             changes.append(f"start {old_start} → {start}")
+            fields.append("start")
         if (end, open_ended) != (old_end, old_open):
             changes.append(f"end {old_end or 'open-ended'} → {end or 'open-ended'}")
+            fields.append("end")
         if hours != a.weekly_hours:
             changes.append(f"hours {_hours(a.weekly_hours)} → {_hours(hours)}")
+            fields.append("hours")
         if amount != a.amount:
             changes.append(f"amount {_kr(a.amount)} → {_kr(amount)}")
+            fields.append("amount")
         if note != a.note:
             changes.append(f"note {_note(a.note)} → {_note(note)}")
+            fields.append("note")
         if not changes:
             return []
         what = f"agreement {agreement_id} cannot be corrected"
@@ -383,6 +389,7 @@ def correct_agreement(conn: Db, agreement_id: int,
         agreement_rows.correct(conn, agreement_id, start_date=start, end_date=end,
                                open_ended=open_ended, ended_on=ended_on, weekly_hours=hours,
                                amount=amount, note=note)
+        agreement_rows.record_change(conn, agreement_id, now_stamp(), fields)
         audit(conn, "agreement correct", 1, employee_id=a.employee_id,
               detail=f"agreement {agreement_id} ({describe_agreement(a)}): " + "; ".join(changes))
         return changes

@@ -177,38 +177,18 @@ def _stamp_bounds(first: date, last: date) -> tuple[str, str]:
     return (first - timedelta(days=1)).isoformat(), (last + timedelta(days=2)).isoformat()
 
 
-_DAY = r"\d{4}-\d{2}-\d{2}"
-_VALUE = r"[^\s;→']+(?: kr)?"
-_FIELD = rf"(?:start|end|hours|amount) {_VALUE} → {_VALUE}"
-_NOTE = r"note (?:none|'.*') → (?:none|'.*')"
-#: The changes at the end of a correction's audit detail (services.agreements.
-#: correct_agreement): "agreement 12 (…): end 2027-12-31 → 2027-06-30; hours 30 → 28".
-_CORRECTION = re.compile(rf"\): ((?:{_FIELD})(?:; {_FIELD})*(?:; {_NOTE})?|{_NOTE})$")
-_CORRECTED_ID = re.compile(r"agreement (\d+) \(")
-
-
-def corrected_fields(detail: str) -> tuple[int, set[str]] | None:
-    """(agreement id, the payroll fields it changed: start, end, hours, amount) from a
-    correction's audit detail; None when it cannot be read."""
-    head = _CORRECTED_ID.match(detail)
-    tail = _CORRECTION.search(detail)
-    if head is None or tail is None:
-        return None
-    fields = {part.split(" ", 1)[0] for part in tail.group(1).split("; ")
-              if not part.startswith("note ")}
-    return int(head.group(1)), fields & set(PAYROLL_FIELDS)
-
-
 def _corrections(conn: Db, first: date, last: date) -> dict[int, set[str]]:
-    """The agreements whose start, end, hours or amount were corrected on a day (in Denmark)
-    from ``first`` to ``last``, with what was corrected."""
+    """The agreements whose start, end, hours or amount were changed after they were recorded
+    (corrected, or ended early) on a day (in Denmark) from ``first`` to ``last``, with what
+    changed (db table agreement_change)."""
     found: dict[int, set[str]] = {}
-    for at, detail in agreement_rows.corrections_recorded(conn, *_stamp_bounds(first, last)):
+    for at, agreement_id, fields in agreement_rows.changes_made(
+            conn, *_stamp_bounds(first, last)):
         day = _danish_day(at)
-        read = corrected_fields(detail)
-        if day is None or not first <= day <= last or read is None or not read[1]:
+        changed = set(fields.split(",")) & set(PAYROLL_FIELDS)
+        if day is None or not first <= day <= last or not changed:
             continue
-        found.setdefault(read[0], set()).update(read[1])
+        found.setdefault(agreement_id, set()).update(changed)
     return found
 
 
