@@ -30,3 +30,13 @@ def test_a_missing_rules_file_gets_a_hint_too(run, tmp_path: Path):
     assert r.exit_code == 1
     assert "lemvig.toml: filen findes ikke" in r.stderr
     assert "Prøv: kontrollér sti og navn" in r.stderr
+
+
+def test_an_output_path_through_a_file_is_said_in_danish(run, tmp_path: Path):
+    roster = tmp_path / "r.csv"
+    roster.write_text("employee_id,name,birth_date\n1,A B,1960-01-01\n", encoding="utf-8")
+    assert run("import", roster).exit_code == 0
+    r = run("employees", "-o", roster / "x.csv", lang="da")
+    assert r.exit_code == 1
+    assert "en del af stien er en fil, ikke en mappe" in r.stderr
+    assert "Not a directory" not in r.stderr

@@ -59,3 +59,20 @@ def test_help_pages_say_brug_in_danish(run):
     r = run("due", "--help", lang="da")
     assert r.exit_code == 0
     assert "Brug: seniorcli due [TILVALG]" in r.stdout
+
+
+def test_a_mistyped_command_gets_a_danish_suggestion(run):
+    r = run("agrement", lang="da")
+    assert r.exit_code == 2
+    assert r.stderr.strip().endswith("Mente du 'agreement'?")
+    assert "Did you mean" not in r.stderr
+
+
+def test_rules_list_says_its_values_in_danish_and_json_keeps_them(run):
+    table = run("rules", "list", lang="da").stdout
+    assert "fødselsdagen" in table and "kalenderåret" in table
+    assert "efter 12 måneder" in table and "hvert kalenderår" in table and "indbygget" in table
+    assert "birthday" not in table and "built-in" not in table
+    rows = {r["name"]: r for r in run("rules", "list", "--format", "json").json()}
+    assert rows["koege"]["trigger"] == "calendar_year"
+    assert rows["norddjurs"]["repeat"] == "12 months"

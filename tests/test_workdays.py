@@ -91,10 +91,19 @@ def test_the_due_list_flags_due_dates_on_a_day_off(run, roster):
     assert off == {"1": "Juleaftensdag", "2": "lørdag", "3": None}
     table = run("due", "--rules", "norddjurs", "--as-of", "2026-12-01", "--within", "30",
                 lang="da").stdout
-    assert "Fridag" in table
-    assert "Juleaftensdag" in table and "lørdag" in table
+    assert "24-12-2026 (Juleaftensdag)" in table and "05-12-2026 (lørdag)" in table
+    assert "07-12-2026 " in table and "07-12-2026 (" not in table
     assert "Christmas Eve" in run("due", "--rules", "norddjurs", "--as-of", "2026-12-01",
                                   "--within", "30", "--format", "csv").stdout
+
+
+def test_the_day_off_stays_in_a_table_at_80_columns(run, roster, monkeypatch):
+    assert run("import", roster, "--as-of", "2026-12-01").exit_code == 0
+    monkeypatch.setenv("COLUMNS", "80")
+    table = run("due", "--rules", "norddjurs", "--as-of", "2026-12-01", "--within", "30",
+                lang="da").stdout
+    assert max(len(line) for line in table.splitlines()) <= 80
+    assert "(Juleaftensdag)" in table and "(lørdag)" in table
 
 
 def test_show_names_the_day_off_of_the_next_offer(run, roster):

@@ -71,3 +71,28 @@ class RuleError(SeniorError):
 class DatabaseError(SeniorError):
     """The database cannot be used (newer schema, not a seniorcli database, locked, a full
     disk, a read-only folder or file, damaged)."""
+
+
+def os_reason(e: OSError) -> str:
+    """Why the system refused a file operation, in the reader's language ("a part of the path
+    is a file, not a folder"), instead of the C library's English ("Not a directory")."""
+    import errno
+
+    from seniorcli.i18n import N_, _
+
+    reasons = {
+        errno.ENOENT: N_("no such file or folder"),
+        errno.ENOTDIR: N_("a part of the path is a file, not a folder"),
+        errno.EISDIR: N_("it is a folder"),
+        errno.EACCES: N_("no permission"),
+        errno.EPERM: N_("no permission"),
+        errno.ENOSPC: N_("the disk is full"),
+        errno.EDQUOT: N_("the disk quota is used up"),
+        errno.EROFS: N_("the disk is read-only"),
+        errno.ENAMETOOLONG: N_("the name is too long"),
+        errno.EEXIST: N_("it exists already"),
+        errno.ELOOP: N_("too many symbolic links"),
+        errno.EIO: N_("the disk could not be read or written (input/output error)"),
+    }
+    reason = reasons.get(e.errno or 0)
+    return _(reason) if reason else (e.strerror or str(e))

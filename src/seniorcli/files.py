@@ -108,12 +108,15 @@ def _target(path: Path | str) -> _Target:
     except FileNotFoundError:
         mode = None
     except OSError as e:
+        from seniorcli.errors import os_reason
+
         raise SeniorError(_("cannot write {shown}: {strerror}")
-            .format(shown=shown, strerror=e.strerror)) from None
+            .format(shown=shown, strerror=os_reason(e))) from None
     if mode is not None:
         if stat.S_ISDIR(mode):
             raise SeniorError(_("{shown} is a folder; nothing was written").format(shown=shown),
-                              hint=_("give a file name, e.g. {NAME}").format(NAME=shown / 'NAME'))
+                              hint=_("give a file name, e.g. {NAME}").format(
+                                  NAME=shown / _("FILENAME")))
         if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
             return _Target(shown, real, stream=True)
         if not stat.S_ISREG(mode):
@@ -199,8 +202,11 @@ def _os_error(e: OSError, target: _Target, where: Path | None = None) -> SeniorE
         return SeniorError(_("no permission to write in {place}: {shown} was not written")
             .format(place=place, shown=shown),
                            hint=_("choose a folder you may write in"))
-    return SeniorError(_("cannot write {shown}: {e}")
-        .format(shown=shown, e=e.strerror or e))
+    from seniorcli.errors import os_reason
+
+    return SeniorError(_("cannot write {shown}: {e}").format(shown=shown, e=os_reason(e)),
+                       hint=_("check the path") if e.errno in (errno.ENOTDIR, errno.ENOENT)
+                       else None)
 
 
 def write_error(error: OSError, path: Path | str) -> SeniorError:

@@ -203,6 +203,8 @@ def _file_error(e: OSError, saved: bool) -> SeniorError:
     read or written."""
     import errno
 
+    from seniorcli.errors import os_reason
+
     name = f" {e.filename}" if e.filename else ""
     done = (_("; the command had already saved its change to the database before this (see "
               "`seniorcli audit`)") if saved else _("; nothing was changed in the database"))
@@ -231,7 +233,7 @@ def _file_error(e: OSError, saved: bool) -> SeniorError:
             .format(name=name, done=done),
                            hint=_("check the disk, then run the command again"))
     return SeniorError(_("could not use{file}: {e}{done}")
-        .format(file=name or _(' a file'), e=e.strerror or e, done=done))
+        .format(file=name or _(' a file'), e=os_reason(e), done=done))
 
 
 app = typer.Typer(

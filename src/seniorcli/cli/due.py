@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Annotated
 
 import typer
@@ -60,10 +61,21 @@ def due_columns(table: bool):
             Column("reason", _("Why"), drop_order=1)]
     if table:
         cols.insert(8, Column("days_overdue", _("Days over"), "number"))
-        cols = [Column("manager", _("Manager"), drop_order=4) if c.key == "manager_id" else c
-                for c in cols
-                if c.key not in ("birth_date", "status", "manager_name")]
+        # the day off goes with its date, so that no terminal width leaves it out
+        shown = {"manager_id": Column("manager", _("Manager"), drop_order=4),
+                 "due_date": Column("due_shown", _("Due"))}
+        cols = [shown.get(c.key, c) for c in cols
+                if c.key not in ("birth_date", "status", "manager_name", "due_date_day_off")]
     return cols
+
+
+def with_table_labels(rows: Iterable[dict]) -> Iterator[dict]:
+    """The rows as a table shows them: the manager as "Name (id)", the due date with its day
+    off ("24-12-2026 (Juleaftensdag)")."""
+    for r in with_manager_labels(rows):
+        off = r["due_date_day_off"]
+        r["due_shown"] = date_short(r["due_date"]) + (f" ({off})" if off else "")
+        yield r
 
 
 def due(
@@ -125,7 +137,7 @@ def due(
         return "bold red" if (r["days_overdue"] or 0) > LONG_OVERDUE_DAYS else None
 
     table = out_fmt == "table"
-    emit(counted(with_manager_labels(rows) if table else rows), due_columns(table), out_fmt,
+    emit(counted(with_table_labels(rows) if table else rows), due_columns(table), out_fmt,
          output, excel=excel,
          title=_("Senior conversations due — {title}, {day}")
              .format(title=rule_set.title, day=date_short(day)), row_style=style,

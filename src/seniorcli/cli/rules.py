@@ -17,7 +17,7 @@ from seniorcli.cli.common import (
     say,
 )
 from seniorcli.errors import SeniorError
-from seniorcli.i18n import _
+from seniorcli.i18n import N_, _
 
 rules_app = typer.Typer(help=_("The rule sets: when senior conversations must be offered."),
                         no_args_is_help=True)
@@ -39,6 +39,10 @@ def _registry(files):
     return load_registry(rules_dir(), files or [])
 
 
+#: A rule set's trigger as people read it in `rules list`'s table (json keeps the value).
+TRIGGER_WORDS = {"birthday": N_("the birthday"), "calendar_year": N_("the calendar year")}
+
+
 @rules_app.command("list")
 def rules_list(rules_file: RulesFileOpt = None, fmt: FormatOpt = Format.table) -> None:
     """List the rule sets: the built-ins and your own TOML files.
@@ -54,6 +58,12 @@ def rules_list(rules_file: RulesFileOpt = None, fmt: FormatOpt = Format.table) -
          "agreement_default_term_months": rs.agreement_default_term_months, "origin": rs.origin}
         for rs in _registry(rules_file).all()
     ]
+    if fmt == Format.table:  # the machine values as people read them
+        for r in rows:
+            r["trigger"] = _(TRIGGER_WORDS.get(r["trigger"], r["trigger"]))
+            r["repeat"] = (_("every calendar year") if r["repeat"] == "calendar_year"
+                           else _("after {n} months").format(n=r["repeat"].split()[0]))
+            r["origin"] = _("built-in") if r["origin"] == "built-in" else r["origin"]
     cols = [Column("name", _("Name")), Column("title", _("Title")),
             Column("first_offer_age", _("First offer at"), "number"),
             Column("trigger", _("Trigger")), Column("repeat", _("Repeat")),

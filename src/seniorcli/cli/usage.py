@@ -19,6 +19,8 @@ from seniorcli.i18n import N_, _
 #: click's refusals, by shape → our message (fields named by the groups).
 _REFUSALS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.S), message) for pattern, message in (
+        (r"(?P<reason>.*)\. Did you mean (?P<suggestions>.*)\?",
+         N_("{reason}. Did you mean {suggestions}?")),
         (r"Invalid value for (?P<option>.+?): (?P<reason>.*)",
          N_("Invalid value for {option}: {reason}")),
         (r"Invalid value: (?P<reason>.*)", N_("Invalid value: {reason}")),
