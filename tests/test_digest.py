@@ -66,8 +66,9 @@ def digest(run, folder: Path, *args: str, lang: str = "en", terminal: bool = Fal
                lang=lang, terminal=terminal)
 
 
-def files(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir())
+def files(folder: Path, hidden: bool = False) -> list[str]:
+    """The folder's files (``hidden``: the manifest .seniorcli-digest.json too)."""
+    return sorted(p.name for p in folder.iterdir() if hidden or not p.name.startswith("."))
 
 
 HEADINGS = {"now": "Offer a senior conversation now", "soon": "Due within",
@@ -161,8 +162,8 @@ def test_days_off_are_named_in_danish(run, agreements, tmp_path):
     assert '12-12-2026<br><span class="off">lørdag</span>' in m1  # the agreement's last day
     assert '15-11-2026<br><span class="off">søndag</span>' in m1  # Anna's due date
     assert '30-12-2026<br><span class="off">' not in m1  # a working day: no flag
-    digest(run, out, "--format", "text", lang="da")
-    text = (out / "leder-M2.txt").read_text(encoding="utf-8")
+    digest(run, tmp_path / "text", "--format", "text", lang="da")
+    text = (tmp_path / "text" / "leder-M2.txt").read_text(encoding="utf-8")
     assert "Forfaldsdato 24-12-2026 (Juleaftensdag), om 17 dage" in text
     assert "Løntillæg: sidste dag 31-12-2026 (Nytårsaften), 24 dage tilbage" in text
 
@@ -177,7 +178,7 @@ def test_staff_without_a_manager_go_to_one_file_for_hr(run, roster, tmp_path):
     assert "Manager: (no manager)" in hr
     assert "Manager: Lise Gået (M4), left 2026-10-31" in hr
     assert not (out / "leder-M4.txt").exists()  # nothing is sent to a manager who has left
-    assert "3 employees are in no manager's overview" in r.stderr
+    assert "2 employees have a manager who is not in the register" in r.stderr  # not Finn
 
 
 def test_a_manager_with_nothing_gets_no_file(run, roster, tmp_path):
@@ -231,11 +232,12 @@ def test_silent_on_success_and_a_summary_on_a_terminal(run, roster, tmp_path):
 def test_a_rerun_gives_the_same_bytes(run, agreements, tmp_path):
     out = tmp_path / "out"
     digest(run, out)
-    first = {n: (out / n).read_bytes() for n in files(out)}
+    first = {n: (out / n).read_bytes() for n in files(out, hidden=True)}
+    assert ".seniorcli-digest.json" in first
     assert digest(run, out).exit_code == 0
-    assert {n: (out / n).read_bytes() for n in files(out)} == first
+    assert {n: (out / n).read_bytes() for n in files(out, hidden=True)} == first
     digest(run, tmp_path / "again")
-    assert {n: (tmp_path / "again" / n).read_bytes() for n in files(out)} == first
+    assert {n: (tmp_path / "again" / n).read_bytes() for n in files(out, hidden=True)} == first
 
 
 def test_what_was_logged_after_the_as_of_date_changes_nothing(run, agreements, tmp_path):
@@ -396,3 +398,346 @@ def test_a_missing_database_is_refused_and_no_folder_made(tmp_path):
                                  "norddjurs", "--as-of", AS_OF, "--to", str(out)])
     assert r.exit_code == 1 and "there is no database" in r.stderr
     assert not out.exists() and not (tmp_path / "nope.db").exists()
+
+
+# Found by the user test of the first version ----------------------------------------------------
+
+MANIFEST = ".seniorcli-digest.json"
+
+
+def snapshot_of(folder: Path) -> dict[str, bytes]:
+    return {n: (folder / n).read_bytes() for n in files(folder, hidden=True)}
+
+
+def test_another_selection_never_touches_a_folders_files(run, agreements, tmp_path):
+    """A run for one manager (or one department, or the other format) into the folder of the
+    full monthly run is refused: it would remove the other managers' files and replace the
+    index the mail script reads."""
+    out = tmp_path / "out"
+    assert digest(run, out).exit_code == 0
+    before = snapshot_of(out)
+    for other in (("--manager", "M1"), ("--department", "Vej"), ("--format", "text")):
+        r = digest(run, out, *other)
+        assert r.exit_code == 1, other
+        assert "holds the overviews of another selection" in r.stderr
+        assert "nothing was written" in r.stderr and "a folder of its own" in r.stderr
+        assert snapshot_of(out) == before, other
+    r = digest(run, out, "--manager", "M1", lang="da")
+    assert "rummer oversigterne fra et andet udvalg (alle ledere, html)" in r.stderr
+    assert "denne kørsel (leder M1, html)" in r.stderr
+    assert f"--to {out / 'leder-M1'}" in r.stderr
+    # ... and the other way round: the full run into a folder of one manager's overview
+    assert digest(run, out / "leder-M1", "--manager", "m1").exit_code == 0
+    assert digest(run, out / "leder-M1").exit_code == 1
+    assert files(out / "leder-M1") == ["leder-M1.html", "oversigt.csv"]
+
+
+def test_the_manifest_keeps_the_selection_and_its_files(run, roster, tmp_path):
+    import json
+
+    out = tmp_path / "out"
+    digest(run, out, "--department", "skole", "--format", "text")
+    kept = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    assert kept["selection"] == {"department": "Skole", "manager": None, "format": "text"}
+    assert kept["files"] == ["leder-M1.txt", "leder-M2.txt", "uden-leder.txt"]
+    assert stat.S_IMODE((out / MANIFEST).stat().st_mode) == 0o600
+    assert sorted(row["file"] for row in read_index(out)) == kept["files"]
+
+
+def test_a_rerun_of_the_same_selection_removes_what_is_no_longer_current(run, roster, tmp_path):
+    out = tmp_path / "out"
+    as_of = "2026-11-20"
+    args = ("digest", "--rules", "norddjurs", "--as-of", as_of, "--to", out, "--manager")
+    assert run(*args, "M1").exit_code == 0
+    assert files(out) == ["leder-M1.html", "oversigt.csv"]
+    assert run("log", "001", "held", "--date", "2026-11-16", "--as-of", as_of).exit_code == 0
+    r = run(*args, "m1", terminal=True)  # the same manager, typed otherwise
+    assert r.exit_code == 0 and "removed 1 overview of an earlier run" in r.stderr
+    assert files(out) == ["oversigt.csv"] and read_index(out) == []
+
+
+def test_an_index_without_a_manifest_loses_no_file(run, roster, tmp_path):
+    """A folder whose manifest is gone (copied without hidden files, or written by the first
+    version): whose files the index names cannot be told, so nothing is removed."""
+    out = tmp_path / "out"
+    run("digest", "--rules", "norddjurs", "--as-of", "2026-11-20", "--to", out)
+    (out / MANIFEST).unlink()
+    assert run("log", "001", "held", "--date", "2026-11-16", "--as-of", "2026-11-20"
+               ).exit_code == 0
+    r = run("digest", "--rules", "norddjurs", "--as-of", "2026-11-20", "--to", out,
+            "--manager", "M2")
+    assert r.exit_code == 0
+    assert "leder-M1.html" in files(out) and "uden-leder.html" in files(out)
+    assert (out / MANIFEST).is_file()
+
+
+def test_an_empty_folder_name_is_refused(run, roster, tmp_path, monkeypatch):
+    """`--to "$folder"` with the variable unset in a cron script: never the current folder."""
+    here = tmp_path / "cwd"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    for empty in ("", "  "):
+        r = digest(run, empty)  # type: ignore[arg-type]
+        assert r.exit_code == 2, empty
+        assert "--to is empty" in r.stderr
+        assert list(here.iterdir()) == []
+    r = digest(run, "", lang="da")  # type: ignore[arg-type]
+    assert "--to er tom" in r.stderr
+    assert digest(run, Path(".")).exit_code == 0  # named on purpose: the current folder
+    assert "oversigt.csv" in files(here)
+
+
+def test_a_file_in_the_path_of_the_folder_is_named(run, roster, tmp_path):
+    target = write_csv(tmp_path / "afile", "keep")
+    for below in ("sub", "sub/deeper"):
+        r = digest(run, target / below, lang="da")
+        assert r.exit_code == 1
+        assert f"kan ikke oprette mappen {target / below}: {target} er en fil" in r.stderr
+    assert target.read_text() == "keep\n"
+
+
+def _html_sections(page: str) -> dict[str, list[list[str]]]:
+    """Heading → rows of cell texts; the id of an employee and the name of a day off in
+    brackets, as the text digest writes them."""
+    from html.parser import HTMLParser
+
+    class Reader(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.sections: dict[str, list[list[str]]] = {}
+            self.heading = None
+            self.text: list[str] | None = None
+            self.row: list[str] | None = None
+            self.bracket = False
+
+        def handle_starttag(self, tag, attrs):
+            cls = dict(attrs).get("class") or ""
+            if tag == "h2":
+                self.text = []
+            elif tag == "tr" and self.heading is not None:
+                self.row = []
+            elif tag == "td" and self.row is not None:
+                self.text = []
+            elif tag == "span" and cls in ("id", "off") and self.text is not None:
+                self.text.append(" (")
+                self.bracket = True
+            elif tag == "br" and self.text is not None:
+                self.text.append(" ")
+
+        def handle_endtag(self, tag):
+            if tag == "span" and self.bracket:
+                self.text.append(")")
+                self.bracket = False
+            elif tag == "h2":
+                self.heading = "".join(self.text)
+                self.sections[self.heading] = []
+                self.text = None
+            elif tag == "td" and self.row is not None:
+                self.row.append(" ".join("".join(self.text).split()).replace("( ", "("))
+                self.text = None
+            elif tag == "tr" and self.row:
+                self.sections[self.heading].append(self.row)
+                self.row = None
+
+        def handle_data(self, data):
+            if self.text is not None:
+                self.text.append(data)
+
+    reader = Reader()
+    reader.feed(page)
+    return reader.sections
+
+
+def _text_sections(text: str) -> dict[str, list[str]]:
+    """Heading → each employee's block, its lines joined."""
+    lines = text.splitlines()
+    sections: dict[str, list[str]] = {}
+    heading = None
+    for i, line in enumerate(lines):
+        if i + 1 < len(lines) and re.fullmatch(r"-{3,}", lines[i + 1]) and line \
+                and len(lines[i + 1]) == len(line):
+            heading = line
+            sections[heading] = []
+        elif heading is not None and line.startswith("* "):
+            sections[heading].append(line[2:])
+        elif heading is not None and line.startswith("  ") and sections[heading]:
+            sections[heading][-1] += " " + line.strip()
+        elif line.startswith("-" * 80):
+            heading = None
+    return sections
+
+
+def _facts(block: str) -> list[str]:
+    """What a text block states: ids, dates (with their day off), days, status, reason."""
+    found = re.findall(r"\([^()]*\)", block)  # ids, days off, manager ids
+    found += re.findall(r"\d\d-\d\d-\d{4}(?: \([^)]*\))?", block)
+    found += re.findall(r"\d+ dage?\b", block)
+    found += re.findall(r" · (.*?)(?: Hvorfor:|$)", block)
+    found += re.findall(r"Hvorfor: (.*)$", block)
+    return found
+
+
+def test_html_and_text_carry_the_same_facts(run, agreements, tmp_path):
+    """The same register in both formats: the same sections, the same people in the same
+    order, and every fact of one in the other — the pending status in "due soon" too."""
+    assert run("log", "001", "invited", "--date", "2026-11-20", "--as-of", AS_OF).exit_code == 0
+    assert run("log", "009", "invited", "--date", "2026-12-01", "--as-of", AS_OF).exit_code == 0
+    assert run("log", "006", "postponed", "--date", "2026-11-25", "--as-of", AS_OF).exit_code == 0
+    digest(run, tmp_path / "h", lang="da")
+    digest(run, tmp_path / "t", "--format", "text", lang="da")
+    pending_seen = 0
+    for name in ("leder-M1", "leder-M2", "uden-leder"):
+        html = _html_sections((tmp_path / "h" / f"{name}.html").read_text(encoding="utf-8"))
+        text = _text_sections((tmp_path / "t" / f"{name}.txt").read_text(encoding="utf-8"))
+        assert list(html) == list(text), name
+        for heading, rows in html.items():
+            blocks = text[heading]
+            assert len(rows) == len(blocks), (name, heading)
+            for cells, block in zip(rows, blocks, strict=True):
+                for cell in cells:
+                    assert cell in block, (name, heading, cell, block)
+                whole = " ".join(cells)
+                for fact in _facts(block):
+                    assert fact in whole, (name, heading, fact, cells)
+                pending_seen += any(w in cells for w in ("inviteret", "udsat"))
+    assert pending_seen == 3  # Anna (now), Ida (soon, the one the HTML left out), Finn (HR)
+    soon = _html_sections((tmp_path / "h" / "leder-M1.html").read_text(encoding="utf-8"))
+    assert soon["Skal tilbydes inden for 30 dage (1)"][0][4] == "inviteret"
+
+
+def test_agreements_within_0_leaves_the_section_out(run, agreements, tmp_path):
+    """As --within 0 leaves "due soon" out; a manager with only agreements gets no file."""
+    out = tmp_path / "out"
+    assert run("log", "003", "held", "--date", "2026-11-25", "--as-of", AS_OF).exit_code == 0
+    digest(run, out, "--format", "text", "--agreements-within", "0", "--within", "0")
+    m1 = (out / "leder-M1.txt").read_text(encoding="utf-8")
+    assert section(m1, "agreements") is None and "within 0 days" not in m1
+    assert section(m1, "soon") is None and ids(section(m1, "now")) == ["001"]
+    assert not (out / "leder-M2.txt").exists()  # Cai's agreement only: nothing to say
+    assert {r["file"]: r["agreements_ending"] for r in read_index(out)} == {
+        "leder-M1.txt": "0", "uden-leder.txt": "0"}
+    digest(run, tmp_path / "h", "--agreements-within", "0", lang="da")
+    page = (tmp_path / "h" / "leder-M1.html").read_text(encoding="utf-8")
+    assert "Seniorordninger, der udløber" not in page
+
+
+def test_an_id_is_never_broken_across_lines(run, tmp_path):
+    """Ids with a space ("A 7"), after names of every length up to the line's end."""
+    rows = [f"A {n};{'Anna ' + 'Bodil' * (n // 5) + 'x' * (n % 5)};1960-02-02;Skole;M 1"
+            for n in range(50, 80)]
+    f = write_csv(tmp_path / "r.csv", "Medarbejdernr;Navn;Fødselsdato;Afdeling;Leder",
+                  "M 1;Mette;1980-01-01;Skole;", *rows)
+    assert run("import", f, "--as-of", "2026-11-01").exit_code == 0
+    out = tmp_path / "out"
+    assert digest(run, out, "--format", "text").exit_code == 0
+    (page,) = [p for p in out.iterdir() if p.name.startswith("leder-")]
+    text = page.read_text(encoding="utf-8")
+    assert len(re.findall(r"\(A \d\d\)", text)) == 30
+    assert "To: Mette (M 1)" in text
+    assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_a_date_is_never_broken_across_lines():
+    """A date with the name of its day off ("26-12-2026 (Anden juledag)") stays on one line,
+    wherever a long agreement type puts it."""
+    from datetime import date
+    from types import SimpleNamespace
+
+    from seniorcli.i18n import refresh
+    from seniorcli.output.digest import render_text
+    from seniorcli.workdays import day_off
+
+    os.environ["SENIORCLI_LANG"] = "da"
+    refresh()
+    try:
+        run = SimpleNamespace(as_of=date(2026, 12, 7), within=0, agreements_within=30,
+                              rules_name="norddjurs", rules_title="Norddjurs Kommune")
+        rows = [{"employee_id": "1", "name": "Anna", "department": "Skole",
+                 "type": "t" * n, "end_date": date(2026, 12, 26), "days_left": 19}
+                for n in range(40, 78)]
+        d = SimpleNamespace(manager_id="M1", manager_name="Mette", manager_email=None,
+                            due_now=[], due_soon=[], agreements_ending=rows)
+        text = render_text(d, run)
+        name = day_off(date(2026, 12, 26))
+    finally:
+        os.environ["SENIORCLI_LANG"] = "en"
+        refresh()
+    assert " " in name and text.count(f"26-12-2026 ({name})") == 38
+    assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_staff_without_a_manager_are_no_warning(run, tmp_path):
+    """The director has no manager: normal, so the monthly cron job mails nothing about it —
+    the file for HR and the index carry them, and a terminal gets a line."""
+    f = write_csv(tmp_path / "r.csv", "Medarbejdernr;Navn;Fødselsdato;Afdeling;Leder;E-mail",
+                  "D;Dorte Direktør;1960-01-01;Direktion;;d@example.dk",
+                  "1;Anna;1960-02-02;Skole;D;")
+    assert run("import", f, "--as-of", "2026-11-01").exit_code == 0
+    r = digest(run, tmp_path / "cron")
+    assert r.exit_code == 0 and r.stderr == ""
+    assert files(tmp_path / "cron") == ["leder-D.html", "oversigt.csv", "uden-leder.html"]
+    r = digest(run, tmp_path / "terminal", terminal=True, lang="da")
+    assert "1 medarbejder uden leder i registeret (f.eks. direktøren) står i " in r.stderr
+    assert "Advarsel" not in r.stderr
+
+
+def test_a_manager_unknown_or_gone_is_warned(run, roster, tmp_path):
+    """A manager id that names nobody, or someone who has left, needs the roster fixed: a
+    warning, so cron mails it; the staff with no manager at all are not in it."""
+    r = digest(run, tmp_path / "out", "--department", "Vej")  # Eva (M9), Gitte (M4)
+    assert r.exit_code == 0
+    assert ("2 employees have a manager who is not in the register or not employed on the day"
+            in r.stderr)
+    assert "M9 (not in the register)" in r.stderr
+    assert "Lise Gået (M4), left 2026-10-31" in r.stderr
+    r = digest(run, tmp_path / "skole", "--department", "Skole")  # Finn: no manager
+    assert r.exit_code == 0 and "have a manager" not in r.stderr \
+        and "has a manager" not in r.stderr
+
+
+def _mail_script() -> str:
+    doc = (Path(__file__).parent.parent / "docs" / "digest.md").read_text(encoding="utf-8")
+    (code,) = re.findall(r"```python\n(# /srv/hr/bin/mail-digests\.py.*?)```", doc, re.S)
+    return code
+
+
+@pytest.mark.parametrize("fmt", ["html", "text"])
+def test_the_mail_example_of_the_docs_attaches_each_file_as_what_it_is(
+        run, roster, tmp_path, monkeypatch, fmt):
+    import sys
+    import types
+
+    out = tmp_path / "out"
+    assert digest(run, out, "--format", fmt).exit_code == 0
+    sent = []
+
+    class SMTP:
+        def __init__(self, host):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def send_message(self, msg):
+            sent.append(msg)
+
+    monkeypatch.setitem(sys.modules, "smtplib", types.SimpleNamespace(SMTP=SMTP))
+    monkeypatch.setattr(sys, "argv", ["mail-digests.py", str(out)])
+    exec(compile(_mail_script(), "mail-digests.py", "exec"), {"__name__": "__main__"})
+    index = read_index(out)
+    assert len(sent) == len(index) == 3
+    for msg, row in zip(sent, index, strict=True):
+        digest_text = (out / row["file"]).read_text(encoding="utf-8")
+        if fmt == "html":  # attached as a web page
+            (part,) = list(msg.iter_attachments())
+            assert part.get_filename() == row["file"]
+            assert part.get_content_type() == "text/html"
+            assert part.get_content() == digest_text
+        else:  # the text digest is the mail itself, never "HTML"
+            assert list(msg.iter_attachments()) == []
+            assert msg.get_content_type() == "text/plain"
+            assert msg.get_content() == digest_text
+    assert [m["To"] for m in sent] == ["hr@kommune.dk", "mette@example.dk", "hr@kommune.dk"]

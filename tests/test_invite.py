@@ -1,11 +1,14 @@
 """seniorcli invite: calendar invitations (.ics, read back with icalendar) and the mail-merge
-file for the people due — stable UIDs, byte-identical re-runs, never a weekend or holiday,
-slots spread per manager, files per manager, Danish text, logging 'invited' once."""
+file for the people due — UIDs stable within a cycle, byte-identical re-runs, a folder that
+holds the latest run (cancellations for those no longer due), never a weekend, holiday or
+leave date, slots spread per manager, files per manager, the text of the rule set in use,
+logging 'invited' once."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -13,7 +16,8 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from seniorcli.services.invitations import Schedule, file_names
+from seniorcli.cli import common
+from seniorcli.services.invitations import MANIFEST_FILE, Schedule, file_names
 from seniorcli.workdays import day_off
 
 from conftest import db_rows, db_snapshot, write_csv
@@ -41,6 +45,13 @@ DUE_NOW = {"S01", "S02", "S03", "S04", "S05", "S06", "S07", "S08", "S09", "M2", 
 M1_STAFF = {"S01", "S02", "S03", "S04", "S05", "S06", "S07", "S08", "S09", "M2"}
 
 
+@pytest.fixture(autouse=True)
+def _today_is_fixed(monkeypatch):
+    """'Today' (the real date: proposals before it are warned about) is fixed too, so that no
+    test depends on the day it runs."""
+    monkeypatch.setattr(common, "today", lambda: date(2026, 11, 30))
+
+
 @pytest.fixture
 def roster(run, tmp_path):
     f = write_csv(tmp_path / "r.csv",
@@ -57,9 +68,17 @@ def invite(run, folder: Path, *args: str, as_of: str = BEFORE_XMAS, lang: str = 
 
 
 def events(folder: Path) -> dict[str, list]:
-    """file name → its VEVENTs (parsed back with icalendar)."""
+    """file name → its VEVENTs (parsed back with icalendar); invitations only."""
     return {p.name: Calendar.from_ical(p.read_bytes()).walk("VEVENT")
-            for p in sorted(folder.glob("*.ics"))}
+            for p in sorted(folder.glob("*.ics")) if not p.name.startswith("aflyst-")}
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def description(folder: Path, eid: str) -> str:
+    return str(by_employee(folder)[eid]["DESCRIPTION"])
 
 
 def by_employee(folder: Path) -> dict[str, object]:
@@ -89,7 +108,7 @@ def test_one_file_per_employee_for_everyone_due(run, roster, tmp_path):
     r = invite(run, out)
     assert set(by_employee(out)) == DUE_NOW
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["flettefil.csv", *(f"seniorsamtale-{i}.ics" for i in DUE_NOW)])
+        [MANIFEST_FILE, "flettefil.csv", *(f"seniorsamtale-{i}.ics" for i in DUE_NOW)])
     assert (os.stat(out).st_mode & 0o777) == 0o700
     assert all((os.stat(p).st_mode & 0o777) == 0o600 for p in out.iterdir())
     assert "Wrote 13 invitations in 13 calendar files and the mail-merge file flettefil.csv" \
@@ -128,11 +147,12 @@ def test_missing_e_mail_is_warned_with_the_ids(run, roster, tmp_path):
     assert r.exit_code == 0
     assert "Wrote" not in r.stderr  # cron: no summary
     warnings = [line for line in r.stderr.splitlines() if line.startswith("Warning:")]
-    assert len(warnings) == 2, r.stderr
+    # U1 has no manager at all: how the organisation is, said on a terminal, not mailed by cron
+    assert len(warnings) == 1, r.stderr
     assert "2 employees have no usable e-mail in the register" in warnings[0]
     assert warnings[0].endswith(": S05, V2")
-    assert "1 employee has no manager with a usable e-mail (or no manager)" in warnings[1]
-    assert warnings[1].endswith(": U1")
+    r = run("invite", "--rules", "koege", "--as-of", BEFORE_XMAS, "--to", tmp_path / "inv")
+    assert "1 employee has no manager, so the invitation has no organiser: U1" in r.stderr
 
 
 def test_a_run_again_gives_the_same_bytes_and_the_same_uids(run, roster, tmp_path):
@@ -145,7 +165,8 @@ def test_a_run_again_gives_the_same_bytes_and_the_same_uids(run, roster, tmp_pat
     invite(run, a)  # into the same folder: the same files
     assert {p.name: p.read_bytes() for p in a.iterdir()} == again
     e = by_employee(a)["S01"]
-    assert str(e["UID"]) == "seniorsamtale-S01-2016-01-01@seniorcli"  # turned 55 in 2016
+    # the cycle: the current employment (hired 2000-01-01), nothing held or declined since
+    assert str(e["UID"]) == "seniorsamtale-S01-hired-2000-01-01@seniorcli"
     assert e["DTSTAMP"].dt == datetime(2026, 12, 18, tzinfo=e["DTSTAMP"].dt.tzinfo)
 
 
@@ -243,12 +264,16 @@ def test_the_text_is_danish_with_the_purpose_the_reason_and_the_source(run, rost
     e = found["N1"]
     assert str(e["SUMMARY"]) == "Seniorsamtale – Nina Ny"
     text = str(e["DESCRIPTION"])
-    for words in ("Formålet med seniorsamtalen er, at leder og medarbejder i rette tid",
+    for words in ("Du tilbydes en seniorsamtale med din leder.",
+                  "Formålet med seniorsamtalen er, at du og din leder i rette tid sætter fokus",
                   "ønsker, behov og forventninger", "arbejdstid", "kompetenceudvikling",
-                  "seniorordninger", "tilbagetrækning og pension", "takke nej til",
-                  "i forlængelse af MUS", "Tillidsrepræsentanten (TR) kan deltage",
-                  "Kilde: Køge Kommune, Seniorpolitik",
-                  "Forfaldsdato: fredag 1. januar 2027 (Nytårsdag, en fridag)",
+                  "hjemmearbejde eller løntillæg", "tilbagetrækning og pension",
+                  "alene tale om et tilbud, som du kan vælge at takke nej til",
+                  "i forlængelse af MUS, men kan også holdes adskilt fra MUS",
+                  "Tillidsrepræsentanten (TR) kan deltage", "en indledende drøftelse",
+                  "Kilde: Køge Kommune, Seniorpolitik (afsnittene Seniorsamtalen og Giv "
+                  "processen tid).",
+                  "Forfaldsdato: fredag 1. januar 2027 (Nytårsdag, en helligdag)",
                   "Hvorfor nu: fylder 55 i 2027: første tilbud fra 1. januar",
                   "Foreslået tidspunkt: mandag 4. januar 2027 kl. 09:00–10:00"):
         assert words in text, words
@@ -274,7 +299,7 @@ def test_the_mail_merge_file_for_danish_excel_and_word(run, roster, tmp_path):
     assert header.split(";") == [
         "employee_id", "name", "email", "department", "manager_id", "manager_name",
         "manager_email", "due_date", "due_date_text", "due_date_day_off", "proposed_start",
-        "proposed_end", "proposed_text", "reason", "ics_file"]
+        "proposed_end", "proposed_text", "reason", "ics_file", "location"]
     rows = {r["employee_id"]: r for r in merge_rows(out)}
     assert set(rows) == DUE_NOW | {"N1"}
     n1 = rows["N1"]
@@ -286,7 +311,7 @@ def test_the_mail_merge_file_for_danish_excel_and_word(run, roster, tmp_path):
         "proposed_start": "2027-01-04T09:00", "proposed_end": "2027-01-04T10:00",
         "proposed_text": "mandag 4. januar 2027 kl. 09:00–10:00",
         "reason": "fylder 55 i 2027: første tilbud fra 1. januar",
-        "ics_file": "seniorsamtale-N1.ics"}
+        "ics_file": "seniorsamtale-N1.ics", "location": ""}
     assert rows["S05"]["email"] == "" and rows["V2"]["email"] == ""  # 'ukendt' is no address
     assert rows["U1"]["manager_id"] == "" and rows["U1"]["manager_email"] == ""
     assert all((out / r["ics_file"]).is_file() for r in rows.values())
@@ -329,10 +354,32 @@ def test_a_withdrawn_invitation_is_not_logged_again(run, roster, tmp_path):
 
 
 def test_skip_invited_leaves_out_those_invited_already(run, roster, tmp_path):
-    invite(run, tmp_path / "a", "--log-invited", "-m", "M2")
+    invite(run, tmp_path / "a", "--log-invited", "-m", "M2", as_of="2026-12-11")
     out = tmp_path / "b"
-    invite(run, out, "--skip-invited")
+    r = invite(run, out, "--skip-invited")
     assert set(by_employee(out)) == DUE_NOW - {"V1", "V2"}
+    assert "(2 left out: they have an invitation pending)" in r.stderr
+
+
+def test_skip_invited_the_same_day_is_a_run_again(run, roster, tmp_path):
+    """An invitation logged on the as-of date is this day's run: a run again the same day
+    writes the same files (it does not empty the folder it has just written)."""
+    out = tmp_path / "inv"
+    invite(run, out, "--skip-invited", "--log-invited", "-m", "M2")
+    first = snapshot(out)
+    r = invite(run, out, "--skip-invited", "--log-invited", "-m", "M2")
+    assert snapshot(out) == first
+    assert "left out" not in r.stderr and "Cancelled" not in r.stderr
+
+
+def test_skip_invited_with_everyone_skipped_says_how_many(run, roster, tmp_path):
+    invite(run, tmp_path / "a", "--log-invited", "-m", "M2", as_of="2026-12-11")
+    r = invite(run, tmp_path / "b", "--skip-invited", "-m", "M2")
+    assert "Nobody to invite on 2026-12-18 under koege (2 left out: they have an invitation " \
+        "pending): the mail-merge file flettefil.csv" in r.stderr
+    r = invite(run, tmp_path / "b", "--skip-invited", "-m", "M2", lang="da")
+    assert "Ingen at invitere den 18-12-2026 efter koege (2 udeladt: de har en udestående " \
+        "invitation)" in r.stderr
 
 
 def test_without_log_invited_the_register_is_unchanged(run, roster, tmp_path, db):
@@ -371,14 +418,383 @@ def test_as_of_chooses_who_is_due_and_the_dates(run, roster, tmp_path):
     assert found["S01"]["DTSTAMP"].dt.date() == date(2016, 6, 1)
 
 
-def test_nobody_due_writes_nothing(run, roster, tmp_path):
+def test_nobody_due_writes_an_empty_mail_merge_file(run, roster, tmp_path):
     out = tmp_path / "inv"
     r = invite(run, out, as_of="2010-01-01")
-    assert "Nobody to invite on 2010-01-01 under koege: nothing was written." in r.stderr
-    assert not out.exists()
+    assert "Nobody to invite on 2010-01-01 under koege: the mail-merge file flettefil.csv in " \
+        in r.stderr
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST_FILE, "flettefil.csv"]
+    assert merge_rows(out) == []  # the header only: a mail merge sends nothing
+
+
+# --- the text follows the rule set in use -------------------------------------------------------
+
+SILKEBORG = '''name = "silkeborg"
+title = "Silkeborg Kommune"
+first_offer_age = 60
+sources = ["Silkeborg Kommune, personalepolitik: seniorsamtale fra 60 år"]
+'''
+
+
+@pytest.mark.parametrize("rules, present, absent", [
+    ("norddjurs",
+     ["Du tilbydes en seniorsamtale med din leder.",
+      "I Norddjurs Kommune tilbydes alle medarbejdere, der er 55 år eller ældre, en årlig "
+      "seniorsamtale.", "motiverende arbejdsliv frem mod pensioneringen",
+      "Samtalen er et tilbud, som du kan vælge at takke nej til.",
+      "Kilde: Norddjurs Kommunes Personalepolitik, s. 16 (Generationspolitik)"],
+     ["Køge", "Albertslund", "adskilt fra MUS"]),
+    ("albertslund",
+     ["Din leder indkalder dig til en seniorsamtale.",
+      "I Albertslund Kommune tilbydes alle medarbejdere en seniorsamtale, når de når en alder "
+      "af 52 år.", "Seniorsamtalen er en del af din MUS.",
+      "et tilbud, som du aktivt skal fravælge, hvis du ikke ønsker den",
+      "Initiativet ligger hos lederen, men du har altid mulighed for selv at bede om en "
+      "seniorsamtale.",
+      "Kilde: Albertslund Kommune, Retningslinje for Seniorindsatser, aftalt i KommuneMED den "
+      "30. april 2025"],
+     ["Køge", "Norddjurs", "adskilt fra MUS", "alene tale om et tilbud"]),
+    ("silkeborg",
+     ["Du tilbydes en seniorsamtale med din leder.",
+      "Det følger af Rammeaftalen om seniorpolitik, at seniormedarbejdere i forbindelse med "
+      "medarbejderudviklingssamtalen (MUS) skal have tilbud om en seniorsamtale.",
+      "Kilde: Rammeaftale om seniorpolitik (KL og Forhandlingsfællesskabet) og KL's "
+      "Seniorpartnerskab; tidspunktet for tilbuddet følger regelsættet Silkeborg Kommune."],
+     ["Køge", "Norddjurs", "Albertslund", "adskilt fra MUS"]),
+])
+def test_the_text_and_the_source_follow_the_rule_set(run, roster, tmp_path, rules, present,
+                                                      absent):
+    toml = tmp_path / "silkeborg.toml"
+    toml.write_text(SILKEBORG, encoding="utf-8")
+    out = tmp_path / "inv"
+    r = run("invite", "--rules", rules, "--rules-file", toml, "--as-of", BEFORE_XMAS,
+            "--to", out, lang="da")
+    assert r.exit_code == 0, r.stderr
+    texts = [str(e["DESCRIPTION"]) for e in by_employee(out).values()]
+    assert texts
+    for text in texts:
+        for words in present:
+            assert words in text, (rules, words)
+        for words in absent:
+            assert words not in text, (rules, words)
+
+
+def add_staff(run, tmp_path, *rows: str, as_of: str = BEFORE_XMAS) -> None:
+    """More employees, as a partial roster (the others stay as they are)."""
+    f = write_csv(tmp_path / "more.csv",
+                  "Medarbejdernr;Navn;CPR-nummer;Afdeling;Leder;Ansættelsesdato;"
+                  "Fratrædelsesdato;E-mail", *rows)
+    r = run("import", f, "--partial", "--as-of", as_of)
+    assert r.exit_code == 0, r.stderr
+
+
+def test_a_due_date_on_a_day_off_is_named_once(run, roster, tmp_path):
+    add_staff(run, tmp_path,
+              "W1;Winnie Weekend;0901724321;Skole;M1;2000-01-01;;w1@example.dk",  # 55: Sat
+              "W2;Walther Jul;2412714321;Skole;M1;2000-01-01;;w2@example.dk")  # 55: 24 Dec
+    out = tmp_path / "inv"
+    r = run("invite", "--rules", "norddjurs", "--as-of", BEFORE_XMAS, "--within", "31",
+            "--to", out, "-m", "M1", lang="da")
+    assert r.exit_code == 0, r.stderr
+    w1, w2 = description(out, "W1"), description(out, "W2")
+    assert "Forfaldsdato: 9. januar 2027 (en lørdag)\n" in w1
+    assert "lørdag 9. januar 2027" not in w1  # the weekday once, not "lørdag … (lørdag, …)"
+    assert "Forfaldsdato: torsdag 24. december 2026 (Juleaftensdag, en fridag)\n" in w2
+    # the reason names the birthday (as the due list does): never a CPR number
+    assert "Hvorfor nu: fylder 55 den 09-01-2027: første tilbud" in w1
+    rows = {row["employee_id"]: row for row in merge_rows(out)}
+    assert rows["W1"]["due_date_day_off"] == "lørdag"
+
+
+def test_a_due_date_long_past_is_not_shown_to_the_employee(run, roster, tmp_path):
+    out = tmp_path / "inv"
+    invite(run, out, "--within", "31", lang="da")
+    s01 = description(out, "S01")  # due since 1 January 2016
+    assert "Samtalen skulle have været tilbudt dig tidligere." in s01
+    assert "2016" not in s01 and "Forfaldsdato" not in s01 and "Hvorfor nu" not in s01
+    n1 = description(out, "N1")  # due on 1 January 2027: shown, with the reason
+    assert "Forfaldsdato: fredag 1. januar 2027 (Nytårsdag, en helligdag)" in n1
+    assert "tidligere" not in n1
+    # the mail-merge file keeps both for the manager
+    s01_row = next(row for row in merge_rows(out) if row["employee_id"] == "S01")
+    assert s01_row["due_date"] == "2016-01-01" and "2016" in s01_row["reason"]
+
+
+@pytest.mark.parametrize("as_of, shown", [("2028-05-05", True), ("2028-05-06", False)])
+def test_a_due_date_is_shown_up_to_a_year_after_it(run, roster, tmp_path, as_of, shown):
+    out = tmp_path / "inv"
+    r = run("invite", "--rules", "norddjurs", "--as-of", as_of, "--to", out, "-m", "M1",
+            lang="da")  # N1 turns 55 on 5 May 2027
+    assert r.exit_code == 0, r.stderr
+    n1 = description(out, "N1")
+    assert ("Forfaldsdato: onsdag 5. maj 2027" in n1) is shown
+    assert ("Samtalen skulle have været tilbudt dig tidligere." in n1) is not shown
+
+
+# --- one cycle, one UID ---------------------------------------------------------------------------
+
+def uids(folder: Path) -> dict[str, str]:
+    return {eid: str(e["UID"]) for eid, e in by_employee(folder).items()}
+
+
+def test_the_uid_stays_when_a_request_or_the_register_start_moves_the_due_date(run, roster,
+                                                                              tmp_path):
+    invite(run, tmp_path / "a", "--within", "31")
+    before = uids(tmp_path / "a")
+    assert before["N1"] == "seniorsamtale-N1-hired-2000-01-01@seniorcli"
+    # N1 asks for the conversation: due now instead of on 1 January 2027
+    assert run("log", "N1", "requested", "--date", "2026-11-25").exit_code == 0
+    invite(run, tmp_path / "b", "--within", "31")
+    due = {row["employee_id"]: row["due_date"] for row in merge_rows(tmp_path / "b")}
+    assert due["N1"] == "2026-11-25"
+    # the register started on 1 December 2026: S01's due date moves from 2016 to then
+    assert run("config", "set", "start-date", "2026-12-01").exit_code == 0
+    invite(run, tmp_path / "c", "--within", "31")
+    due = {row["employee_id"]: row["due_date"] for row in merge_rows(tmp_path / "c")}
+    assert due["S01"] == "2026-12-01"
+    assert uids(tmp_path / "b") == before
+    assert uids(tmp_path / "c") == before
+
+
+def test_a_new_cycle_after_a_held_conversation_gets_a_new_uid(run, roster, tmp_path):
+    invite(run, tmp_path / "a")
+    assert run("log", "S01", "held", "--date", "2026-11-20").exit_code == 0
+    invite(run, tmp_path / "b", as_of="2027-01-11")  # Køge: due again from 1 January 2027
+    old, new = uids(tmp_path / "a")["S01"], uids(tmp_path / "b")["S01"]
+    assert new == "seniorsamtale-S01-after-2026-11-20@seniorcli" != old
+    assert uids(tmp_path / "b")["S02"] == uids(tmp_path / "a")["S02"]  # still its cycle
+
+
+# --- a run again in the same folder -----------------------------------------------------------
+
+def calendar_of(path: Path):
+    return Calendar.from_ical(path.read_bytes())
+
+
+def test_a_run_again_after_a_held_conversation_cancels_it_and_removes_its_files(run, roster,
+                                                                                tmp_path):
+    out = tmp_path / "inv"
+    invite(run, out)
+    first = by_employee(out)
+    assert run("log", "S01", "held", "--date", "2026-11-20").exit_code == 0
+    r = invite(run, out)
+    assert not (out / "seniorsamtale-S01.ics").exists()
+    assert "S01" not in {row["employee_id"] for row in merge_rows(out)}
+    cancel = calendar_of(out / "aflyst-S01.ics")
+    assert cancel["METHOD"] == "CANCEL"
+    e = cancel.walk("VEVENT")[0]
+    assert e["UID"] == first["S01"]["UID"]
+    assert e["SEQUENCE"] > first["S01"]["SEQUENCE"]
+    assert str(e["STATUS"]) == "CANCELLED"
+    assert str(e["ORGANIZER"]) == "mailto:m1@example.dk"
+    assert str(e["ATTENDEE"]) == "mailto:s01@example.dk"
+    assert start(e) == start(first["S01"])
+    assert str(e["SUMMARY"]) == "Cancelled: Senior conversation – Sanne Skole1"
+    assert "Cancelled 1 invitation no longer due (send the cancellation): aflyst-S01.ics" \
+        in r.stderr
+    assert "Removed 1 file of the previous run" in r.stderr
+    # the others of M1 moved up a slot: a new version (higher SEQUENCE); M2's did not
+    again = by_employee(out)
+    assert start(again["S02"]) != start(first["S02"])
+    assert again["S02"]["SEQUENCE"] > first["S02"]["SEQUENCE"]
+    assert start(again["V1"]) == start(first["V1"])
+    assert again["V1"]["SEQUENCE"] == first["V1"]["SEQUENCE"]
+    # and a run again gives the same folder, byte for byte (the cancellation is kept)
+    kept = snapshot(out)
+    r = invite(run, out)
+    assert snapshot(out) == kept
+    assert "Cancelled" not in r.stderr and "Removed" not in r.stderr
+
+
+def test_nobody_due_any_more_empties_the_mail_merge_file_and_cancels(run, roster, tmp_path):
+    out = tmp_path / "inv"
+    invite(run, out, "-m", "M2")
+    assert run("log", "V1", "held", "--date", "2026-11-20").exit_code == 0
+    assert run("log", "V2", "declined", "--date", "2026-11-20").exit_code == 0
+    r = invite(run, out, "-m", "M2")
+    assert sorted(p.name for p in out.iterdir()) == [
+        MANIFEST_FILE, "aflyst-V1.ics", "aflyst-V2.ics", "flettefil.csv"]
+    assert merge_rows(out) == []
+    assert (out / "flettefil.csv").read_bytes().startswith(b"\xef\xbb\xbfemployee_id;name;")
+    assert "Nobody to invite on 2026-12-18 under koege: the mail-merge file" in r.stderr
+    assert "Cancelled 2 invitations no longer due (send the cancellations): aflyst-V1.ics, " \
+        "aflyst-V2.ics" in r.stderr
+
+
+def test_a_run_of_another_selection_never_removes_the_first_ones_files(run, roster, tmp_path):
+    out = tmp_path / "inv"
+    invite(run, out, "-d", "Vej")  # M2, V1, V2
+    r = invite(run, out, "-m", "M2")  # V1, V2: another selection, the same folder
+    assert "also holds invitations of another selection (--rules koege --department Vej)" \
+        in r.stderr
+    assert {"seniorsamtale-M2.ics", "seniorsamtale-V1.ics"} <= {p.name for p in
+                                                                out.iterdir()}
+    assert run("log", "V1", "held", "--date", "2026-11-20").exit_code == 0
+    invite(run, out, "-m", "M2")
+    assert (out / "aflyst-V1.ics").is_file()  # cancelled for the -m M2 selection …
+    assert (out / "seniorsamtale-V1.ics").is_file()  # … but the Vej selection's file stays
+    assert (out / "seniorsamtale-M2.ics").is_file()
+    # once its own files are deleted, the folder forgets the other selection
+    (out / "seniorsamtale-V1.ics").unlink()
+    (out / "seniorsamtale-M2.ics").unlink()
+    r = invite(run, out, "-m", "M2")
+    assert "another selection" not in r.stderr
+    manifest = json.loads((out / MANIFEST_FILE).read_text())
+    assert [s["selection"]["manager"] for s in manifest["selections"]] == ["M2"]
+
+
+def test_one_file_per_manager_a_run_again_cancels_the_one_event(run, roster, tmp_path):
+    out = tmp_path / "inv"
+    invite(run, out, "--per", "manager")
+    assert run("log", "S01", "held", "--date", "2026-11-20").exit_code == 0
+    invite(run, out, "--per", "manager")
+    assert "S01" not in {str(e["UID"]).split("-")[1] for e in events(out)["leder-M1.ics"]}
+    assert calendar_of(out / "aflyst-S01.ics")["METHOD"] == "CANCEL"
+    # the manager's file had no attendee: neither has the cancellation
+    assert "ATTENDEE" not in calendar_of(out / "aflyst-S01.ics").walk("VEVENT")[0]
+
+
+def test_switching_per_employee_to_per_manager_removes_the_old_files_cancels_nothing(
+        run, roster, tmp_path):
+    out = tmp_path / "inv"
+    invite(run, out)
+    invite(run, out, "--per", "manager")
+    assert sorted(p.name for p in out.iterdir()) == [
+        MANIFEST_FILE, "flettefil.csv", "leder-M1.ics", "leder-M2.ics", "uden-leder.ics"]
+
+
+def test_a_proposal_that_has_passed_is_removed_not_cancelled(run, roster, tmp_path):
+    out = tmp_path / "inv"
+    invite(run, out, as_of="2026-10-01")  # proposed in October
+    assert run("log", "S01", "held", "--date", "2026-11-20").exit_code == 0
+    r = invite(run, out, as_of="2026-11-25")
+    assert not (out / "seniorsamtale-S01.ics").exists()
+    assert not (out / "aflyst-S01.ics").exists()  # the October time may be when it was held
+    assert "Removed 1 file" in r.stderr and "Cancelled" not in r.stderr
+
+
+def test_a_manifest_that_cannot_be_read_removes_and_cancels_nothing(run, roster, tmp_path):
+    out = tmp_path / "inv"
+    invite(run, out)
+    (out / MANIFEST_FILE).write_text("{not json")
+    assert run("log", "S01", "held", "--date", "2026-11-20").exit_code == 0
+    r = invite(run, out)
+    assert "cannot be read, so nothing an earlier run wrote is removed or cancelled" in r.stderr
+    assert (out / "seniorsamtale-S01.ics").is_file()
+    assert not (out / "aflyst-S01.ics").exists()
+    assert json.loads((out / MANIFEST_FILE).read_text())["version"] == 1  # replaced
+
+
+# --- leave dates, and proposals in the past -------------------------------------------------------
+
+def test_someone_leaving_is_proposed_a_time_before_the_leave_date(run, roster, tmp_path):
+    add_staff(run, tmp_path,
+              "L1;Lis Snart;0101614322;Skole;M1;2000-01-01;2026-12-23;l1@example.dk",
+              "L2;Lars Straks;0101614323;Skole;M1;2000-01-01;2026-12-21;l2@example.dk",
+              "Z9;Zenia Nytår;0101614324;Skole;M1;2000-01-01;2026-12-29;z9@example.dk")
+    out = tmp_path / "inv"
+    r = invite(run, out)
+    found = by_employee(out)
+    # seven days on is past L1's leave date: the next working day after the as-of date
+    assert start(found["L1"]).date() == date(2026, 12, 21)
+    # Z9 leaves on 29 December: the first slot on 28 December, before M1's other staff
+    assert start(found["Z9"]) == datetime(2026, 12, 28, 9, 0, tzinfo=start(found["Z9"]).tzinfo)
+    # L2 leaves on the first working day after the as-of date: no time fits
+    assert "L2" not in found
+    assert "L2" not in {row["employee_id"] for row in merge_rows(out)}
+    assert "1 employee leaves before any working day with a free time, so no invitation " \
+        "was written: L2 (leaves 2026-12-21)" in r.stderr
+
+
+def test_proposals_in_the_past_are_warned_about(run, roster, tmp_path, monkeypatch):
+    monkeypatch.setattr(common, "today", lambda: date(2027, 2, 1))
+    r = run("invite", "--rules", "koege", "--as-of", BEFORE_XMAS, "--to", tmp_path / "inv",
+            "-m", "M2", "--log-invited", terminal=False)
+    assert r.exit_code == 0, r.stderr
+    assert "2 proposed times lie in the past: --as-of 2026-12-18 is before today (2027-02-01)" \
+        in r.stderr
+    assert "--log-invited logs the invitations dated 2026-12-18 (the as-of date), not today" \
+        in r.stderr
+
+
+def test_no_warning_about_the_past_on_the_day_itself(run, roster, tmp_path, monkeypatch):
+    monkeypatch.setattr(common, "today", lambda: date(2026, 12, 18))
+    r = run("invite", "--rules", "koege", "--as-of", BEFORE_XMAS, "--to", tmp_path / "inv",
+            "-m", "M2", "--log-invited", terminal=False)
+    assert r.exit_code == 0 and "past" not in r.stderr and "not today" not in r.stderr
+
+
+# --- place and reminder ---------------------------------------------------------------------------
+
+def test_location_and_reminder(run, roster, tmp_path):
+    out = tmp_path / "inv"
+    invite(run, out, "-m", "M2", "--location", "Mødelokale 2", "--reminder", "1440", lang="da")
+    e = by_employee(out)["V1"]
+    assert str(e["LOCATION"]) == "Mødelokale 2"
+    assert "\nSted: Mødelokale 2\n" in str(e["DESCRIPTION"])
+    alarm = e.walk("VALARM")[0]
+    assert str(alarm["ACTION"]) == "DISPLAY"
+    assert alarm["TRIGGER"].dt == -timedelta(days=1)
+    assert {row["location"] for row in merge_rows(out)} == {"Mødelokale 2"}
+    plain = tmp_path / "plain"
+    invite(run, plain, "-m", "M2")  # by default: no place, no reminder of ours
+    e = by_employee(plain)["V1"]
+    assert "LOCATION" not in e and not e.walk("VALARM")
+    blank = tmp_path / "blank"
+    invite(run, blank, "-m", "M2", "--location", "")  # an unset variable: no place
+    assert "LOCATION" not in by_employee(blank)["V1"]
+
+
+def test_a_new_location_is_a_new_version(run, roster, tmp_path):
+    out = tmp_path / "inv"
+    invite(run, out, "-m", "M2", "--location", "Mødelokale 2")
+    before = by_employee(out)["V1"]["SEQUENCE"]
+    invite(run, out, "-m", "M2", "--location", "Teams")
+    assert by_employee(out)["V1"]["SEQUENCE"] > before
+
+
+def test_per_manager_does_not_speak_of_meeting_requests(run, roster, tmp_path):
+    r = run("invite", "--rules", "koege", "--as-of", BEFORE_XMAS, "--to", tmp_path / "inv",
+            "--per", "manager", terminal=False)
+    assert r.exit_code == 0, r.stderr
+    assert "meeting request" not in r.stderr
+    assert "2 employees have no usable e-mail in the register (the mail-merge file has no " \
+        "address for them): S05, V2" in r.stderr
 
 
 # --- refusals ------------------------------------------------------------------------------------
+
+def test_an_empty_to_is_refused_not_the_current_folder(run, roster, tmp_path, monkeypatch):
+    here = tmp_path / "cwd"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    r = run("invite", "--rules", "koege", "--as-of", BEFORE_XMAS, "--to", "")
+    assert r.exit_code == 2
+    assert "the folder is empty" in r.stderr
+    assert list(here.iterdir()) == []
+
+
+def test_a_folder_inside_a_file_is_named_as_such(run, roster, tmp_path):
+    afile = tmp_path / "afile"
+    afile.write_text("mine")
+    r = run("invite", "--rules", "koege", "--as-of", BEFORE_XMAS, "--to", afile / "sub")
+    assert r.exit_code == 1
+    assert f"{afile} is a file, not a folder; nothing was written" in r.stderr
+    assert "permission" not in r.stderr
+    assert afile.read_text() == "mine"
+
+
+@pytest.mark.parametrize("args, option", [
+    (("--day-end", "08:00"), "--day-end"),
+    (("--time", "14:30"), "--time"),
+    (("--duration", "400"), "--duration"),
+])
+def test_a_day_without_room_names_the_option_given(run, roster, tmp_path, args, option):
+    r = run("invite", "--rules", "koege", "--as-of", BEFORE_XMAS, "--to", tmp_path / "x", *args)
+    assert r.exit_code == 2
+    assert f"Invalid value for {option}:" in r.stderr, r.stderr
+
+
 
 def test_folder_that_is_a_file_is_refused(run, roster, tmp_path, db):
     target = tmp_path / "invitations.ics"
@@ -417,6 +833,8 @@ def test_a_folder_without_write_permission_is_refused(run, roster, tmp_path):
     (("--duration", "5"), "--duration"),
     (("--notice", "0"), "--notice"),
     (("--per", "team"), "--per"),
+    (("--reminder", "-5"), "--reminder"),
+    (("--reminder", "50000"), "--reminder"),
 ])
 def test_bad_options_are_usage_errors(run, roster, tmp_path, args, words):
     r = run("invite", "--rules", "koege", "--as-of", BEFORE_XMAS, "--to", tmp_path / "x", *args)

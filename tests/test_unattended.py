@@ -145,6 +145,8 @@ def hr(tmp_path):
         "--end", "2026-12-31", "--amount", "1500")
     cli("agreement", "add", "90003", "--type", "andet", "--start", "2026-01-01",
         "--end", "2028-12-31")
+    cli("agreement", "add", "90020", "--type", "seniorstilling", "--start", "2026-10-01",
+        "--end", "2028-09-30", "--hours", "32")
     return db
 
 
@@ -212,14 +214,62 @@ def test_the_monthly_script_runs_silently_under_crons_empty_environment(tmp_path
         assert conn.execute("SELECT count(*) FROM employee").fetchone()[0] == 200
     finally:
         conn.close()
-    for f in [*month.iterdir(), backup]:
-        assert stat.S_IMODE(f.stat().st_mode) == 0o600, f  # personal data: private
+    for f in [*month.rglob("*"), backup]:  # personal data: private
+        assert stat.S_IMODE(f.stat().st_mode) == (0o700 if f.is_dir() else 0o600), f
 
     # The same month again (a re-run by hand after a fix) gives the same files, silently.
     before = (month / "due-alle.csv").read_bytes()
     p = _run_under_cron(script)
     assert p.returncode == 0 and p.stderr == b""
     assert (month / "due-alle.csv").read_bytes() == before
+
+
+@needs_shell
+def test_the_monthly_script_writes_digests_payroll_changes_and_invitations(tmp_path, hr):
+    """The steps of issue 16, switched on: each manager's overview, last month's payroll
+    change file, and invitations logged once — silently, and the same again on a re-run."""
+    wage_types = tmp_path / "loenarter.toml"
+    wage_types.write_text('[loenart]\nseniorstilling = "0610"\n"løntillæg" = "0620"\n'
+                          'andet = "0699"\n', encoding="utf-8")
+    script = _install(tmp_path, **_settings(tmp_path, hr, MONTHLY_WAGE_TYPES=str(wage_types),
+                                           MONTHLY_INVITE="log"))
+    p = _run_under_cron(script)
+    assert p.returncode == 0, p.stderr.decode()
+    # nothing but the warnings that the invitations of a past --as-of (the test's fixed date)
+    # lie in the past: a run on the day itself says nothing
+    said = [line for line in p.stderr.decode().splitlines()
+            if "er før i dag" not in line and "ikke i dag" not in line]
+    assert said == [] and p.stdout == b"", p.stderr.decode()
+    month = tmp_path / "out" / AS_OF[:7]
+
+    index = _excel_csv(month / "ledere" / "oversigt.csv")
+    assert index and all((month / "ledere" / r["file"]).is_file() for r in index)
+    assert sum(int(r["due_now"]) for r in index) > 0
+
+    payroll = (month / "loenaendringer-2026-10.csv").read_bytes()
+    lines = payroll.decode("cp1252").split("\r\n")
+    assert lines[0].startswith("employee_id;wage_type;kind;first_day;last_day")
+    assert lines[1].startswith("90020;0610;start;01102026;30092028;32,00;")
+    assert (month / "loenaendringer-2026-10.xlsx").is_file()
+
+    merge = _excel_csv(month / "invitationer" / "flettefil.csv")
+    assert merge and all((month / "invitationer" / r["ics_file"]).is_file() for r in merge)
+    invited = sqlite3.connect(hr).execute(
+        "SELECT count(*) FROM conversation WHERE outcome = 'invited' AND date = ?",
+        (AS_OF,)).fetchone()[0]
+    assert invited > 0  # logged for those not invited already (the sample has some pending)
+    assert {r["employee_id"] for r in merge} <= {eid for (eid,) in sqlite3.connect(hr).execute(
+        "SELECT employee_id FROM conversation WHERE outcome = 'invited' AND date <= ?",
+        (AS_OF,))}
+
+    before = {f: f.read_bytes() for f in month.rglob("*") if f.is_file()}
+    p = _run_under_cron(script)
+    assert p.returncode == 0, p.stderr.decode()
+    assert sqlite3.connect(hr).execute(
+        "SELECT count(*) FROM conversation WHERE outcome = 'invited' AND date = ?",
+        (AS_OF,)).fetchone()[0] == invited  # logged once
+    assert (month / "loenaendringer-2026-10.csv").read_bytes() == before[
+        month / "loenaendringer-2026-10.csv"]
 
 
 @needs_shell

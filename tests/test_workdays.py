@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from seniorcli.workdays import day_off, is_working_day, next_working_day
+from seniorcli.workdays import day_off, is_public_holiday, is_working_day, next_working_day
 
 from conftest import write_csv
 
@@ -135,3 +135,11 @@ def test_every_flag_in_a_random_due_list_equals_asking_the_calendar(run, tmp_pat
         assert listed
         for row in listed:
             assert row["due_date_day_off"] == day_off(date.fromisoformat(row["due_date"]))
+
+
+@pytest.mark.parametrize(("day", "public"), [
+    (date(2026, 12, 25), True), (date(2027, 3, 28), True), (date(2027, 1, 1), True),
+    (date(2026, 12, 24), False), (date(2026, 12, 31), False), (date(2027, 6, 5), False),
+    (date(2027, 5, 1), False), (date(2026, 12, 5), False), (date(2026, 12, 7), False)])
+def test_public_holidays_are_told_from_agreed_days_off(day, public):
+    assert is_public_holiday(day) is public

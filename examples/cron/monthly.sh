@@ -5,6 +5,11 @@
 #                         (CSV for Danish Excel: ';', UTF-8 with BOM, DD-MM-YYYY)
 #   udloeb.xlsx           senior agreements ending in the next 90 days, for payroll
 #   rapport.html          coverage, age profile and retirement outlook for the works council
+#   ledere/               one overview per manager (due now, due soon, agreements ending) and
+#                         oversigt.csv with each manager's e-mail, ready to mail
+#   loenaendringer-YYYY-MM.csv/.xlsx  last month's starts, changes and ends of senior
+#                         agreements for the payroll system (when MONTHLY_WAGE_TYPES is set)
+#   invitationer/         calendar invitations and flettefil.csv (when MONTHLY_INVITE is set)
 # into OUT/YYYY-MM/. A run that goes well prints nothing, so cron mails nothing; the first
 # command that fails stops the job with its message on standard error (cron mails it) and
 # exit code 1 (input refused, nothing changed) or 2 (wrong usage: fix this script).
@@ -31,6 +36,11 @@ MONTHLY_RULES="${MONTHLY_RULES-albertslund}"  # empty: the default (`seniorcli c
 MONTHLY_WITHIN="${MONTHLY_WITHIN:-30}"        # due lists: also those due in the next N days
 MONTHLY_EXPIRING="${MONTHLY_EXPIRING:-90}"    # agreements ending in the next N days
 MONTHLY_AS_OF="${MONTHLY_AS_OF:-}"            # empty: today in Europe/Copenhagen
+# The lønart codes per agreement type (docs/payroll.md); empty: no payroll change file.
+MONTHLY_WAGE_TYPES="${MONTHLY_WAGE_TYPES:-}"
+# Calendar invitations for those due: empty = none, "yes" = write them, "log" = write them and
+# log `invited` for each (once).
+MONTHLY_INVITE="${MONTHLY_INVITE:-}"
 # ---------------------------------------------------------------------------------------------
 
 PATH=/usr/bin:/bin
@@ -102,3 +112,28 @@ done <<< "$departments"
 # 5. The works council's report (Hovedudvalget): one self-contained HTML file.
 "$SENIORCLI" "${db[@]}" report ${rules[@]+"${rules[@]}"} ${as_of[@]+"${as_of[@]}"} \
     --output "$out/rapport.html"
+
+# 6. Each manager's overview, for a mail script (docs/digest.md): due now, due within the
+#    month, and their staff's agreements ending within the expiry window.
+"$SENIORCLI" "${db[@]}" digest ${rules[@]+"${rules[@]}"} ${as_of[@]+"${as_of[@]}"} \
+    --within "$MONTHLY_WITHIN" --agreements-within "$MONTHLY_EXPIRING" --to "$out/ledere"
+
+# 7. Payroll: last month's starts, changes and ends, in the payroll system's import dialect
+#    and as a workbook (a month is complete once it is over).
+if [[ -n "$MONTHLY_WAGE_TYPES" ]]; then
+    last_month="$(date -d "$month-01 -1 month" +%Y-%m)"
+    changes=(agreement changes --month "$last_month" --wage-types "$MONTHLY_WAGE_TYPES")
+    "$SENIORCLI" "${db[@]}" "${changes[@]}" --format payroll \
+        --output "$out/loenaendringer-$last_month.csv"
+    "$SENIORCLI" "${db[@]}" "${changes[@]}" --output "$out/loenaendringer-$last_month.xlsx"
+fi
+
+# 8. Calendar invitations for everyone due (docs/invitations.md).
+if [[ -n "$MONTHLY_INVITE" ]]; then
+    invite=(invite ${rules[@]+"${rules[@]}"} ${as_of[@]+"${as_of[@]}"} --within "$MONTHLY_WITHIN"
+            --to "$out/invitationer")
+    if [[ "$MONTHLY_INVITE" == log ]]; then
+        invite+=(--log-invited)
+    fi
+    "$SENIORCLI" "${db[@]}" "${invite[@]}"
+fi

@@ -34,6 +34,19 @@ def _year(year: int, lang: str) -> dict[date, str]:
     return dict(calendar.items())
 
 
+@cache
+def _public(year: int) -> frozenset[date]:
+    """The public holidays (helligdage) of one year: the package's "public" category."""
+    from holidays.countries.denmark import Denmark
+
+    return frozenset(Denmark(years=year, categories=("public",)))
+
+
+def is_public_holiday(d: date) -> bool:
+    """A public holiday (helligdag), as against a weekend or an agreed day off (fridag)."""
+    return 1900 <= d.year <= 2199 and d in _public(d.year)
+
+
 def holiday_name(d: date) -> str | None:
     """The name of the public holiday or agreed day off on ``d``, or None."""
     from seniorcli.i18n import language

@@ -1,9 +1,18 @@
 """``digest``: one overview per manager of their staff due for a senior conversation and their
-senior agreements ending soon, as files in a folder, with an index for a mail script."""
+senior agreements ending soon, as files in a folder, with an index for a mail script.
+
+A folder holds one selection (--department, --manager, --format): a hidden manifest
+(.seniorcli-digest.json) records it with the files written, so that a re-run of the same
+selection removes what is no longer current, and a run of another selection into the folder is
+refused before anything is written — it would remove or overwrite the other selection's files
+and replace the index its mail script reads (docs/digest.md, "Re-running").
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -35,6 +44,20 @@ NAMED_MAX = 20
 class DigestFormat(StrEnum):
     html = "html"
     text = "text"
+
+
+def _folder_option(value: str | Path) -> Path:
+    """--to: a folder. Empty (``--to "$folder"`` with the variable unset in a cron script) is
+    refused: the overviews hold personal data and must not land in whatever folder the job
+    runs in; the current folder is written to only when named (``--to .``)."""
+    if isinstance(value, Path):
+        return value
+    if not value.strip():
+        raise typer.BadParameter(_(
+            "--to is empty (an unset variable in a script?); the overviews hold personal data "
+            "and are not written to the current folder unless it is named: give a folder, e.g. "
+            "--to overviews/ (or --to . for the current folder)"))
+    return Path(value)
 
 
 def _check_folder(folder: Path) -> None:
@@ -83,21 +106,67 @@ def _make_folder(folder: Path) -> None:
             hint=_("choose a folder you may write in")) from None
 
 
-def _previous_files(index: Path) -> set[str]:
-    """The files a previous run listed in the index (to remove those this run has not
-    written: the folder and its index always agree)."""
-    import contextlib
-    import csv
+# The folder's selection ------------------------------------------------------------------------
 
+def _selection(department: str | None, manager: str | None, fmt: str) -> dict:
+    """What a run writes (the stored values of the filters, as services.filters resolved
+    them: "--manager m1" and "--manager M1" are the same selection)."""
+    return {"department": department, "manager": manager, "format": fmt}
+
+
+def _describe(selection: dict) -> str:
+    """A selection as people read it: "all managers, html", "manager 00021, text"."""
+    parts = []
+    if selection.get("department") is not None:
+        parts.append(_("department {name}").format(name=selection["department"]))
+    if selection.get("manager") is not None:
+        parts.append(_("manager {id}").format(id=selection["manager"]))
+    return ", ".join((parts or [_("all managers")]) + [str(selection.get("format"))])
+
+
+def _own_folder(folder: Path, selection: dict) -> Path:
+    """A folder for a selection, to suggest: FOLDER/leder-00021, FOLDER/afdeling-Vej-tekst
+    (Danish words, as the file names are in every language)."""
+    def plain(v: str) -> str:
+        return re.sub(r"[^A-Za-z0-9_-]+", "_", v).strip("_-")[:40] or "x"
+
+    tag = []
+    if selection.get("department") is not None:
+        tag.append("afdeling-" + plain(selection["department"]))
+    if selection.get("manager") is not None:
+        tag.append("leder-" + plain(selection["manager"]))
+    if selection.get("format") == DigestFormat.text:
+        tag.append("tekst")
+    return folder / "-".join(tag or ["alle"])
+
+
+def _earlier(manifest: Path) -> dict | None:
+    """The manifest of the run that wrote the folder: its selection and files; None when there
+    is none (a new folder). Raises ValueError for one that cannot be read."""
     from seniorcli.output.digest import OWN_FILE
 
-    if not index.is_file():
-        return set()
-    with contextlib.suppress(OSError, UnicodeDecodeError, csv.Error), \
-            index.open(encoding="utf-8-sig", newline="") as f:
-        return {r["file"] for r in csv.DictReader(f, delimiter=";")
-                if OWN_FILE.fullmatch(r.get("file") or "")}
-    return set()
+    try:
+        text = manifest.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ValueError(getattr(e, "strerror", None) or str(e)) from None
+    try:
+        kept = json.loads(text)
+        selection, written = kept["selection"], kept["files"]
+        if not isinstance(selection, dict) or not isinstance(written, list):
+            raise TypeError
+    except (ValueError, KeyError, TypeError):
+        raise ValueError(_("not a manifest of seniorcli digest")) from None
+    # only the names this command writes: a manifest can never make it remove another file
+    return {"selection": selection,
+            "files": {f for f in written if isinstance(f, str) and OWN_FILE.fullmatch(f)}}
+
+
+def _manifest_text(selection: dict, written: list[str]) -> str:
+    """The manifest: the same selection and files give the same bytes (no time in it)."""
+    return json.dumps({"manifest": 1, "command": "seniorcli digest", "selection": selection,
+                       "files": sorted(written)}, ensure_ascii=False, indent=2) + "\n"
 
 
 def _label(d) -> str:
@@ -115,9 +184,10 @@ def _named(items: list[str]) -> str:
 
 def digest(
     to: Annotated[Path, typer.Option(
-        "--to", metavar="FOLDER",
+        "--to", metavar="FOLDER", parser=_folder_option,
         help=_("The folder to write the overviews to (created, private to you, if it is not "
-               "there)."))],
+               "there). A folder holds one selection (--department, --manager, --format): "
+               "another one is refused."))],
     rules: RulesOpt = None,
     rules_file: RulesFileOpt = None,
     as_of: AsOf = None,
@@ -126,7 +196,8 @@ def digest(
         help=_("Also list those due in the DAYS after the as-of date."))] = 30,
     agreements_within: Annotated[int, typer.Option(
         "--agreements-within", min=0, max=3660, metavar="DAYS",
-        help=_("List the senior agreements that end in the DAYS after the as-of date."))] = 90,
+        help=_("List the senior agreements that end in the DAYS after the as-of date (0: "
+               "leave the section out, as --within 0 does)."))] = 90,
     fmt: Annotated[DigestFormat, typer.Option(
         "--format", "-f", help=_("html (prints on A4) or text (80 columns)."))] = DigestFormat.html,
     department: DepartmentOpt = None,
@@ -145,8 +216,14 @@ def digest(
     """
     from seniorcli.files import private_file
     from seniorcli.output import Column, emit
-    from seniorcli.output.digest import INDEX_FILE, file_names, render
-    from seniorcli.services.digest import manager_digests, without_email
+    from seniorcli.output.digest import (
+        INDEX_FILE,
+        MANIFEST_FILE,
+        file_names,
+        manager_note,
+        render,
+    )
+    from seniorcli.services.digest import NO_MANAGER, manager_digests, without_email
     from seniorcli.services.filters import resolve_filters
 
     folder = to.expanduser()
@@ -154,6 +231,22 @@ def digest(
     conn = open_db(must_exist=True)
     department, manager = resolve_filters(conn, department, manager)
     rule_set = resolve_rules(conn, rules, rules_file)
+    selection = _selection(department, manager, fmt.value)
+    manifest = folder / MANIFEST_FILE
+    try:
+        earlier = _earlier(manifest)
+    except ValueError as e:
+        earlier = None
+        warn(_("cannot read {file} ({error}): the files of earlier runs are not removed this "
+               "time").format(file=manifest, error=e))
+    if earlier is not None and earlier["selection"] != selection:
+        raise SeniorError(
+            _("{folder} holds the overviews of another selection ({theirs}), and this run "
+              "({ours}) would remove or overwrite them and replace the index; nothing was "
+              "written").format(folder=folder, theirs=_describe(earlier["selection"]),
+                                ours=_describe(selection)),
+            hint=_("give each selection a folder of its own, e.g. --to {example}")
+                .format(example=_own_folder(folder, selection)))
     day = as_of or today()
     run = manager_digests(conn, rule_set, day, within, agreements_within,
                           department=department, manager=manager)
@@ -162,10 +255,14 @@ def digest(
 
     _make_folder(folder)
     index = folder / INDEX_FILE
-    before = _previous_files(index)
+    # Only the files this selection wrote before: without a manifest (a folder copied without
+    # its hidden file) whose files the index names cannot be told, so none is removed.
+    before = earlier["files"] if earlier is not None else set()
     rows = []
+    written: list[str] = []
     for d in digests:
         name = names[d.manager_id]
+        written.append(name)
         with private_file(folder / name, "w", encoding="utf-8", newline="\n") as f:
             f.write(render(d, run, fmt.value))
         rows.append({"manager_id": d.manager_id, "manager_name": d.manager_name,
@@ -175,11 +272,15 @@ def digest(
     # The index last: a mail script that finds it finds every file it names.
     emit(rows, [Column(k, k) for k in INDEX_FIELDS], "excel-csv", index)
     removed = 0
-    for old in sorted(before - {r["file"] for r in rows}):
+    for old in sorted(before - set(written)):
         stale = folder / old
         if stale.is_file() or stale.is_symlink():
             stale.unlink()
             removed += 1
+    # The manifest after the folder is as it says: a run stopped before it leaves the earlier
+    # manifest, whose files the next run of the selection still removes.
+    with private_file(manifest, "w", encoding="utf-8", newline="\n") as f:
+        f.write(_manifest_text(selection, written))
 
     missing = without_email(run.managers)
     if missing:
@@ -189,16 +290,28 @@ def digest(
             "{n} managers have no e-mail address in the register: pass their overviews on by "
             "hand (their rows in {index} have no manager_email): {managers}", len(missing))
             .format(n=len(missing), index=index, managers=_named([_label(d) for d in missing])))
+    # Staff with no manager at all (the director) are normal: the file for HR and the index
+    # carry them, and a terminal gets a line. A manager id that names nobody, or someone not
+    # employed on the day, needs the roster corrected: a warning, so cron mails it.
     hr = run.without_manager
+    unmanaged: set[str] = set()
+    to_fix: dict[str, set[str]] = {}  # the manager as HR reads it → their staff
     if hr is not None:
-        people = len({r["employee_id"] for r in hr.due_now + hr.due_soon
-                      + hr.agreements_ending})
+        for r in hr.due_now + hr.due_soon + hr.agreements_ending:
+            if r.get("manager_problem") == NO_MANAGER:
+                unmanaged.add(r["employee_id"])
+            else:
+                to_fix.setdefault(manager_note(r), set()).add(r["employee_id"])
+    if to_fix:
+        people = len(set().union(*to_fix.values()))
         warn(ngettext(
-            "{n} employee is in no manager's overview (no manager in the register, an unknown "
-            "one, or one who is not employed): see {file}",
-            "{n} employees are in no manager's overview (no manager in the register, an "
-            "unknown one, or one who is not employed): see {file}", people)
-            .format(n=people, file=folder / names[None]))
+            "{n} employee has a manager who is not in the register or not employed on the "
+            "day ({managers}): correct the manager column of the roster; until then the "
+            "employee is in {file}",
+            "{n} employees have a manager who is not in the register or not employed on the "
+            "day ({managers}): correct the manager column of the roster; until then the "
+            "employees are in {file}", people)
+            .format(n=people, managers=_named(sorted(to_fix)), file=folder / names[None]))
     summary = ngettext("Wrote {n} overview to {folder}", "Wrote {n} overviews to {folder}",
                        len(rows)).format(n=len(rows), folder=folder)
     if missing:
@@ -209,6 +322,12 @@ def digest(
                             "; removed {n} overviews of an earlier run that are no longer due",
                             removed).format(n=removed)
     say(summary + ".")
+    if unmanaged:
+        say(ngettext("{n} employee without a manager in the register (the director, for "
+                     "instance) is in {file}.",
+                     "{n} employees without a manager in the register (the director, for "
+                     "instance) are in {file}.", len(unmanaged))
+            .format(n=len(unmanaged), file=folder / names[None]))
 
 
 def register(app: typer.Typer) -> None:

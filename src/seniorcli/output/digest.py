@@ -8,8 +8,13 @@ soon.
 - HTML: the works council report's house style (``output.html``: its CSS and table builder),
   no script, no external resource; prints on A4 portrait. Every value from the register is
   escaped.
-- Text: at most 80 characters a line (long words are broken), one block per employee instead
-  of a table, so it prints and reads in any mail program.
+- Text: at most 80 characters a line, one block per employee instead of a table, so it prints
+  and reads in any mail program. A line is never broken inside an id ("(A 1)") or a date with
+  the name of its day off ("26-12-2026 (Anden juledag)"); only a word longer than a whole line
+  is cut.
+
+Both formats state the same facts (the HTML's cells are the text's values): a fact shown in
+one and not the other is a bug (tests/test_digest.py compares them).
 
 Every date a person reads that is no working day (a weekend, a public holiday or an agreed day
 off: ``seniorcli.workdays.day_off``) carries that day's name. The same data give the same bytes:
@@ -40,9 +45,11 @@ from seniorcli.i18n import N_, _, language, ngettext
 #: The text format's width: it prints on A4 and fits any mail program.
 TEXT_WIDTH = 80
 
-#: The file of the staff without a manager (for HR), and the index (see cli/digest.py).
+#: The file of the staff without a manager (for HR), the index (see cli/digest.py), and the
+#: hidden manifest: which selection the folder's files belong to, and which files they are.
 HR_FILE = "uden-leder"
 INDEX_FILE = "oversigt.csv"
+MANIFEST_FILE = ".seniorcli-digest.json"
 EXTENSIONS = {"html": ".html", "text": ".txt"}
 
 #: Pending statuses as people read them (the same words as the due list's table).
@@ -114,10 +121,21 @@ def _off(d: date | None) -> str | None:
     return day_off(d)
 
 
+#: Joins the words of one value (an id, a date with its day off) in the text format, so
+#: the wrapper never breaks a line inside it; it is a plain space again in the file.
+#: (textwrap breaks at ASCII white space only, and counts this as one character.)
+GLUE = "\u00a0"
+
+
+def _glued(text: str) -> str:
+    return text.replace(" ", GLUE)
+
+
 def _dated(d: date) -> str:
-    """07-12-2026, or 24-12-2026 (Juleaftensdag) for a day off (text)."""
+    """07-12-2026, or 24-12-2026 (Juleaftensdag) for a day off (text), as one unbreakable
+    value."""
     name = _off(d)
-    return f"{_day(d)} ({name})" if name else _day(d)
+    return _glued(f"{_day(d)} ({name})" if name else _day(d))
 
 
 def _pending(value: str | None) -> str:
@@ -167,18 +185,20 @@ def _days(days: int) -> str:
     return ngettext("{n} day", "{n} days", days).format(n=_n(days))
 
 
-def _manager_note(row: dict) -> str:
-    """For HR: why this employee is not in a manager's digest."""
+def manager_note(row: dict, glue: bool = False) -> str:
+    """For HR: why this employee is not in a manager's digest ("M9 (not in the register)",
+    "Lise Gået (M4), left 31-10-2026"); ``glue``: the id and the date unbreakable (text)."""
+    keep = _glued if glue else str
     problem, mid, name = row.get("manager_problem"), row.get("manager_id"), row.get("manager_name")
     day = row.get("manager_date")
     if problem == "left":
         return _("{manager} ({id}), left {date}").format(
-            manager=_plain(name), id=_plain(mid), date=_day(day) if day else "?")
+            manager=_plain(name), id=keep(_plain(mid)), date=_day(day) if day else "?")
     if problem == "not_hired":
         return _("{manager} ({id}), starts {date}").format(
-            manager=_plain(name), id=_plain(mid), date=_day(day) if day else "?")
+            manager=_plain(name), id=keep(_plain(mid)), date=_day(day) if day else "?")
     if problem == "unknown":
-        return _("{id} (not in the register)").format(id=_plain(mid))
+        return keep(_("{id} (not in the register)").format(id=_plain(mid)))
     return _("(no manager)")
 
 
@@ -188,18 +208,19 @@ def _title() -> str:
     return _("Senior conversations and senior agreements")
 
 
-def _recipient(d: Any) -> str:
+def _recipient(d: Any, keep: Any = str) -> str:
     if d.manager_id is None:
         return _("To: HR — staff without a manager in the register")
-    return _("To: {name} ({id})").format(name=_plain(d.manager_name), id=_plain(d.manager_id))
+    return _("To: {name} ({id})").format(name=_plain(d.manager_name),
+                                         id=keep(_plain(d.manager_id)))
 
 
-def _status_line(run: Any) -> str:
+def _status_line(run: Any, keep: Any = str) -> str:
     day = _long(run.as_of)
     name = _off(run.as_of)
     if name:
         day = f"{day} ({name})"
-    return _("Status as of {date}").format(date=day)
+    return _("Status as of {date}").format(date=keep(day))
 
 
 def _rules_line(run: Any) -> str:
@@ -229,14 +250,17 @@ def _intro(d: Any) -> list[str]:
 
 
 def _sections(d: Any, run: Any) -> list[tuple[str, str, list[dict]]]:
-    """(key, heading, rows) of the digest's sections; due soon only when asked for."""
+    """(key, heading, rows) of the digest's sections; due soon and the agreements only when
+    asked for (--within 0 and --agreements-within 0 leave them out)."""
     out = [("due_now", _("Offer a senior conversation now ({n})").format(n=len(d.due_now)),
             d.due_now)]
     if run.within > 0:
         out.append(("due_soon", _("Due within {days} days ({n})").format(
             days=run.within, n=len(d.due_soon)), d.due_soon))
-    out.append(("agreements", _("Senior agreements ending within {days} days ({n})").format(
-        days=run.agreements_within, n=len(d.agreements_ending)), d.agreements_ending))
+    if run.agreements_within > 0:
+        out.append(("agreements", _("Senior agreements ending within {days} days ({n})")
+                    .format(days=run.agreements_within, n=len(d.agreements_ending)),
+                    d.agreements_ending))
     return out
 
 
@@ -271,29 +295,30 @@ def _html_section(key: str, rows: list[dict], hr: bool) -> str:
     heads = [_("Employee"), _("Department")] + ([_("Manager")] if hr else [])
     if key == "due_now":
         heads += [_("Due"), _("Overdue"), _("Status"), _("Why")]
-    elif key == "due_soon":
-        heads += [_("Due"), _("In"), _("Why")]
+    elif key == "due_soon":  # an invitation may be sent before the due date: its status too
+        heads += [_("Due"), _("In"), _("Status"), _("Why")]
     else:
         heads += [_("Senior agreement"), _("Last day"), _("Days left")]
     body = []
     for r in rows:
         cells = [_who(r), _cell(_h(r["department"]), "text")]
         if hr:
-            cells.append(_cell(escape(_manager_note(r)), "text"))
+            cells.append(_cell(escape(manager_note(r)), "text"))
         if key == "due_now":
             cells += [_cell(_html_date(r["due_date"])), _cell(escape(_days(r["days_overdue"]))),
                       _cell(escape(_pending(r["pending"])), "text"),
                       _cell(_h(r["reason"]), "text")]
         elif key == "due_soon":
             cells += [_cell(_html_date(r["due_date"])), _cell(escape(_days(r["days_until"]))),
+                      _cell(escape(_pending(r["pending"])), "text"),
                       _cell(_h(r["reason"]), "text")]
         else:
             cells += [_cell(escape(_type_name(r["type"])), "text"),
                       _cell(_html_date(r["end_date"])), _cell(escape(_days(r["days_left"])))]
         body.append(cells)
-    widths = ({"due_now": [18, 11, 15, 11, 11, 10, 24], "due_soon": [20, 12, 16, 11, 9, 32],
+    widths = ({"due_now": [18, 11, 15, 11, 11, 10, 24], "due_soon": [18, 11, 15, 11, 9, 10, 26],
                "agreements": [22, 14, 18, 20, 12, 14]} if hr else
-              {"due_now": [22, 14, 11, 11, 10, 32], "due_soon": [24, 15, 11, 9, 41],
+              {"due_now": [22, 14, 11, 11, 10, 32], "due_soon": [22, 14, 11, 9, 10, 34],
                "agreements": [28, 18, 28, 12, 14]})[key]
     return _grid([escape(h) for h in heads], body, widths=widths)
 
@@ -328,19 +353,22 @@ def _wrap(text: str, first: str = "", rest: str = "") -> list[str]:
 
 @lru_cache(maxsize=256)
 def _wrapped(text: str, first: str, rest: str) -> tuple[str, ...]:
-    """(Cached: the introduction and the notes are the same in each of a run's digests.)"""
-    return tuple(textwrap.wrap(text, TEXT_WIDTH, initial_indent=first, subsequent_indent=rest,
-                               break_long_words=True, break_on_hyphens=False)
-                 or [first.rstrip()])
+    """Lines of at most TEXT_WIDTH, broken at spaces but never inside a glued value (GLUE);
+    a word longer than a line is cut. (Cached: the introduction and the notes are the same in
+    each of a run's digests.)"""
+    lines = textwrap.wrap(text, TEXT_WIDTH, initial_indent=first, subsequent_indent=rest,
+                          break_long_words=True, break_on_hyphens=False) or [first.rstrip()]
+    return tuple(line.replace(GLUE, " ") for line in lines)
 
 
 def _text_item(key: str, r: dict, hr: bool) -> list[str]:
-    who = f"{_plain(r['name'])} ({_plain(r['employee_id'])})"
+    who = f"{_plain(r['name'])} ({_glued(_plain(r['employee_id']))})"
     if r.get("department"):
         who += f", {_plain(r['department'])}"
     lines = _wrap(who, "* ", "  ")
     if hr:
-        lines += _wrap(_("Manager: {manager}").format(manager=_manager_note(r)), "  ", "    ")
+        lines += _wrap(_("Manager: {manager}").format(manager=manager_note(r, glue=True)),
+                       "  ", "    ")
     if key == "agreements":
         detail = _("{type}: last day {date}, {left}").format(
             type=_type_name(r["type"]), date=_dated(r["end_date"]), left=_left(r["days_left"]))
@@ -359,7 +387,7 @@ def render_text(d: Any, run: Any) -> str:
     title = _title()
     lines = _wrap(title)
     lines.append("=" * min(TEXT_WIDTH, max(len(line) for line in lines)))
-    for m in (_recipient(d), _status_line(run), _rules_line(run)):
+    for m in (_recipient(d, _glued), _status_line(run, _glued), _rules_line(run)):
         lines += _wrap(m)
     for p in _intro(d):
         lines.append("")

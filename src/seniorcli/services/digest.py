@@ -16,7 +16,8 @@ Interpretations (docs/digest.md):
 - Agreements of employees who are not staff on the as-of date are left out (they are nobody's
   staff); so are agreements already renewed (``renewed_by``): the renewal continues them, so
   there is nothing for the manager to decide.
-- A manager with nothing in any section gets no digest.
+- A manager with nothing in any section gets no digest. A window of 0 days (``within``,
+  ``agreements_within``) leaves its section out: nothing in it counts, as with ``--within 0``.
 """
 
 from __future__ import annotations
@@ -75,8 +76,9 @@ def manager_digests(
     """The digests as of ``as_of``: staff due on it ("due now", with the days overdue and any
     pending invitation or request), due in the ``within`` days after it ("due soon", with the
     days until), and agreements that end from ``as_of`` to ``agreements_within`` days after it
-    (not open-ended, not withdrawn, not renewed). ``department`` and ``manager`` (stored values:
-    services.filters resolves what was typed) narrow down whose staff."""
+    (not open-ended, not withdrawn, not renewed). ``within`` or ``agreements_within`` 0 leaves
+    that section out (none of its rows, in any digest). ``department`` and ``manager`` (stored
+    values: services.filters resolves what was typed) narrow down whose staff."""
     from seniorcli.services.agreements import expiring
     from seniorcli.services.due import due_list
     from seniorcli.services.employees import contacts
@@ -85,7 +87,7 @@ def manager_digests(
         due_rows = list(due_list(conn, rules, as_of, within, department=department,
                                  manager=manager))
         ending = [a for a in expiring(conn, as_of, agreements_within)
-                  if a["renewed_by"] is None]
+                  if a["renewed_by"] is None] if agreements_within > 0 else []
         placed = digest_rows.placements(conn, {a["employee_id"] for a in ending})
         agreements = []
         for a in ending:
@@ -119,7 +121,7 @@ def manager_digests(
 
     def digest_of(row: dict) -> Digest:
         m = row.get("manager_id") or None
-        if m in digests:
+        if m is not None and m in digests:  # (None is HR's digest: its rows say why)
             return digests[m]
         problem, day = (NO_MANAGER, None) if m is None else problems[m]
         contact = people.get(m) if m is not None else None
