@@ -207,7 +207,9 @@ def test_show_lists_the_agreements(run, roster):
     shown = run("show", "A", "--as-of", AS_OF, "-f", "json").json()
     assert shown["agreements"][0]["type"] == "seniorstilling"
     assert shown["agreements"][0]["weekly_hours"] == 30
-    assert "seniorstilling" in run("show", "A", "--as-of", AS_OF).stdout
+    # the type by its name (in English here: "Senior position"); json keeps the key
+    assert "Senior position" in run("show", "A", "--as-of", AS_OF).stdout
+    assert "Seniorstilling" in run("show", "A", "--as-of", AS_OF, lang="da").stdout
 
 
 def test_agreement_types_lists_danish_english_and_limits(run):
@@ -392,6 +394,23 @@ def test_list_status_is_future_for_agreements_starting_after_the_as_of_date(run,
     assert {a["agreement_id"]: a["status"] for a in rows} == {1: "active", 2: "future"}
     assert agreements(run, "--active-on", "2026-11-01")[0]["agreement_id"] == 1
     assert len(agreements(run, "--active-on", "2026-11-01")) == 1
+
+
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("--amount", "10.000.001", "'10.000.001' er mere end 10.000.000 kr.; skriv fx 85.000 eller "
+     "85000,50"),
+    ("--amount", "kr 85.000", "'kr 85.000' er ikke et tal; skriv fx 85.000 eller 85000,50"),
+    ("--amount", "-5", "'-5' må ikke have fortegn; skriv fx 85.000 eller 85000,50"),
+    ("--hours", "81", "'81' er mere end 80 timer om ugen; skriv fx 37 eller 37,5"),
+    ("--hours", "37,5,0", "skriv fx 37 eller 37,5"),
+])
+def test_amount_and_hours_mistakes_are_told_in_danish(run, roster, option, value, message):
+    r = run("agreement", "add", "A", "--type", "loentillaeg", "--start", "2026-07-01",
+            "--end", "2026-12-31", option, value, lang="da")
+    assert r.exit_code == 2
+    said = " ".join(r.stderr.replace("│", " ").split())
+    assert message in said
+    assert " or " not in said and "write e.g." not in said and "is more than" not in said
 
 
 def test_agreement_types_shows_the_interpretations(run):

@@ -144,7 +144,7 @@ def test_agreements_ending_in_the_window_only(run, agreements, tmp_path):
     digest(run, out, "--format", "text", "--agreements-within", "30")
     block = section((out / "leder-M1.txt").read_text(encoding="utf-8"), "agreements")
     assert "Senior agreements ending within 30 days (1)" in block
-    assert "Temporary or permanent reduced hours: last day 2026-12-12 (Saturday), 5 days left" \
+    assert "Reduced hours: last day 2026-12-12 (Saturday), 5 days left" \
         in " ".join(block.split())
     for other in ("Working from home", "Relief", "Adjusted working", "More self-planning"):
         assert other not in block

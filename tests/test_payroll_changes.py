@@ -336,12 +336,16 @@ def test_a_character_cp1252_lacks_is_refused_naming_the_employee(run, small, tmp
     assert "cp1252" in r.stderr and "nothing was written" in r.stderr
     assert "line 4 (employee 00888): name: 'ł' (U+0142), 'ś' (U+015B)" in r.stderr
     assert "--encoding utf-8-sig" in r.stderr and "Traceback" not in r.stderr
+    # only the name cannot be written: payroll does not need it
+    assert "--no-name" in r.stderr
     assert out.read_bytes() == b"last month's file"
+    r = november(run, "--format", "payroll", "--no-name", "-o", out)
+    assert r.exit_code == 0 and b"00888;0610;start;03112026" in out.read_bytes()
     r = november(run, "--format", "payroll", "--encoding", "utf-8-sig", "-o", out)
     assert r.exit_code == 0 and "Małgorzata Wiśniewska" in out.read_text(encoding="utf-8-sig")
     r = november(run, "--format", "payroll", "--encoding", "cp1252", "-o", out, lang="da")
     assert r.exit_code == 1 and "linje 4 (medarbejder 00888)" in r.stderr
-    assert "intet blev skrevet" in r.stderr
+    assert "intet blev skrevet" in r.stderr and "udelad navnene" in r.stderr
 
 
 def test_a_rerun_gives_the_same_bytes(run, register, tmp_path):
@@ -470,6 +474,44 @@ def test_a_bad_wage_type_file_is_refused_naming_it(run, small, config, text, mes
     assert r.exit_code == 1 and message in r.stderr
 
 
+@pytest.mark.parametrize(("text", "message", "fix"), [
+    ("[loenart]\nseniorstilling = 0610\n",
+     "linje 2, kolonne 18: lønartskoden 0610 skal stå i anførselstegn", 'seniorstilling = "0610"'),
+    ('[loenart]\nseniorstilling = "0610"\nløntillæg = "0620"\n',
+     "linje 3, kolonne 1: aftaletypen løntillæg skal stå i anførselstegn",
+     '"løntillæg" = "0620"'),
+    ("[loenart]\nløntillæg = 0620\n", "linje 2, kolonne 1: aftaletypen løntillæg",
+     '"løntillæg" = "0620"'),
+    ('[loenart]\nseniorstilling = ["0610", "0611"]\n',
+     'linje 2, kolonne 18: [loenart]: seniorstilling = ["0610", "0611"]: en lønartskode er '
+     "én tekst i anførselstegn, ikke en liste", 'seniorstilling = "0610"'),
+    ("[loenart]\nseniorstilling = 610\n", "linje 2, kolonne 18: [loenart]: seniorstilling = "
+     "610: en lønartskode", 'seniorstilling = "610"'),
+    ("[loenart]\nseniorstilling = “0610”\n", "linje 2, kolonne 18: lønartskoden “0610” står i "
+     "typografiske anførselstegn", 'seniorstilling = "0610"'),
+])
+def test_common_mistakes_in_the_wage_type_file_are_told_in_danish_with_the_fix(
+        run, small, config, text, message, fix):
+    path = config / "loenarter.toml"
+    path.write_text(text, encoding="utf-8")
+    r = november(run, "-f", "json", lang="da")
+    assert r.exit_code == 1 and r.stdout == ""
+    assert f"{path}, {message}" in r.stderr
+    assert f"skriv linjen sådan: {fix}" in r.stderr
+    for english in ("Expected", "Invalid", '= "list"', "write it as", "after a statement"):
+        assert english not in r.stderr
+
+
+def test_any_other_toml_mistake_is_framed_in_danish_with_its_line(run, small, config):
+    path = config / "loenarter.toml"
+    path.write_text('[loenart]\nseniorstilling = "0610"\n[noter\n', encoding="utf-8")
+    r = november(run, "-f", "json", lang="da")
+    assert r.exit_code == 1
+    assert (f"{path}, linje 3, kolonne 7: ikke gyldig TOML: et tabelnavn skal slutte med ']'"
+            in r.stderr)
+    assert "3 | [noter" in r.stderr and "Expected" not in r.stderr
+
+
 def test_a_missing_wage_type_file_given_is_refused(run, small, tmp_path):
     r = november(run, "--wage-types", tmp_path / "nope.toml")
     assert r.exit_code == 1 and "nope.toml: no such file" in r.stderr
@@ -480,7 +522,7 @@ def test_agreement_types_shows_the_configured_codes(run, wage_types, tmp_path):
     assert types["seniorstilling"] == "0610" and types["loentillaeg"] == "0620"
     assert types["generationsskifte"] is None
     r = run("agreement", "types", lang="da")
-    assert "Lønart" in r.stdout and f"Lønarter fra {wage_types}" in r.stdout
+    assert "Lønart" in r.stdout and f"Lønarter fra {wage_types}" in " ".join(r.stdout.split())
     wage_types.unlink()
     r = run("agreement", "types")
     assert "No wage types (lønarter) are configured" in r.stdout
@@ -501,6 +543,14 @@ def test_agreement_types_shows_the_configured_codes(run, wage_types, tmp_path):
 def test_usage_mistakes(run, small, args, message):
     r = changes(run, *args)
     assert r.exit_code == 2 and message in r.stderr
+
+
+def test_a_payroll_file_named_for_another_format_says_what_to_do_in_plain_danish(run, small):
+    r = changes(run, "--month", "2026-11", "--format", "payroll", "-o", "loen.xlsx", lang="da")
+    said = " ".join(r.stderr.replace("│", " ").split())
+    assert r.exit_code == 2
+    assert "en lønfil er en tekstfil (fx loen.csv eller loen.txt)" in said
+    assert "navngiv filen til" not in said
 
 
 def test_month_accepts_the_danish_order_and_december(run, register):
@@ -553,7 +603,8 @@ def test_expiring_flags_an_end_on_a_holiday_or_weekend(run, holiday_ends):
     assert [r["end_date_day_off"] for r in csv_rows] == ["", "Saturday", "Second Day of "
                                                          "Christmas"]
     table = run("agreement", "expiring", "--as-of", "2026-11-01", lang="da").stdout
-    assert "Slutdato er fridag" in table and "Anden juledag" in table and "lørdag" in table
+    # the day off beside the date it falls on, in one cell (a narrow terminal keeps it)
+    assert "26-12-2026 (Anden juledag)" in table and "28-11-2026 (lørdag)" in table
     assert "2 har sidste dag på en weekend- eller helligdag" in table
 
 

@@ -305,7 +305,7 @@ def test_agreement_types_typed_the_danish_way(sample, typed, key):
 
 
 def test_an_unknown_agreement_type_suggests_the_closest(sample):
-    r = sample("agreement", "add", "00001", "--type", "fratrædelsesordning", "--start",
+    r = sample("agreement", "add", "00001", "--type", "fratrædelsesordninger", "--start",
                "2026-01-01", "--end", "2027-12-31")
     assert r.exit_code == 1
     assert "did you mean 'fratraedelse'" in r.stderr

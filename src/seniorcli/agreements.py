@@ -31,6 +31,17 @@ class AgreementType:
     requires_end: bool = False
     one_at_a_time: bool = False  # one person's agreements of the type may not overlap
     limits: str = N_("no limits of age or length")  # translate where shown
+    #: The type's short name where people read it (tables, ``show``, workbooks), in Danish
+    #: and in English; ``danish``/``english`` are the full descriptions. csv and json keep
+    #: ``key``. ``--type`` takes either name too.
+    name_da: str = ""
+    name_en: str = ""
+
+    def name(self) -> str:
+        """The short name in the reader's language: "Løntillæg" / "Salary supplement"."""
+        from seniorcli.i18n import language
+
+        return self.name_en if language() == "en" else self.name_da
 
 
 TYPES: tuple[AgreementType, ...] = (
@@ -38,7 +49,8 @@ TYPES: tuple[AgreementType, ...] = (
         "seniorstilling", "Seniorstilling: nedsat tid og/eller ændrede opgaver, pension kan "
         "bevares på hidtidigt niveau", "Senior position: reduced hours and/or changed tasks; "
         "pension may be kept at the former level", FRAMEWORK, min_age=52,
-        limits=N_("from age 52 (recommended from 60); may be time-limited or open-ended")),
+        limits=N_("from age 52 (recommended from 60); may be time-limited or open-ended"),
+        name_da="Seniorstilling", name_en="Senior position"),
     AgreementType(
         "generationsskifte", "Generationsskifteordning: særlige vilkår for ledere i en periode, "
         "derefter fratræden", "Generation change: special terms for a leader for a period, "
@@ -46,29 +58,38 @@ TYPES: tuple[AgreementType, ...] = (
         one_at_a_time=True,
         limits=N_("leaders from age 54; one at a time; at most 6 years in all for one person "
         "(separate agreements and renewals together); must name its end (the date the leader "
-        "leaves)")),
+        "leaves)"), name_da="Generationsskifteordning", name_en="Generation change"),
     AgreementType(
         "fratraedelse", "Fratrædelsesordning: fratrædelsesgodtgørelse", "Severance: pay when "
         "leaving", FRAMEWORK, limits=N_("up to 6 months' pay (not checked: the tool does not know "
-        "pay); no age limit")),
+        "pay); no age limit"), name_da="Fratrædelsesordning", name_en="Severance"),
     AgreementType(
         "fastholdelse", "Fastholdelsesbonus", "Retention bonus, e.g. paid on leaving after age "
-        "62", FRAMEWORK),
+        "62", FRAMEWORK, name_da="Fastholdelsesbonus", name_en="Retention bonus"),
     AgreementType("nedsat_tid", "Midlertidig eller permanent nedsat tid",
-                  "Temporary or permanent reduced hours", KOEGE),
+                  "Temporary or permanent reduced hours", KOEGE,
+                  name_da="Nedsat tid", name_en="Reduced hours"),
     AgreementType("aflastning", "Hel eller delvis aflastning fra særligt belastende opgaver",
-                  "Relief from strenuous tasks", KOEGE),
+                  "Relief from strenuous tasks", KOEGE,
+                  name_da="Aflastning", name_en="Relief"),
     AgreementType("arbejdstid", "Tilpasning af arbejdstidstilrettelæggelsen",
-                  "Adjusted working time", KOEGE),
-    AgreementType("egenplanlaegning", "Større egen-planlægning", "More self-planning", KOEGE),
+                  "Adjusted working time", KOEGE, name_da="Arbejdstid", name_en="Working time"),
+    AgreementType("egenplanlaegning", "Større egen-planlægning", "More self-planning", KOEGE,
+                  name_da="Egenplanlægning", name_en="Self-planning"),
     AgreementType("saerlige_opgaver", "Involvering i særlige arbejdsopgaver og projekter",
-                  "Special tasks or projects", KOEGE),
-    AgreementType("hjemmearbejde", "Mulighed for hjemmearbejde", "Working from home", KOEGE),
+                  "Special tasks or projects", KOEGE,
+                  name_da="Særlige opgaver", name_en="Special tasks"),
+    AgreementType("hjemmearbejde", "Mulighed for hjemmearbejde", "Working from home", KOEGE,
+                  name_da="Hjemmearbejde", name_en="Working from home"),
     AgreementType("kompetenceudvikling", "Kompetenceudviklingsforløb",
-                  "Competence development", KOEGE),
-    AgreementType("jobskifte", "Job- og opgaveskifte", "Change of job or tasks", KOEGE),
-    AgreementType("loentillaeg", "Løntillæg", "Salary supplement", KOEGE),
-    AgreementType("andet", "Andet", "Other individual measure", KOEGE),
+                  "Competence development", KOEGE,
+                  name_da="Kompetenceudvikling", name_en="Competence development"),
+    AgreementType("jobskifte", "Job- og opgaveskifte", "Change of job or tasks", KOEGE,
+                  name_da="Jobskifte", name_en="Job change"),
+    AgreementType("loentillaeg", "Løntillæg", "Salary supplement", KOEGE,
+                  name_da="Løntillæg", name_en="Salary supplement"),
+    AgreementType("andet", "Andet", "Other individual measure", KOEGE,
+                  name_da="Andet", name_en="Other"),
 )
 BY_KEY = {t.key: t for t in TYPES}
 
@@ -83,7 +104,18 @@ def _fold_type(text: str) -> str:
     return text.strip().casefold().translate(_FOLD)
 
 
-_BY_FOLDED = {_fold_type(t.key): t for t in TYPES}
+# the short names too ("Nedsat tid", "Fastholdelsesbonus", "Salary supplement"), as tables
+# show them
+_BY_FOLDED = {_fold_type(name): t for t in TYPES for name in (t.name_en, t.name_da, t.key)}
+
+
+def type_name(key: str | None) -> str:
+    """The short name of the type ``key`` in the reader's language ("loentillaeg" →
+    "Løntillæg" / "Salary supplement"); an unknown key (an older register) as it is."""
+    if key is None:
+        return ""
+    kind = BY_KEY.get(key)
+    return kind.name() if kind is not None else key
 
 
 def find_type(text: str) -> AgreementType | None:
@@ -95,8 +127,8 @@ def close_types(text: str) -> list[str]:
     """The keys of the types closest to ``text`` (for "did you mean"), best first."""
     import difflib
 
-    folded = difflib.get_close_matches(_fold_type(text), list(_BY_FOLDED), n=3, cutoff=0.6)
-    return [_BY_FOLDED[f].key for f in folded]
+    folded = difflib.get_close_matches(_fold_type(text), list(_BY_FOLDED), n=6, cutoff=0.6)
+    return list(dict.fromkeys(_BY_FOLDED[f].key for f in folded))[:3]
 
 #: Interpretations, shown by `agreement types`.
 #: (translate with _() and .format(open_end=OPEN_END) where shown)

@@ -51,17 +51,34 @@ def _plain(text: str, example: str) -> str:
     return s
 
 
-def _checked(value: float, maximum: float, unit: str, example: str) -> float:
+def _too_much(kind: str) -> NumberError:
+    """"is more than 10.000.000 kr; write e.g. …" (``kind`` "amount") or "… 80 hours a
+    week …" (hours), in the reader's language."""
+    if kind == "amount":
+        return NumberError(_("is more than 10.000.000 kr; write e.g. {example}")
+                           .format(example=_amount_example()))
+    return NumberError(_("is more than {MAX_HOURS} hours a week; write e.g. {example}")
+                       .format(MAX_HOURS=MAX_HOURS, example=_hours_example()))
+
+
+def _checked(value: float, maximum: float, kind: str) -> float:
     if not math.isfinite(value) or value > maximum:
-        raise NumberError(f"is more than {maximum:,.0f}{unit}".replace(",", ".") +
-                          f"; write e.g. {example}")
+        raise _too_much(kind)
     return value
+
+
+def _amount_example() -> str:
+    return _("85.000 or 85000,50")
+
+
+def _hours_example() -> str:
+    return _("37 or 37,5")
 
 
 def parse_amount(text: str) -> float:
     """An amount in kroner, Danish style: '85.000' → 85000.0, '85.000,50' → 85000.5,
     '85000,50' → 85000.5, '85000.50' → 85000.5. Raises NumberError."""
-    example = "85.000 or 85000,50"
+    example = _amount_example()
     s = _plain(_AMOUNT_SUFFIX.sub("", text), example)
     s = " ".join(_SPACES.split(s)).strip()
     if " " in s:  # digits grouped with spaces: '85 000' or '85 000,50'
@@ -114,18 +131,17 @@ def parse_amount(text: str) -> float:
         raise NumberError(_("has more than two decimals (kroner have øre: two); "
                           "write e.g. {example}").format(example=example))
     if len(whole) > 12:
-        raise NumberError(_("is more than 10.000.000 kr; write e.g. {example}")
-            .format(example=example))
+        raise _too_much("amount")
     value = float(f"{whole}.{frac or 0}")
-    return _checked(value, MAX_AMOUNT, " kr", example)
+    return _checked(value, MAX_AMOUNT, "amount")
 
 
 def parse_hours(text: str) -> float:
     """Weekly hours: '37' → 37.0, '37,5' and '37.5' → 37.5; 0 to 80. Raises NumberError."""
     s = text.strip()
     if s.isdigit() and s.isascii() and len(s) <= 3:  # the common case: whole hours
-        return _checked(float(int(s)), MAX_HOURS, " hours a week", "37 or 37,5")
-    example = "37 or 37,5"
+        return _checked(float(int(s)), MAX_HOURS, "hours")
+    example = _hours_example()
     s = _plain(s, example)
     if s.count(".") + s.count(",") > 1 or _SPACES.search(s):
         raise NumberError(_("is not a number of hours (one decimal mark, no thousands); "
@@ -136,7 +152,6 @@ def parse_hours(text: str) -> float:
     if (frac and not frac.isdigit()) or (not frac and s[-1:] in ".,"):
         raise NumberError(_("is not a number; write e.g. {example}").format(example=example))
     if len(whole) > 3:
-        raise NumberError(_("is more than {MAX_HOURS} hours a week; write e.g. {example}")
-            .format(MAX_HOURS=MAX_HOURS, example=example))
-    return _checked(float(f"{whole or 0}.{frac or 0}"), MAX_HOURS, " hours a week", example)
+        raise _too_much("hours")
+    return _checked(float(f"{whole or 0}.{frac or 0}"), MAX_HOURS, "hours")
 

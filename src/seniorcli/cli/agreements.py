@@ -59,36 +59,90 @@ parse_amount_option = _number_option("amount")
 parse_hours_option = _number_option("hours")
 
 
-def _columns(kind: str, table: bool = False):
-    """The columns of ``agreement list`` (``kind`` "list") or ``agreement expiring``; for the
-    ``table`` the day-off flag stands beside the end date (csv and json: last)."""
+def _columns(kind: str):
+    """The columns of ``agreement list`` (``kind`` "list") or ``agreement expiring`` in csv,
+    json and xlsx: the fields scripts read, the day-off flag last."""
     from seniorcli.output import Column
 
     base = [Column("agreement_id", _("Id"), "id"),
-            Column("employee_id", _("Employee"), "id", drop_order=1),
-            Column("name", _("Name")), Column("department", _("Department"), drop_order=3),
+            Column("employee_id", _("Employee"), "id"),
+            Column("name", _("Name")), Column("department", _("Department")),
             Column("type", _("Type")),
             Column("start_date", _("Start"), "date"), Column("end_date", _("End"), "date")]
-    # point 6 of issue 16: an end on a weekend or holiday ("lørdag", "2. juledag"); last, so
-    # the fields scripts read keep their places
-    day_off = Column("end_date_day_off", _("End is a day off"),
-                     drop_order=2 if kind == "expiring" else 5)
-    if table:
-        base.append(day_off)
     if kind == "expiring":
         rest = [Column("days_left", _("Days left"), "number"),
-                Column("weekly_hours", _("Hours"), "hours", drop_order=2),
-                Column("amount", _("Amount (kr)"), "amount", drop_order=2),
-                Column("renewed_by", _("Renewed by"), "id", drop_order=5)]
+                Column("weekly_hours", _("Hours"), "hours"),
+                Column("amount", _("Amount (kr)"), "amount"),
+                Column("renewed_by", _("Renewed by"), "id")]
     else:
         rest = [Column("status", _("Status"), words=STATUS_WORDS),
-                Column("open_ended", _("Open-ended"), "bool", drop_order=5),
-                Column("ended_early", _("Ended early"), "bool", drop_order=5),
-                Column("weekly_hours", _("Hours"), "hours", drop_order=2),
-                Column("amount", _("Amount (kr)"), "amount", drop_order=2),
-                Column("renews_id", _("Renews"), "id", drop_order=5),
-                Column("note", _("Note"), drop_order=4)]
-    return base + rest + ([] if table else [day_off])
+                Column("open_ended", _("Open-ended"), "bool"),
+                Column("ended_early", _("Ended early"), "bool"),
+                Column("weekly_hours", _("Hours"), "hours"),
+                Column("amount", _("Amount (kr)"), "amount"),
+                Column("renews_id", _("Renews"), "id"),
+                Column("note", _("Note"))]
+    # point 6 of issue 16: an end on a weekend or holiday ("lørdag", "Anden juledag"); last,
+    # so the fields scripts read keep their places
+    return base + rest + [Column("end_date_day_off", _("End is a day off"))]
+
+
+def _table_columns(kind: str):
+    """The table of ``agreement list`` or ``agreement expiring``, for people on a terminal of
+    80 columns and more: the payroll number first, the type by its name, the end date with
+    its day off in one cell ("26-12-2026 (Anden juledag)"; list: the whole period), and the
+    least useful columns left out first (department, note, the ids of renewals, start)."""
+    from seniorcli.output import Column
+
+    who = [Column("employee_id", _("Payroll no."), "id"),
+           Column("name", _("Name"), drop_order=5),
+           Column("department", _("Department"), drop_order=10),
+           Column("type_name", _("Type"), drop_order=6)]
+    money = [Column("weekly_hours", _("Hours"), "hours", drop_order=1),
+             Column("amount", _("Amount (kr)"), "amount", drop_order=1),
+             Column("agreement_id", _("Id"), "id", drop_order=3)]
+    if kind == "expiring":
+        return [*who, Column("start_date", _("Start"), "date", drop_order=7),
+                Column("end_shown", _("End")),
+                Column("days_left", _("Days left"), "number", drop_order=4),
+                *money, Column("renewed_by", _("Renewed by"), "id", drop_order=8)]
+    return [*who, Column("period", _("Period")),
+            Column("status", _("Status"), words=STATUS_WORDS, drop_order=4),
+            *money, Column("renews_id", _("Renews"), "id", drop_order=8),
+            Column("note", _("Note"), drop_order=9)]
+
+
+def end_text(end: date | None, day_off: str | None, *, ended_early: bool = False) -> str:
+    """An agreement's end as people read it in a table or ``show``: "26-12-2026 (Anden
+    juledag)", "31-12-2026 (Nytårsaftensdag, afsluttet før tid)", or "uden slutdato"."""
+    if end is None:
+        return _("open-ended")
+    notes = [day_off] if day_off else []
+    if ended_early:
+        notes.append(_("ended early"))
+    return date_short(end) + (f" ({', '.join(notes)})" if notes else "")
+
+
+def period_text(start: date, end: str) -> str:
+    """"01-01-2026 – 26-12-2026 (Anden juledag)": a first day and an ``end_text``."""
+    return _("{first} – {last}").format(first=date_short(start), last=end)
+
+
+def _for_people(rows, fmt: str):
+    """The rows of ``agreement list``/``expiring`` as a table or a workbook shows them: the
+    type by its name in the reader's language (csv and json keep the key), and for the table
+    the end date with its day off in one cell."""
+    from seniorcli.agreements import type_name
+
+    for r in rows:
+        if fmt == "xlsx":
+            r = {**r, "type": type_name(r["type"])}
+        elif fmt == "table":
+            end = end_text(r["end_date"], r["end_date_day_off"],
+                           ended_early=bool(r.get("ended_early")))
+            r = {**r, "type_name": type_name(r["type"]), "end_shown": end,
+                 "period": period_text(r["start_date"], end)}
+        yield r
 
 
 @agreement_app.command("add")
@@ -169,8 +223,8 @@ def list_(
     rows = of_department_and_manager(conn, list_agreements(
         conn, as_of or active_on or today(), active_on=active_on, kind=kind,
         department=department), None, manager)
-    emit(rows, _columns("list"), out_fmt, output, title=_("Senior agreements"), excel=excel,
-         table_columns=_columns("list", table=True),
+    emit(_for_people(rows, out_fmt), _columns("list"), out_fmt, output,
+         title=_("Senior agreements"), excel=excel, table_columns=_table_columns("list"),
          footer=lambda n: ngettext("{n} agreement", "{n} agreements", n).format(n=n))
 
 
@@ -334,18 +388,84 @@ def types(fmt: ExportFormatOpt = None, output: OutputOpt = None,
             Column("english", _("English")),
             Column("limits", _("Limits")), Column("source", _("Source")),
             Column("wage_type", _("Wage type"), "id")]
-    table_cols = [cols[0], cols[5], *cols[1:5]]  # the code beside the type it belongs to
-    emit(rows, cols, out_fmt, output, title=_("Senior agreement types"), table_columns=table_cols)
-    if out_fmt == "table" and output is None:
-        from seniorcli.dates import OPEN_END
+    if out_fmt != "table" or output is not None:
+        emit(rows, cols, out_fmt, output, title=_("Senior agreement types"),
+             table_columns=_types_table_columns(rows, None))
+        return
+    from seniorcli.output.table import table_width
 
-        typer.echo(_("Interpretations:") + "\n" + "\n".join(
-            f"  - {_(i).format(open_end=OPEN_END)}" for i in INTERPRETATIONS))
-        typer.echo(_("Wage types (lønarter) from {file}").format(file=codes.source)
-                   if codes.source else
-                   _("No wage types (lønarter) are configured: write them in {file} (see "
-                     "docs/payroll.md), or give --wage-types FILE.toml")
-                   .format(file=_wage_types_file()))
+    width = table_width()
+    left_out: list[str] = []
+    emit(rows, cols, "table", None, title=_("Senior agreement types"),
+         table_columns=_types_table_columns(rows, width, left_out))
+    if left_out:
+        typer.echo("\n".join(_wrapped(
+            [_("Left out to fit {width} columns: {names}. To see them: --format csv, or a "
+               "wider terminal.").format(width=width, names=", ".join(left_out))], width)))
+    from seniorcli.dates import OPEN_END
+
+    typer.echo("\n".join(_wrapped([_("Interpretations:")] + [
+        f"  - {_(i).format(open_end=OPEN_END)}" for i in INTERPRETATIONS], width)))
+    typer.echo("\n".join(_wrapped([  # between words: a file's path stays whole
+        _("Wage types (lønarter) from {file}").format(file=codes.source) if codes.source else
+        _("No wage types (lønarter) are configured: write them in {file} (see "
+          "docs/payroll.md), or give --wage-types FILE.toml").format(file=_wage_types_file())],
+        width)))
+
+
+def _wrapped(lines: list[str], width: int | None) -> list[str]:
+    """Lines wrapped between words to ``width`` (at most 100 columns, also in a file), an
+    item's further lines indented under its text."""
+    import textwrap
+
+    width = min(width or 100, 100)
+    out = []
+    for line in lines:
+        indent = " " * (len(line) - len(line.lstrip(" -")))
+        out.extend(textwrap.wrap(line, width, subsequent_indent=indent, break_long_words=False,
+                                 break_on_hyphens=False) or [""])
+    return out
+
+
+def _types_table_columns(rows: list[dict], width: int | None, left_out: list[str] | None = None):
+    """The table of `agreement types`: the key (what --type takes) and its wage type, the
+    description in the reader's language, the limits, the source, the other language last.
+
+    Long compound words ("arbejdstidstilrettelæggelsen") would be split in the middle in a
+    narrow column, so the columns are taken in order of use (wage type, limits, description,
+    source) while the table fits ``width`` with every word whole; the other language only
+    when all the rest fits. The headers of the others are added to ``left_out``, for the line
+    under the table."""
+    from dataclasses import replace
+
+    from seniorcli.i18n import language
+    from seniorcli.output import Column
+    from seniorcli.output.table import table_layout
+
+    danish = Column("danish", _("Danish"))
+    english = Column("english", _("English"))
+    first, other = (english, danish) if language() == "en" else (danish, english)
+    cols = [Column("type", _("Type")), Column("wage_type", _("Wage type"), "id"),
+            replace(first, drop_order=3), Column("limits", _("Limits"), drop_order=2),
+            Column("source", _("Source"), drop_order=4), replace(other, drop_order=5)]
+    if width is None:
+        return cols
+
+    def fits(trial: list) -> bool:
+        cells = [[c.header, *(str(r.get(c.key) or "") for r in rows)] for c in trial]
+        dropped, widths = table_layout(trial, cells, width)
+        return not dropped and all(
+            trial[i].kind != "text" or widths[i] >= max(map(len, " ".join(cells[i]).split()))
+            for i in widths)
+
+    shown = cols[:1]
+    for col in sorted(cols[1:], key=lambda c: c.drop_order):  # the most useful first
+        trial = [c for c in cols if c in shown or c is col]
+        if (col is not cols[-1] or len(shown) == len(cols) - 1) and fits(trial):
+            shown = trial
+    if left_out is not None:
+        left_out.extend(c.header for c in cols if c not in shown)
+    return shown
 
 
 @agreement_app.command("expiring")
@@ -386,8 +506,8 @@ def expiring(
             off[0] += bool(r.get("end_date_day_off"))
             yield r
 
-    emit(counted(rows), _columns("expiring"), out_fmt, output, excel=excel,
-         table_columns=_columns("expiring", table=True),
+    emit(_for_people(counted(rows), out_fmt), _columns("expiring"), out_fmt, output,
+         excel=excel, table_columns=_table_columns("expiring"),
          title=_("Agreements ending {day} – {within} days").format(day=date_short(day),
                                                                     within=within),
          footer=lambda n: ngettext("{n} agreement ends within {within} days of {day}",
@@ -475,30 +595,71 @@ def _changes_format(fmt: str | None, output: Path | None) -> str:
         check_target(output)
         if EXTENSIONS.get(output.suffix.lower()) in ("json", "xlsx", "html"):
             raise typer.BadParameter(
-                _("--format {fmt} does not match the file {name}: leave out --format, "
-                "or name the file for {fmt}").format(fmt=fmt, name=output.name),
+                _("--format payroll does not match the file {name}: a payroll file is text "
+                  "(e.g. loen.csv or loen.txt); or leave out --format to get {name} in the "
+                  "format its ending names").format(name=output.name),
                 param_hint="--format")
     return "payroll"
 
 
 def _changes_columns():
+    """The change rows in csv, json and the workbook (the workbook relabels them for people:
+    ``output.payroll.for_people``)."""
     from seniorcli.output import Column
 
     return [Column("employee_id", _("Payroll no."), "id"),
-            Column("name", _("Name"), drop_order=1),
-            Column("department", _("Department"), drop_order=6),
-            Column("type", _("Agreement type"), drop_order=4),
+            Column("name", _("Name")),
+            Column("department", _("Department")),
+            Column("type", _("Agreement type")),
             Column("wage_type", _("Wage type"), "id"),
             Column("kind", _("Change"), words=KIND_WORDS),
-            Column("cause", _("Cause"), words=CAUSE_WORDS, drop_order=4),
+            Column("cause", _("Cause"), words=CAUSE_WORDS),
             Column("first_day", _("First day"), "date"),
             Column("last_day", _("Last day"), "date"),
-            Column("last_day_day_off", _("Last day is a day off"), drop_order=3),
-            Column("weekly_hours", _("Hours"), "hours", drop_order=2),
-            Column("amount", _("Amount (kr)"), "amount", drop_order=2),
-            Column("agreement_id", _("Agreement"), "id", drop_order=5),
-            Column("corrected", _("Corrected"), drop_order=5),
-            Column("recorded_late", _("Recorded late"), "bool", drop_order=5)]
+            Column("last_day_day_off", _("Last day is a day off")),
+            Column("weekly_hours", _("Hours"), "hours"),
+            Column("amount", _("Amount (kr)"), "amount"),
+            Column("agreement_id", _("Agreement"), "id"),
+            Column("corrected", _("Corrected")),
+            Column("recorded_late", _("Recorded late"), "bool")]
+
+
+def _changes_table_columns():
+    """The changes table, for payroll on a terminal of 80 columns and more: payroll number,
+    the change (marked when recorded late: "start (for sent)"), the period with the last
+    day's day off in one cell, hours and amount stay; the wage type, name and type go next,
+    and department, cause, agreement id and corrections first."""
+    from seniorcli.output import Column
+
+    return [Column("employee_id", _("Payroll no."), "id"),
+            Column("name", _("Name"), drop_order=5),
+            Column("department", _("Department"), drop_order=10),
+            Column("type_name", _("Agreement type"), drop_order=6),
+            Column("wage_type", _("Wage type"), "id", drop_order=4),
+            Column("kind_shown", _("Change")),
+            Column("cause", _("Cause"), words=CAUSE_WORDS, drop_order=9),
+            Column("period", _("Period")),
+            Column("weekly_hours", _("Hours"), "hours", drop_order=1),
+            Column("amount", _("Amount (kr)"), "amount", drop_order=1),
+            Column("agreement_id", _("Agreement"), "id", drop_order=7),
+            Column("corrected", _("Corrected"), drop_order=8)]
+
+
+def _changes_for_table(rows):
+    """The change rows with what the table shows in one cell: the type's name, the change
+    with "(for sent)" when recorded late, and the period with the last day's day off."""
+    from seniorcli.agreements import type_name
+    from seniorcli.i18n import language
+
+    english = language() == "en"
+    for r in rows:
+        kind = r["kind"] if english else _(KIND_WORDS.get(r["kind"], r["kind"]))
+        if r.get("recorded_late"):
+            kind = _("{change} (late)").format(change=kind)
+        end = end_text(r["last_day"], r.get("last_day_day_off"),
+                       ended_early=r["kind"] == "end" and r["cause"] == "ended_early")
+        yield {**r, "type_name": type_name(r["type"]), "kind_shown": kind,
+               "period": period_text(r["first_day"], end)}
 
 
 def _payroll_columns(name: bool):
@@ -524,8 +685,14 @@ def _days_off_note(off: int) -> str:
 
 def _footer(n: int, period: str, rows: list[dict]) -> str:
     """The line under the changes table."""
+    late = sum(1 for r in rows if r.get("recorded_late"))
     return (ngettext("{n} change {period}", "{n} changes {period}", n).format(n=n, period=period)
-            + _days_off_note(sum(1 for r in rows if r.get("last_day_day_off"))))
+            + _days_off_note(sum(1 for r in rows if r.get("last_day_day_off")))
+            + ("; " + ngettext("{late} recorded late (after the payroll file of its own period: "
+                               "reported now)",
+                               "{late} recorded late (after the payroll file of their own "
+                               "period: reported now)", late).format(late=late)
+               if late else ""))
 
 
 def _corrected_in_words(rows):
@@ -634,14 +801,17 @@ def changes(
         cols = _changes_columns()
         shown_rows = _corrected_in_words(rows) if out_fmt in ("table", "xlsx") else rows
         if out_fmt == "xlsx":
+            from seniorcli.agreements import type_name
             from seniorcli.output.payroll import for_people
 
-            people_rows, people_cols = for_people(shown_rows, cols)
+            people_rows, people_cols = for_people(
+                ({**r, "type": type_name(r["type"])} for r in shown_rows), cols)
             n = emit(people_rows, people_cols, "xlsx", output,
                      title=_("Changes {first}–{last}").format(first=date_short(first),
                                                                last=date_short(last)))
         else:
-            n = emit(shown_rows, cols, out_fmt, output,
+            n = emit(_changes_for_table(shown_rows) if out_fmt == "table" else shown_rows,
+                     cols, out_fmt, output, table_columns=_changes_table_columns(),
                      title=_("Payroll changes in senior agreements {period}")
                      .format(period=period),
                      footer=lambda n: _footer(n, period, rows))

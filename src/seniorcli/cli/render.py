@@ -115,23 +115,7 @@ def render_employee(detail: dict, as_of: date) -> None:
         console.print(_("Conversations: none logged."))
 
     if detail["agreements"]:
-        t = Table(title=_("Senior agreements"), title_justify="left", header_style="bold")
-        for col in (N_("Id"), N_("Type"), N_("Start"), N_("End"), N_("Hours"), N_("Amount"),
-                    N_("Note")):
-            t.add_column(_(col), no_wrap=col != "Note", overflow="fold")
-        for a in detail["agreements"]:
-            end = _("open-ended") if a["open_ended"] else _d(a["end_date"])
-            if a["ended_on"]:
-                end += _(" (ended early)")
-            note = Text(a["note"] or "")
-            if a["withdrawn_at"]:
-                note = Text(_("(withdrawn on {withdrawn_at}: counts nowhere) ")
-                    .format(withdrawn_at=_stamp_day(a['withdrawn_at'])),
-                            style="bold") + note
-            t.add_row(str(a["agreement_id"]), a["type"], _d(a["start_date"]), end,
-                      fmt.hours(a["weekly_hours"]), fmt.amount(a["amount"]),
-                      note, style="dim" if a["withdrawn_at"] else None)
-        console.print(t)
+        _agreements(console, detail["agreements"])
     else:
         console.print(_("Senior agreements: none."))
 
@@ -145,3 +129,46 @@ def render_employee(detail: dict, as_of: date) -> None:
             t.add_row(fmt.datetime_short(c["at"]), Text(c["os_user"]), c["command"],
                       Text(c["detail"]))
         console.print(t)
+
+
+def _agreements(console: Console, agreements: list[dict]) -> None:
+    """The employee's agreements in a table that fits 80 columns: the type by its name, the
+    period in one cell with the end's day off ("01-01-2026 – 26-12-2026 (Anden juledag)",
+    wrapped between words, never cut), and the notes (and withdrawals) under the table, where
+    a long note has the whole width."""
+    from seniorcli.agreements import type_name
+    from seniorcli.cli.agreements import end_text, period_text
+    from seniorcli.dates import OPEN_END
+
+    t = Table(title=_("Senior agreements"), title_justify="left", header_style="bold")
+    t.add_column(_("Id"), no_wrap=True)
+    t.add_column(_("Type"))
+    t.add_column(_("Period"))
+    t.add_column(_("Hours"), no_wrap=True, justify="right")
+    t.add_column(_("Amount"), no_wrap=True, justify="right")
+    notes: list[Text] = []
+    for a in agreements:
+        open_ended = a["open_ended"] or a["end_date"] in (None, OPEN_END)
+        end = end_text(None if open_ended else a["end_date"], a.get("end_date_day_off"),
+                       ended_early=a["ended_on"] is not None)
+        kind = type_name(a["type"])
+        if a["withdrawn_at"]:
+            kind = _("{type} (withdrawn)").format(type=kind)
+            withdrawn = _("(withdrawn on {withdrawn_at}: counts nowhere) ").format(
+                withdrawn_at=_stamp_day(a["withdrawn_at"]))
+            notes.append(Text(_("Agreement {id}: ").format(id=a["agreement_id"]))
+                         + Text(withdrawn if a["note"] else withdrawn.rstrip(), style="bold")
+                         + Text(a["note"] or ""))
+        elif a["note"]:
+            notes.append(Text(_("Agreement {id}: ").format(id=a["agreement_id"]))
+                         + Text(a["note"]))
+        t.add_row(str(a["agreement_id"]), Text(kind), Text(period_text(a["start_date"], end)),
+                  fmt.hours(a["weekly_hours"]), fmt.amount(a["amount"]),
+                  style="dim" if a["withdrawn_at"] else None)
+    console.print(t)
+    if notes:
+        console.print(Text(_("Notes:"), style="bold"))
+        from rich.padding import Padding
+
+        for note in notes:
+            console.print(Padding(note, (0, 0, 0, 2), expand=False))

@@ -146,13 +146,13 @@ def _pending(value: str | None) -> str:
 
 
 def _type_name(key: str) -> str:
-    """An agreement type as people read it: 'Seniorstilling' (the Danish name up to its colon)."""
+    """An agreement type as people read it: 'Seniorstilling' (its short name)."""
     from seniorcli.agreements import BY_KEY
 
     t = BY_KEY.get(key)
     if t is None:
         return key
-    return t.danish.split(":")[0] if language() == "da" else t.english.split(":")[0]
+    return t.name()
 
 
 def _n(days: int) -> str:

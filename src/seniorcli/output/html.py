@@ -597,8 +597,7 @@ def _agreements_section(report, groups: _Groups) -> list[str]:
 
     def type_name(key: str) -> str:
         t = BY_KEY.get(key)
-        return t.danish.split(":")[0] if t is not None and _danish() else (
-            t.english.split(":")[0].split(",")[0] if t is not None else key)
+        return t.name() if t is not None else key
 
     out.append(_bars(_("Senior agreements running, per type"),
                      [(type_name(k), per[k]["running"], prev_per[k]["running"]) for k in kinds],

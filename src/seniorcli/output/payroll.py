@@ -76,6 +76,7 @@ def render_payroll(rows: Iterable[dict], columns: list[Column], *, encoding: str
     report = PayrollFile()
     out: list[bytes] = [_BOM] if encoding == "utf-8-sig" else []
     problems: list[str] = []
+    bad_columns: set[str] = set()
     count = 0
     line = 0
     if header:
@@ -99,6 +100,7 @@ def render_payroll(rows: Iterable[dict], columns: list[Column], *, encoding: str
             for c, value in zip(columns, fields, strict=True):
                 bad = [ch for ch in dict.fromkeys(value) if not _encodes(ch, codec)]
                 if bad:
+                    bad_columns.add(c.key)
                     where.append(_("{column}: {chars}").format(column=c.key, chars=", ".join(
                         f"'{ch}' (U+{ord(ch):04X})" for ch in bad)))
             problems.append(_("line {line} (employee {employee}): {where}")
@@ -115,8 +117,12 @@ def render_payroll(rows: Iterable[dict], columns: list[Column], *, encoding: str
                      "the payroll file cannot be written in {encoding}: {n} lines hold "
                      "characters {encoding} does not have; nothing was written",
                      len(problems)).format(encoding=encoding, n=len(problems)),
-            hint=_("write it as UTF-8 with a byte-order mark, if the payroll system reads that: "
-                   "--encoding utf-8-sig (or correct the name in the roster)"),
+            hint=(_("leave out the names, which payroll does not key: --no-name; or write the "
+                    "file as UTF-8 with a byte-order mark, if the payroll system reads that: "
+                    "--encoding utf-8-sig")
+                  if bad_columns == {"name"} else
+                  _("write it as UTF-8 with a byte-order mark, if the payroll system reads that: "
+                    "--encoding utf-8-sig (or correct the name in the roster)")),
             details=shown)
     return b"".join(out), report
 

@@ -163,7 +163,7 @@ def table_layout(columns: list[Column], cells: list[list[str]], width: int | Non
     return sorted(dropped), widths
 
 
-def _table_width(output: Path | None) -> int | None:
+def table_width(output: Path | None = None) -> int | None:
     """How wide a table may be. A terminal: its width (or COLUMNS). Piped, redirected or a
     file: as wide as the table needs, one line per row (grep, sort, ``less -S``), unless
     COLUMNS says a width (``COLUMNS=100 seniorcli due | lpr``)."""
@@ -213,7 +213,7 @@ def write_table(rows: Iterable[dict], columns: list[Column], output: Path | None
             col.append(conv(row.get(key)))
         styles.append(row_style(row) if row_style else None)
         n += 1
-    width = _table_width(output)
+    width = table_width(output)
     dropped, widths = table_layout(columns, cells, width)
     shown = [i for i in range(len(columns)) if i in widths]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-from seniorcli.dates import age_on, from_iso
+from seniorcli.dates import OPEN_END, age_on, from_iso
 from seniorcli.db import Db
 from seniorcli.db import employees as db
 from seniorcli.errors import NotFoundError
@@ -92,6 +92,7 @@ def employee_detail(conn: Db, employee_id: str, as_of: date, rules: RuleSet | No
 def _detail(conn: Db, employee_id: str, as_of: date, rules: RuleSet | None) -> dict:
     from seniorcli.db.agreements import of_employee
     from seniorcli.services.due import facts_for, next_due_for
+    from seniorcli.workdays import day_off
 
     r = get_employee(conn, employee_id)
     eid = r.employee_id
@@ -108,10 +109,13 @@ def _detail(conn: Db, employee_id: str, as_of: date, rules: RuleSet | None) -> d
          "earlier_employment": hire is not None and o.date < hire}
         for o in db.outcomes_of(conn, eid)
     ]
-    # withdrawn agreements too (withdrawn_at set): they count nowhere, but stay visible here
+    # withdrawn agreements too (withdrawn_at set): they count nowhere, but stay visible here;
+    # an end on a weekend or holiday is named, as `agreement list` names it (issue 16, point 6)
     detail["agreements"] = [
         {"agreement_id": a.id, "type": a.type, "start_date": a.start_date,
          "end_date": a.end_date, "open_ended": a.open_ended, "ended_on": a.ended_on,
+         "end_date_day_off": None if a.open_ended or a.end_date == OPEN_END
+         else day_off(a.end_date),
          "weekly_hours": a.weekly_hours, "amount": a.amount, "note": a.note,
          "withdrawn_at": a.withdrawn_at}
         for a in of_employee(conn, eid)

@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from seniorcli.db import Db
 from seniorcli.db import agreements as agreement_rows
@@ -35,6 +36,9 @@ from seniorcli.db.agreements import ChangedAgreement
 from seniorcli.errors import InputFileError, SeniorError
 from seniorcli.i18n import _, ngettext
 from seniorcli.workdays import day_off
+
+if TYPE_CHECKING:
+    from seniorcli.tomlfile import TomlMistake
 
 #: The file looked for beside seniordays.toml in the configuration folder.
 WAGE_TYPES_FILE = "loenarter.toml"
@@ -73,13 +77,14 @@ def load_wage_types(path: Path) -> WageTypes:
         loentillaeg = "0620"
 
     Keys are agreement types as ``agreement add --type`` takes them (any case, Danish letters
-    or not); codes are text in quotes, so that a leading zero stays. Anything else is refused
-    (InputFileError, exit 1) naming the file and the key."""
+    or not: a key with æ, ø, å or a space in quotes, ``"løntillæg" = "0620"``); codes are text
+    in quotes, so that a leading zero stays. Anything else is refused (InputFileError, exit 1)
+    naming the file, the line and the key, with the line as it should be written."""
     from seniorcli.agreements import close_types, find_type
     from seniorcli.tomlfile import read_toml
 
     where = str(path)
-    data = read_toml(path, InputFileError)
+    data = read_toml(path, InputFileError, explain=lambda m: _explain(path, m))
     for key in data:
         if key != "loenart":
             raise InputFileError(_("{where}: unknown key '{key}'").format(where=where, key=key),
@@ -110,20 +115,129 @@ def load_wage_types(path: Path) -> WageTypes:
                                          type=kind.key),
                                  hint=_("keep one of them"))
         if not isinstance(code, str):
-            raise InputFileError(_("{where}: [loenart]: {key} = {value}: a wage type code "
-                                   "must be text in quotes (a number loses its leading zeros)")
-                                 .format(where=where, key=key, value=_toml_value(code)),
-                                 hint=_("write it as {key} = \"{code}\"")
-                                 .format(key=key, code=_toml_value(code).strip('"')))
+            _refuse_value(path, key, code)
         if not _CODE.fullmatch(code.strip()):
             raise InputFileError(_("{where}: [loenart]: {key} = \"{code}\": a wage type code "
                                    "is 1-20 letters and digits (and - _ . / after the first)")
-                                 .format(where=where, key=key, code=code),
+                                 .format(where=_at(path, key), key=_toml_key(key), code=code),
                                  hint=_("write it as the payroll system names it, e.g. "
-                                        "{key} = \"0610\"").format(key=key))
+                                        "{key} = \"0610\"").format(key=_toml_key(key)))
         named[kind.key] = key
         codes[kind.key] = code.strip()
     return WageTypes(codes, path)
+
+
+#: A name TOML takes without quotes ("bare key"): ASCII letters, digits, - and _.
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+#: ``key = value  # comment`` as people write it in the file, before TOML reads it.
+_ASSIGNMENT = re.compile(r"""\s*(?P<key>"[^"]*"|'[^']*'|[^=#"']*?)\s*=\s*"""
+                         r"""(?P<value>[^#]*?)\s*(?:#.*)?$""")
+#: Quotes a word processor or Outlook puts instead of "".
+_CURLY = "“”„‘’‚«»"
+
+
+def _toml_key(key: str) -> str:
+    """``key`` as a TOML name: as it is when TOML takes it bare, else in quotes."""
+    return key if _BARE_KEY.fullmatch(key) else '"' + key.replace('"', '\\"') + '"'
+
+
+def _explain(path: Path, mistake: TomlMistake) -> tuple[str, str, int] | None:
+    """The common mistakes in a wage-type file, read from the line TOML stopped at: a code
+    without quotes (``seniorstilling = 0610``, whose leading zero TOML would not keep), a
+    type with Danish letters or a space without quotes (``løntillæg = "0620"``), curly quotes
+    from a word processor. The message names the file, line and column; the hint is the line
+    as it should be written. None: not one of these (tomlfile says it the common way)."""
+    m = _ASSIGNMENT.fullmatch(mistake.text)
+    if m is None or not m["key"] or m["key"].startswith("["):
+        return None
+    raw_key, raw_value = m["key"], m["value"]
+    key = raw_key[1:-1] if raw_key[:1] in "\"'" else raw_key
+    value = raw_value.strip(_CURLY + "\"'")
+    key_bad = raw_key[:1] not in "\"'" and not _BARE_KEY.fullmatch(raw_key)
+    value_bad = (raw_value[:1] not in "\"'" and bool(_CODE.fullmatch(value))
+                 and (raw_value == value or raw_value[:1] in _CURLY))
+    if not key_bad and not value_bad:
+        return None
+    fix = f'{_toml_key(key)} = "{value}"' if value else f'{_toml_key(key)} = "0610"'
+    column = mistake.text.index(raw_key if key_bad else raw_value) + 1
+    line = _("{path}, line {line}, column {column}").format(path=path, line=mistake.line,
+                                                            column=column)
+    if key_bad:
+        kind = _type_key(key)
+        message = _("{where}: the agreement type {key} must be in quotes: a name with other "
+                    "letters than a-z, digits, - and _ (such as æ, ø, å or a space) is text "
+                    "in TOML").format(where=line, key=key)
+        hint = _("write the line as {fix}").format(fix=fix)
+        if kind is not None and kind != key:
+            hint = _("write the line as {fix} (or with the type's key: {plain})").format(
+                fix=fix, plain=f'{kind} = "{value or "0610"}"')
+        return message, hint, column
+    if raw_value[:1] in _CURLY:
+        return (_("{where}: the wage type code {value} has curly quotes, as a word processor "
+                  "writes them; TOML takes straight quotes (\")").format(where=line,
+                                                                      value=raw_value),
+                _("write the line as {fix} (in a plain text editor such as Notepad)")
+                .format(fix=fix), column)
+    return (_("{where}: the wage type code {value} must be in quotes: a code is text, so that "
+              "a leading zero stays").format(where=line, value=raw_value),
+            _("write the line as {fix}").format(fix=fix), column)
+
+
+def _type_key(text: str) -> str | None:
+    """The key of the agreement type ``text`` names, or None."""
+    from seniorcli.agreements import find_type
+
+    kind = find_type(text)
+    return kind.key if kind is not None else None
+
+
+def _located(path: Path, key: str) -> tuple[int, int, str] | None:
+    """Where ``key = …`` is written in the file: (line, column of the value, the value as
+    written), for a message about a value TOML read but we cannot use."""
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for number, text in enumerate(lines, 1):
+        m = _ASSIGNMENT.fullmatch(text)
+        if m is None or not m["key"]:
+            continue
+        written = m["key"]
+        if (written[1:-1] if written[:1] in "\"'" else written) == key and m["value"]:
+            return number, text.index(m["value"]) + 1, m["value"]
+    return None
+
+
+def _at(path: Path, key: str) -> str:
+    """"FILE, line N, column C" of ``key``'s value, or the file alone."""
+    found = _located(path, key)
+    if found is None:
+        return str(path)
+    return _("{path}, line {line}, column {column}").format(path=path, line=found[0],
+                                                            column=found[1])
+
+
+def _refuse_value(path: Path, key: str, value: object) -> None:
+    """A code TOML read as something else than text: a number (``610``: its leading zeros
+    would be lost), a list, true/false or a date. Raises InputFileError."""
+    found = _located(path, key)
+    written = found[2] if found is not None else _toml_value(value)
+    where = _at(path, key)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise InputFileError(_("{where}: [loenart]: {key} = {value}: a wage type code must be "
+                               "text in quotes (a number loses its leading zeros)")
+                             .format(where=where, key=_toml_key(key), value=written),
+                             hint=_("write the line as {fix}").format(
+                                 fix=f'{_toml_key(key)} = "{written}"'))
+    example = next((v for v in value if isinstance(v, str)), "0610") \
+        if isinstance(value, list) else "0610"
+    what = (_("a list") if isinstance(value, list) else _("a table") if isinstance(value, dict)
+            else _("true or false") if isinstance(value, bool) else _("a date"))
+    raise InputFileError(_("{where}: [loenart]: {key} = {value}: a wage type code is one text "
+                           "in quotes, not {what}; one agreement type has one wage type")
+                         .format(where=where, key=_toml_key(key), value=written, what=what),
+                         hint=_("write the line as {fix}").format(
+                             fix=f'{_toml_key(key)} = "{example}"'))
 
 
 def _toml_value(value: object) -> str:
@@ -133,7 +247,9 @@ def _toml_value(value: object) -> str:
         return str(value)
     if isinstance(value, str):
         return f'"{value}"'
-    return type(value).__name__
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return str(value)
 
 
 def wage_types_for(given: Path | None, default: Path) -> WageTypes:
