@@ -52,7 +52,9 @@ def _parse_map(values: list[str] | None) -> dict[str, str]:
 
 
 def import_cmd(
-    roster: Annotated[Path, typer.Argument(metavar="ROSTER.csv", help=_("The payroll export."))],
+    roster: Annotated[Path, typer.Argument(
+        metavar="ROSTER", help=_("The payroll export: a CSV file, or the employee file of KMD "
+                                 "OPUS (ZLPE….xml), recognised by its content."))],
     partial: Annotated[bool, typer.Option(
         "--partial",
         help=_("Update only the employees in the file; mark no one as left."))] = False,
@@ -76,7 +78,11 @@ def import_cmd(
         "--format", "-f", help=_("table: a summary for people; json: the summary as data."))
     ] = Format.table,
 ) -> None:
-    """Load or refresh the roster from a payroll export (CSV).
+    """Load or refresh the roster from a payroll export (CSV, or KMD OPUS XML).
+
+    A KMD OPUS employee file (XML, e.g. ZLPE20261101000000_delta.xml) is recognised by its
+    content, whatever its name, and is a full roster unless --partial makes it a delta (only
+    the employees it names change); its action="leave" records mark leavers.
 
     Every row is checked before anything is written; on any error nothing changes (exit 1).
     Employees missing from a full roster are marked as left, never deleted; listed again
@@ -120,12 +126,40 @@ def import_cmd(
         say(_("Back again: {back_again} employees left out of an earlier full roster "
             "(and so marked as left) are listed again without a leave date: they are current "
             "again.").format(back_again=summary.back_again))
+    if summary.format == "opus":
+        _say_opus(summary)
     if summary.ignored_columns:
         say(_("Ignored columns: {columns}").format(columns=", ".join(summary.ignored_columns)))
     if summary.encoding == "cp1252" and encoding is None:
         say(_("Read as cp1252 (Windows): {name} has no UTF-8 characters.").format(name=roster.name))
     if dry_run:
         say(_("Dry run: nothing was written."))
+
+
+def _say_opus(summary) -> None:
+    """What a KMD OPUS file adds to the summary (services/opus.py, docs/roster.md)."""
+    say(_("Read as a KMD OPUS employee file (XML)."))
+    if summary.leave_records:
+        already = (summary.leave_records - summary.left_by_record
+                   - summary.leave_records_unknown)
+        say(_("Leave records (action=\"leave\"): {n}: {changed} marked as left, {unknown} not "
+              "in the register, {already} had left already.").format(
+                  n=summary.leave_records, changed=summary.left_by_record,
+                  unknown=summary.leave_records_unknown, already=already))
+    if summary.other_engagements:
+        say(ngettext("{n} further engagement of an employee with more than one was not "
+                     "imported: each person is imported once, by their primary engagement.",
+                     "{n} further engagements of employees with more than one were not "
+                     "imported: each person is imported once, by their primary engagement.",
+                     summary.other_engagements).format(n=summary.other_engagements))
+    if summary.unknown_unit_employees:
+        warn(ngettext("{n} employee belongs to a unit the file does not describe ({units}): "
+                      "the department is the unit's number.",
+                      "{n} employees belong to units the file does not describe ({units}): "
+                      "their department is the unit's number.",
+                      summary.unknown_unit_employees).format(
+                          n=summary.unknown_unit_employees,
+                          units=", ".join(summary.unknown_units)))
 
 
 class _progress:

@@ -310,3 +310,38 @@ def record_result(conn: Db, seq: int, command: str, rows_changed: int) -> None:
     """The import's audit row (added when it began, as ``seq``) gets its outcome."""
     conn.execute("UPDATE audit SET command = ?, rows_changed = ? WHERE id = ?",
                  (command, rows_changed, seq))
+
+
+def end_by_leave_records(conn: Db, *, records: Sequence[tuple[str, str]],
+                         stamp: str) -> tuple[int, int]:
+    """A KMD OPUS file's action="leave" records, each (employee_id, leave date): the
+    employment ends on that date, unless it already ended on or before it (a leave date
+    earlier than the hire date ends it on the hire date, as mark_left does). The date is from
+    now on the file's (left_by_import cleared). Returns (how many were changed, how many
+    records named no employee of the register). One statement per record: a file has few."""
+    changed = unknown = 0
+    for eid, day in records:
+        n = conn.execute(
+            "UPDATE employee SET leave_date = CASE WHEN hire_date > ? THEN hire_date ELSE ? "
+            "END, left_by_import = NULL, updated_at = ? "
+            "WHERE employee_id = ? AND (leave_date IS NULL OR leave_date > ?)",
+            (day, day, stamp, eid, day)).rowcount
+        if n:
+            changed += n
+        elif conn.execute("SELECT 1 FROM employee WHERE employee_id = ?",
+                          (eid,)).fetchone() is None:
+            unknown += 1
+    return changed, unknown
+
+
+def departments_and_managers(conn: Db, ids: Sequence[str]) -> dict[str, tuple[str | None,
+                                                                              str | None]]:
+    """{employee_id: (department, manager_id)} of those of ``ids`` in the register."""
+    found: dict[str, tuple[str | None, str | None]] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        for eid, dept, mgr in conn.execute(
+                "SELECT employee_id, department, manager_id FROM employee "
+                f"WHERE employee_id IN ({', '.join('?' * len(chunk))})", tuple(chunk)):
+            found[eid] = (dept, mgr)
+    return found

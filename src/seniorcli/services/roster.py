@@ -10,6 +10,10 @@ twice is caught by the writer. Memory stays flat at 500,000 rows: no list of row
 ids in Python. A row with an error is not written, and the checking goes on to the end, so
 every error is reported; then the transaction is rolled back. A refused file, a dry run or a
 killed process therefore leaves the database exactly as it was.
+
+The file is read by what it is: a CSV roster (_CsvSource, tabular.py), or the employee file of
+KMD OPUS (services/opus.OpusSource). Both go through the same _load: the same upsert, counts,
+guard against a truncated roster and audit row.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from seniorcli.dates import OPEN_END, DateFormatError, age_on, parse_date
 from seniorcli.db import Db
 from seniorcli.db import roster as roster_db
 from seniorcli.errors import InputFileError, SeniorError
-from seniorcli.i18n import _
+from seniorcli.i18n import N_, _
 from seniorcli.numbers import NumberError, parse_hours
 from seniorcli.services.common import RowErrors, audit, now_stamp, show_value
 from seniorcli.tabular import TableFile, clean_text, cpr_problem, map_columns, open_table
@@ -108,6 +112,17 @@ class ImportSummary:
     delimiter: str
     #: a dry run that a real import would refuse (too many marked as left): why, else None
     refused: str | None = None
+    #: "csv", or "opus" for a KMD OPUS employee file (services/opus.py)
+    format: str = "csv"
+    #: KMD OPUS: action="leave" records, how many of them ended an employment, and how many
+    #: named no one in the register; a person's other engagements (not imported); employees
+    #: of units the file does not describe, and those units (the first few)
+    leave_records: int = 0
+    left_by_record: int = 0
+    leave_records_unknown: int = 0
+    other_engagements: int = 0
+    unknown_unit_employees: int = 0
+    unknown_units: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
@@ -278,18 +293,68 @@ def import_roster(
     brings back those a full import marked as left if the file lists them without a leave date
     (see db.roster.bring_back); a leave date that came from a file is never cleared by a file
     without a leave-date column.
+
+    The file is read by what it is, whatever its name: XML is a KMD OPUS employee file
+    (services/opus.py), anything else a CSV file.
     """
+    if path.is_file():
+        from seniorcli.services.opus import looks_like_xml
+
+        if looks_like_xml(path):
+            from seniorcli.services.opus import opus_source
+
+            source = opus_source(path, options, progress)
+            with roster_db.import_transaction(conn, dry_run=options.dry_run):
+                return _load(conn, source, progress, path, options)
     with open_table(path, options.encoding, options.delimiter) as tf:
         cols, ignored = map_columns(tf, ALIASES, FIELDS, options.mapping)
         _require_columns(tf, cols)
         checker = _Rows(cols, len(tf.header), options.as_of)
         with roster_db.import_transaction(conn, dry_run=options.dry_run):
-            summary = _load(conn, tf, checker, cols, progress, path, ignored, options)
+            summary = _load(conn, _CsvSource(tf, checker, cols, ignored), progress, path,
+                            options)
     return summary
 
 
-def _load(conn: Db, tf: TableFile, checker: _Rows, cols: dict[str, int],
-          progress: Callable[[int, int], None] | None, path: Path, ignored: list[str],
+class _CsvSource:
+    """A CSV roster as _load reads it (services/opus.OpusSource is the other kind): the
+    columns it gives, its valid rows in batches, its errors."""
+
+    format = "csv"
+    hint = N_("correct the file and import it again (--dry-run checks without writing)")
+
+    def __init__(self, tf: TableFile, checker: _Rows, cols: dict[str, int],
+                 ignored: list[str]):
+        self.tf, self.checker, self.columns, self.ignored = tf, checker, cols, ignored
+        self.problems = checker.problems
+        self.size, self.encoding, self.delimiter = tf.size, tf.encoding, tf.delimiter
+
+    def batches(self, conn: Db) -> Iterator[tuple[list[tuple], int]]:
+        tf, checker = self.tf, self.checker
+        return _batches_from_worker(tf, checker, self.columns) if _use_worker(tf) else \
+            valid_batches(tf, checker)
+
+    def prepare(self, conn: Db) -> None:
+        """Nothing to read from the register first (an OPUS delta file does)."""
+
+    def again(self) -> Iterator[list[tuple]]:
+        return _batches_again(self.tf, self.columns, self.checker)
+
+    def report_repeats(self, repeated: set[str]) -> None:
+        _report_repeats(self.tf, self.checker, self.columns, repeated)
+
+    def no_rows(self, path: Path) -> InputFileError:
+        return InputFileError(
+            _("{path} has a header but no employees; a full import would mark everyone as "
+              "left. Nothing was imported").format(path=path),
+            hint=_("check the export; use --partial to import a file of only some employees"),
+        )
+
+    def after_rows(self, conn: Db, seq: int, stamp: str, summary: ImportSummary) -> None:
+        """Nothing more to write (an OPUS file's leave records are written here)."""
+
+
+def _load(conn: Db, source, progress: Callable[[int, int], None] | None, path: Path,
           options: ImportOptions) -> ImportSummary:
     employees_before = roster_db.count_employees(conn)
     # Taken under the write lock, to the microsecond: no other import has this stamp, so the
@@ -301,28 +366,22 @@ def _load(conn: Db, tf: TableFile, checker: _Rows, cols: dict[str, int],
     # and how a repeated id is caught: the second time, the row already has this import's
     # seq); updated_at moves only when a value changed.
     rows = 0
-    batches = _batches_from_worker(tf, checker, cols) if _use_worker(tf) else \
-        valid_batches(tf, checker)
+    cols = source.columns
+    source.prepare(conn)
     with roster_db.roster_writer(conn, columns=cols, stamp=stamp, seq=seq,
-                                 again=lambda: _batches_again(tf, cols, checker)) as writer:
-        for batch, done in batches:
+                                 again=source.again) as writer:
+        for batch, done in source.batches(conn):
             writer.write(batch)
             rows += len(batch)
             if progress is not None:
-                progress(done, tf.size)
+                progress(done, source.size)
         repeated = writer.finish()
     if repeated:
-        _report_repeats(tf, checker, cols, repeated)
-    if checker.count:
-        raise checker.problems.refuse(
-            path, _("nothing was imported"),
-            _("correct the file and import it again (--dry-run checks without writing)"))
+        source.report_repeats(repeated)
+    if source.problems.count:
+        raise source.problems.refuse(path, _("nothing was imported"), _(source.hint))
     if rows == 0 and not options.partial:
-        raise InputFileError(
-            _("{path} has a header but no employees; a full import would mark everyone as left. "
-            "Nothing was imported").format(path=path),
-            hint=_("check the export; use --partial to import a file of only some employees"),
-        )
+        raise source.no_rows(path)
     # Into an empty register every row is new: no one to bring back or to mark as left, and
     # nothing else to count (the first import of 500,000 rows: 0.1–0.2 s less).
     first = employees_before == 0
@@ -332,31 +391,31 @@ def _load(conn: Db, tf: TableFile, checker: _Rows, cols: dict[str, int],
                                                       leave_column="leave_date" in cols)
     added = roster_db.count_employees(conn) - employees_before
     written = added if first else roster_db.count_stamped(conn, stamp)
-    marked_left = 0
-    refused = None
+    summary = ImportSummary(
+        file=str(path), rows=rows, added=added, updated=written - added,
+        unchanged=rows - written, marked_left=0, back_again=back_again,
+        ignored_columns=source.ignored,
+        partial=options.partial, dry_run=options.dry_run, encoding=source.encoding,
+        delimiter=source.delimiter, format=source.format,
+    )
+    source.after_rows(conn, seq, stamp, summary)
     if not options.partial and not first:
-        marked_left = roster_db.mark_left(conn, seq=seq, stamp=stamp,
-                                          as_of=options.as_of.isoformat())
+        summary.marked_left = marked_left = roster_db.mark_left(
+            conn, seq=seq, stamp=stamp, as_of=options.as_of.isoformat())
         guard = _left_guard(conn, seq, marked_left, path, options)
         if guard is not None:
             problem, refusal = guard
             if not options.dry_run:
                 raise refusal
             # a dry run says what a real import would refuse, and how to confirm it
-            refused = _("{problem} (confirm with --expect-left {marked_left})").format(
+            summary.refused = _("{problem} (confirm with --expect-left {marked_left})").format(
                 problem=problem, marked_left=marked_left)
-    summary = ImportSummary(
-        file=str(path), rows=rows, added=added, updated=written - added,
-        unchanged=rows - written, marked_left=marked_left, back_again=back_again,
-        ignored_columns=ignored,
-        partial=options.partial, dry_run=options.dry_run, encoding=tf.encoding,
-        delimiter=tf.delimiter, refused=refused,
-    )
     if back_again:
         command += (f": {back_again} back again (marked as left when missing from an earlier "
                     "full roster)")
     roster_db.record_result(conn, seq, command,
-                            summary.added + summary.updated + summary.marked_left)
+                            summary.added + summary.updated + summary.marked_left
+                            + summary.left_by_record)
     return summary
 
 
