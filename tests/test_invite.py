@@ -770,7 +770,7 @@ def test_an_empty_to_is_refused_not_the_current_folder(run, roster, tmp_path, mo
     monkeypatch.chdir(here)
     r = run("invite", "--rules", "koege", "--as-of", BEFORE_XMAS, "--to", "")
     assert r.exit_code == 2
-    assert "the folder is empty" in r.stderr
+    assert "--to is empty" in r.stderr
     assert list(here.iterdir()) == []
 
 

@@ -334,3 +334,51 @@ def missing_file_hint(path: Path | str) -> str:
     shown = ", ".join(alike[:5]) + (", …" if len(alike) > 5 else "")
     return _("check the name; in {folder}: {files}").format(folder=folder, files=shown)
 
+
+def check_folder(folder: Path, hint: str) -> None:
+    """Refuse (SeniorError, before anything is read or written) a folder to write files into
+    that cannot be one: a file (the database above all: named as such), a path through a file,
+    or a folder — or, for a missing one, its nearest existing parent — without write
+    permission. ``hint``: how to give the folder (the command's own words)."""
+    from seniorcli.errors import SeniorError
+    from seniorcli.i18n import _
+
+    if folder.is_dir():
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise SeniorError(_("no permission to write in the folder {folder}; nothing was "
+                                "written").format(folder=folder),
+                              hint=_("choose a folder you may write in"))
+        return
+    if folder.exists() or folder.is_symlink():
+        check_target(folder)  # the database (or its -wal) is named as such
+        raise SeniorError(_("{folder} is a file, not a folder; nothing was written")
+                          .format(folder=folder), hint=hint)
+    blocking = next((p for p in folder.parents if p.exists() or p.is_symlink()), None)
+    if blocking is not None and not blocking.is_dir():
+        raise SeniorError(_("cannot create the folder {folder}: {parent} is a file, not a "
+                            "folder; nothing was written").format(folder=folder,
+                                                                  parent=blocking), hint=hint)
+    parent = next((p for p in folder.absolute().parents if p.exists()), None)
+    if parent is None or not os.access(parent, os.W_OK | os.X_OK):
+        raise SeniorError(_("cannot create the folder {folder}: no permission to write in "
+                            "{parent}; nothing was written").format(folder=folder,
+                                                                     parent=parent),
+                          hint=_("choose a folder you may write in"))
+
+
+def make_private_folder(folder: Path) -> None:
+    """The folder, created private (0700) with its parents if it is not there; an existing one
+    is left as it is."""
+    from seniorcli.errors import SeniorError, os_reason
+    from seniorcli.i18n import _
+
+    if folder.is_dir():
+        return
+    try:
+        folder.mkdir(parents=True, mode=0o700, exist_ok=True)
+        os.chmod(folder, 0o700)  # mkdir's mode is filtered by the umask
+    except OSError as e:
+        raise SeniorError(_("cannot create the folder {folder}: {error}; nothing was written")
+                          .format(folder=folder, error=os_reason(e)),
+                          hint=_("choose a folder you may write in")) from None
+

@@ -358,3 +358,18 @@ def resolve_rules(conn, name: str | None, files: list[Path] | None, required: bo
         )
     return registry.get(name).with_register_start(
         date.fromisoformat(start) if start else None)
+
+
+def folder_option(value: str | Path) -> Path:
+    """--to: a folder to write files with personal data into. Empty (``--to "$DIR"`` with the
+    variable unset in a cron script) is refused, never taken as the current folder, which is
+    written to only when named (``--to .``)."""
+    if isinstance(value, Path):
+        return value
+    if not value.strip():
+        raise typer.BadParameter(_(
+            "--to is empty (an unset variable in a script?); the files hold personal data and "
+            "are not written to the current folder unless it is named: give a folder (or --to . "
+            "for the current folder)"))
+    return Path(value)
+

@@ -11,7 +11,6 @@ and replace the index its mail script reads (docs/digest.md, "Re-running").
 from __future__ import annotations
 
 import json
-import os
 import re
 from enum import StrEnum
 from pathlib import Path
@@ -25,6 +24,7 @@ from seniorcli.cli.common import (
     ManagerOpt,
     RulesFileOpt,
     RulesOpt,
+    folder_option,
     open_db,
     resolve_rules,
     say,
@@ -32,6 +32,7 @@ from seniorcli.cli.common import (
     warn,
 )
 from seniorcli.errors import SeniorError
+from seniorcli.files import check_folder, make_private_folder
 from seniorcli.i18n import _, ngettext
 
 #: The index's fields (the contract's English names), in this order.
@@ -44,66 +45,6 @@ NAMED_MAX = 20
 class DigestFormat(StrEnum):
     html = "html"
     text = "text"
-
-
-def _folder_option(value: str | Path) -> Path:
-    """--to: a folder. Empty (``--to "$folder"`` with the variable unset in a cron script) is
-    refused: the overviews hold personal data and must not land in whatever folder the job
-    runs in; the current folder is written to only when named (``--to .``)."""
-    if isinstance(value, Path):
-        return value
-    if not value.strip():
-        raise typer.BadParameter(_(
-            "--to is empty (an unset variable in a script?); the overviews hold personal data "
-            "and are not written to the current folder unless it is named: give a folder, e.g. "
-            "--to overviews/ (or --to . for the current folder)"))
-    return Path(value)
-
-
-def _check_folder(folder: Path) -> None:
-    """Refuse, before anything is read or written, a --to that cannot be the folder: a file
-    (the database above all), a folder without write permission, or one that cannot be
-    created."""
-    from seniorcli.files import check_target
-
-    if folder.exists() and not folder.is_dir():
-        check_target(folder)  # the database (or its -wal …): its own message
-        raise SeniorError(
-            _("{folder} is a file, not a folder; nothing was written").format(folder=folder),
-            hint=_("give a folder for the overviews with --to, e.g. --to overviews/"))
-    existing = folder
-    while not existing.exists():  # the folder is created: its nearest existing parent counts
-        if existing.parent == existing:
-            break
-        existing = existing.parent
-    if existing.exists() and not existing.is_dir():
-        raise SeniorError(
-            _("cannot create the folder {folder}: {file} is a file; nothing was written")
-                .format(folder=folder, file=existing),
-            hint=_("give a folder for the overviews with --to, e.g. --to overviews/"))
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise SeniorError(
-            _("no permission to write in the folder {folder}; nothing was written")
-                .format(folder=existing),
-            hint=_("choose a folder you may write in"))
-
-
-def _make_folder(folder: Path) -> None:
-    """The folder, created private (0700) if it is not there; an existing one is left as it
-    is."""
-    if folder.is_dir():
-        return
-    try:
-        folder.mkdir(parents=True, mode=0o700)
-        os.chmod(folder, 0o700)  # mkdir's mode is filtered by the umask
-    except FileExistsError:
-        if not folder.is_dir():
-            raise
-    except OSError as e:
-        raise SeniorError(
-            _("cannot create the folder {folder}: {error}; nothing was written")
-                .format(folder=folder, error=e.strerror or e),
-            hint=_("choose a folder you may write in")) from None
 
 
 # The folder's selection ------------------------------------------------------------------------
@@ -184,7 +125,7 @@ def _named(items: list[str]) -> str:
 
 def digest(
     to: Annotated[Path, typer.Option(
-        "--to", metavar="FOLDER", parser=_folder_option,
+        "--to", metavar="FOLDER", parser=folder_option,
         help=_("The folder to write the overviews to (created, private to you, if it is not "
                "there). A folder holds one selection (--department, --manager, --format): "
                "another one is refused."))],
@@ -227,7 +168,7 @@ def digest(
     from seniorcli.services.filters import resolve_filters
 
     folder = to.expanduser()
-    _check_folder(folder)
+    check_folder(folder, _("give a folder for the overviews with --to, e.g. --to overviews/"))
     conn = open_db(must_exist=True)
     department, manager = resolve_filters(conn, department, manager)
     rule_set = resolve_rules(conn, rules, rules_file)
@@ -253,7 +194,7 @@ def digest(
     digests = run.all()
     names = file_names([d.manager_id for d in digests], fmt.value)
 
-    _make_folder(folder)
+    make_private_folder(folder)
     index = folder / INDEX_FILE
     # Only the files this selection wrote before: without a manifest (a folder copied without
     # its hidden file) whose files the index names cannot be told, so none is removed.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable
 from datetime import date, datetime, time
 from enum import StrEnum
@@ -19,12 +18,14 @@ from seniorcli.cli.common import (
     ManagerOpt,
     RulesFileOpt,
     RulesOpt,
+    folder_option,
     open_db,
     resolve_rules,
     say,
     warn,
 )
 from seniorcli.errors import SeniorError
+from seniorcli.files import check_folder, make_private_folder
 from seniorcli.i18n import _, ngettext
 
 if TYPE_CHECKING:
@@ -56,17 +57,6 @@ def parse_time_option(value: str | time) -> time:
                              .format(value=value))
 
 
-def parse_folder_option(value: str | Path) -> Path:
-    """--to: a folder. Empty (an unset variable in a script: ``--to "$DIR"``) is refused,
-    never taken as the current folder."""
-    if isinstance(value, Path):
-        return value
-    if not value.strip():
-        raise typer.BadParameter(_("the folder is empty; give the folder for the invitations "
-                                   "(an empty --to would write into the current folder)"))
-    return Path(value)
-
-
 def _slot_error(ctx: typer.Context, first: time, duration: int, day_end: time
                 ) -> typer.BadParameter:
     """No conversation fits in a day: name the options the user gave that cause it."""
@@ -86,48 +76,6 @@ def _slot_error(ctx: typer.Context, first: time, duration: int, day_end: time
                  "{day_end}").format(minutes=duration, first=f"{first:%H:%M}",
                                      day_end=f"{day_end:%H:%M}")
     return typer.BadParameter(text, param_hint=" / ".join(options[o] for o in blamed))
-
-
-def _check_folder(folder: Path) -> None:
-    """Refuse (exit 1, nothing written) a --to that is not a folder we may write in: a file
-    (the database above all), a path through a file, or a folder without write permission. A
-    missing folder is created later."""
-    from seniorcli.files import check_target
-
-    if folder.is_dir():
-        if not os.access(folder, os.W_OK | os.X_OK):
-            raise SeniorError(_("no permission to write in the folder {folder}; nothing was "
-                                "written").format(folder=folder),
-                              hint=_("choose a folder you may write in"))
-        return
-    if folder.exists() or folder.is_symlink():
-        check_target(folder)  # the database (or its -wal) is named as such
-        raise SeniorError(_("{folder} is a file, not a folder; nothing was written")
-                          .format(folder=folder),
-                          hint=_("give a folder for the invitations with --to (it is created "
-                                 "if it does not exist)"))
-    blocking = next((p for p in folder.parents if p.exists() or p.is_symlink()), None)
-    if blocking is not None and not blocking.is_dir():
-        raise SeniorError(_("cannot create the folder {folder}: {parent} is a file, not a "
-                            "folder; nothing was written").format(folder=folder,
-                                                                  parent=blocking),
-                          hint=_("give a folder for the invitations with --to (it is created "
-                                 "if it does not exist)"))
-    parent = next((p for p in folder.absolute().parents if p.exists()), None)
-    if parent is None or not os.access(parent, os.W_OK | os.X_OK):
-        raise SeniorError(_("cannot create the folder {folder}: no permission to write in "
-                            "{parent}; nothing was written").format(folder=folder,
-                                                                     parent=parent),
-                          hint=_("choose a folder you may write in"))
-
-
-def _make_folder(folder: Path) -> None:
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except OSError as e:
-        raise SeniorError(_("cannot create the folder {folder}: {error}; nothing was written")
-                          .format(folder=folder, error=e.strerror or e),
-                          hint=_("choose a folder you may write in")) from None
 
 
 def _ids(ids: list[str]) -> str:
@@ -365,7 +313,7 @@ def _merge_rows(plan: Iterable[Invitation], location: str | None) -> Iterable[di
 def invite(
     ctx: typer.Context,
     to: Annotated[Path, typer.Option(
-        "--to", metavar="FOLDER", show_default=False, parser=parse_folder_option,
+        "--to", metavar="FOLDER", show_default=False, parser=folder_option,
         help=_("The folder for the calendar files and the mail-merge file (created, private "
                "to you, if it does not exist)."))],
     rules: RulesOpt = None,
@@ -440,7 +388,8 @@ def invite(
         raise _slot_error(ctx, first, duration, day_end)
     location = (location or "").strip() or None
     folder = to.expanduser()
-    _check_folder(folder)
+    check_folder(folder, _("give a folder for the invitations with --to (it is created if it "
+                           "does not exist)"))
     conn = open_db(must_exist=True)
     department, manager = resolve_filters(conn, department, manager)
     rule_set = resolve_rules(conn, rules, rules_file)
@@ -464,7 +413,7 @@ def invite(
     # is still there: delete its files, and the folder forgets it.
     others = [(s, rs) for s, rs in runs if s != selection and any(
         r.file not in written and (folder / r.file).is_file() for r in rs)]
-    _make_folder(folder)
+    make_private_folder(folder)
     built_in = rule_set.name if rule_set.origin == "built-in" else None
     _write_calendars(folder, done.invited, plan, per_manager, day, built_in, rule_set.title,
                      reminder)
