@@ -192,3 +192,26 @@ def test_help_is_danish_by_default_and_english_on_request():
     en = _cli("due", "--help", SENIORCLI_LANG="en")
     assert "The rule set (see `seniorcli rules list`)" in en.stdout
     assert "Options" in en.stdout
+
+
+def test_every_command_help_has_a_danish_translation():
+    """A command's help is its docstring, which the catalog check above does not extract: each
+    must have its Danish text, or `seniorcli --help` lists it in English."""
+    import inspect
+
+    import typer
+
+    from seniorcli.cli import app
+    from seniorcli.i18n import _catalog
+
+    danish = _catalog("da")[0]
+
+    def commands(group):
+        for command in getattr(group, "commands", {}).values():
+            yield command
+            yield from commands(command)
+
+    missing = [c.name for c in commands(typer.main.get_command(app))
+               if c.callback is not None and inspect.getdoc(c.callback)
+               and inspect.getdoc(c.callback) not in danish]
+    assert missing == []

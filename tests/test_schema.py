@@ -124,7 +124,7 @@ def test_migrated_database_matches_the_sqlmodel_declaration(tmp_path):
     assert on_sqlite(conn) == _as_sqlite_declares(declared())
 
 
-@pytest.mark.parametrize("fixture", ["schema_v1.db", "schema_v2.db"])
+@pytest.mark.parametrize("fixture", ["schema_v1.db", "schema_v2.db", "schema_v3.db"])
 def test_an_upgraded_release_file_matches_the_sqlmodel_declaration(tmp_path, fixture):
     """The files the released versions wrote, upgraded in place, end up with exactly the
     schema a new file gets: the same columns, keys, indexes, constraints and CHECK."""

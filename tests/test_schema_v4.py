@@ -71,3 +71,22 @@ def test_the_changes_go_with_their_agreement(run, db, version_3):
     db_execute(db, "DELETE FROM agreement WHERE id = ?", (a,))
     assert db_rows(db, "SELECT count(*) FROM agreement_change WHERE agreement_id = ?",
                    (a,)) == [(0,)]
+
+
+@pytest.mark.sqlite_only
+def test_the_file_version_3_wrote_is_upgraded_with_its_corrections(run, tmp_path):
+    """tests/fixtures/schema_v3.db was written by the released version 3 (e1c4fbf): two
+    agreements, one corrected in its end and hours, one in its note and then ended early."""
+    import shutil
+    from pathlib import Path
+
+    db = tmp_path / "v3.db"
+    shutil.copy(Path(__file__).parent / "fixtures" / "schema_v3.db", db)
+    assert db_rows(db, "PRAGMA user_version") == [(3,)]
+    r = run("--db", db, "agreement", "list", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    assert db_rows(db, "PRAGMA user_version") == [(4,)]
+    changes = dict(db_rows(db, "SELECT agreement_id, fields FROM agreement_change"))
+    assert changes[1] == "end,hours"
+    assert "note" in changes[2]  # (the note imitated a change of hours: see docs/payroll.md)
+    assert "end" not in changes[2]  # version 3 kept no record of when it was ended early
