@@ -222,13 +222,79 @@ def test_a_delta_with_partial_changes_only_the_employees_it_names(run):
 
 def test_a_delta_keeps_the_managers_it_does_not_list(run):
     """A delta file lists the changed employees, not their managers: whoever stays in their
-    department keeps their manager; who moved has none until a file names one."""
+    department keeps their manager; who moved gets the nearest manager the file names above
+    their new unit: here none."""
     run("import", FULL, "--as-of", AS_OF)
     assert run("import", DELTA, "--partial", "--as-of", "2026-11-15").exit_code == 0
     after = employees(run)
     assert after["00109"]["manager_id"] == "00102"  # same department: kept
     assert after["00103"]["manager_id"] is None  # moved: Ældreplejen's manager is not listed
     assert after["00111"]["manager_id"] is None  # new, and 00106 is not listed
+
+
+#: The organisation of FULL: Andeby Kommune (1) > Ældreplejen (2) > Hjemmeplejen Nord (3).
+UNITS_1_2_3 = (unit("1", "Andeby Kommune") + unit("2", "Ældreplejen", "1")
+               + unit("3", "Hjemmeplejen Nord", "2"))
+
+
+def test_a_delta_naming_the_parent_units_manager_keeps_the_units_own_manager(run, tmp_path):
+    """The delta names 00101 (manager of unit 2) but not 00102 (manager of unit 3): 00109 in
+    unit 3 keeps 00102, the register's manager of unit 3, not the manager of the unit above."""
+    assert run("import", FULL, "--as-of", AS_OF).exit_code == 0
+    f = opus_file(tmp_path / "ZLPE20261115000000_delta.xml",
+                  employee("00101", "1107651001", "2", first="Henrik", last="Iversen",
+                           entry="1995-03-01", manager=True)
+                  + employee("00109", "1212801009", "3", first="Jens", last="Jensen",
+                             entry="2020-01-01"), UNITS_1_2_3)
+    r = run("import", f, "--partial", "--as-of", "2026-11-15", "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    assert r.json()["rows"] == 2
+    e = employees(run)
+    assert e["00109"]["manager_id"] == "00102"
+    assert e["00109"]["manager_name"] == "Åse Ågård"
+    assert e["00101"]["manager_id"] == "00100"  # unit 1's manager, from the register too
+    assert e["00102"]["manager_id"] == "00101"  # not in the delta: unchanged
+
+
+def test_a_delta_with_a_new_manager_of_a_unit_gives_them_to_the_employees_it_names(run,
+                                                                                  tmp_path):
+    """Søren Ærø (00103) takes over unit 3 from Åse Ågård (00102): who the delta names in
+    unit 3 gets 00103; 00103 gets the manager above (unit 2's, 00101: the register's manager
+    of 00102); those it does not name keep 00102 until a file names them."""
+    assert run("import", FULL, "--as-of", AS_OF).exit_code == 0
+    f = opus_file(tmp_path / "ZLPE20261115000000_delta.xml",
+                  employee("00102", "1506712002", "3", first="Åse", last="Ågård",
+                           entry="1999-08-01")
+                  + employee("00103", "0305661003", "3", first="Søren", last="Ærø",
+                             entry="1998-08-01", manager=True)
+                  + employee("00109", "1212801009", "3", first="Jens", last="Jensen",
+                             entry="2020-01-01"), UNITS_1_2_3)
+    r = run("import", f, "--partial", "--as-of", "2026-11-15")
+    assert r.exit_code == 0, r.stderr
+    e = employees(run)
+    assert e["00109"]["manager_id"] == "00103"
+    assert e["00102"]["manager_id"] == "00103"
+    assert e["00103"]["manager_id"] == "00101"
+    assert e["00110"]["manager_id"] == "00102"  # not in the delta
+
+
+def test_a_delta_that_moves_the_units_manager_away_walks_up_the_files_tree(run, tmp_path):
+    """The register's manager of 00109 (00102) is in the delta, in another unit and no longer
+    a manager: neither the file nor the register knows unit 3's manager, so 00109 gets the
+    nearest one the file names above it (00101, unit 2)."""
+    assert run("import", FULL, "--as-of", AS_OF).exit_code == 0
+    f = opus_file(tmp_path / "ZLPE20261115000000_delta.xml",
+                  employee("00101", "1107651001", "2", first="Henrik", last="Iversen",
+                           entry="1995-03-01", manager=True)
+                  + employee("00102", "1506712002", "2", first="Åse", last="Ågård",
+                             entry="1999-08-01")
+                  + employee("00109", "1212801009", "3", first="Jens", last="Jensen",
+                             entry="2020-01-01"), UNITS_1_2_3)
+    r = run("import", f, "--partial", "--as-of", "2026-11-15")
+    assert r.exit_code == 0, r.stderr
+    e = employees(run)
+    assert e["00109"]["manager_id"] == "00101"
+    assert (e["00102"]["department"], e["00102"]["manager_id"]) == ("Ældreplejen", "00101")
 
 
 def test_a_delta_imported_as_a_full_roster_is_refused_by_the_truncation_guard(run, db):
@@ -438,8 +504,11 @@ def test_a_dry_run_reports_and_writes_nothing(run, db):
 # -- CPR numbers are never stored ----------------------------------------------------------------
 
 def test_no_cpr_number_in_any_row(run, db):
-    run("import", FULL, "--as-of", AS_OF)
-    run("import", DELTA, "--partial", "--as-of", "2026-11-15")
+    r = run("import", FULL, "--as-of", AS_OF)
+    assert r.exit_code == 0, r.stderr
+    r = run("import", DELTA, "--partial", "--as-of", "2026-11-15")
+    assert r.exit_code == 0, r.stderr
+    assert len(employees(run)) == 12  # FULL's 11 and the delta's new 00111
     tables = [t for (t,) in db_rows(db, "SELECT name FROM sqlite_master WHERE type = 'table'")] \
         if isinstance(db, Path) else [t for (t,) in db_rows(
             db, "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")]
@@ -452,8 +521,9 @@ def test_no_cpr_number_in_any_row(run, db):
 def test_no_cpr_digits_anywhere_in_the_database_files(run, db, tmp_path):
     copy = tmp_path / "ZLPE20261101000000_delta.xml"
     shutil.copy(FULL, copy)
-    run("import", copy, "--as-of", AS_OF)
-    run("employees", "--as-of", AS_OF)
+    r = run("import", copy, "--as-of", AS_OF)
+    assert r.exit_code == 0, r.stderr
+    assert len(employees(run)) == 11
     data = b"".join(p.read_bytes() for p in db.parent.glob(db.name + "*"))
     for number in CPRS:
         assert number.encode() not in data

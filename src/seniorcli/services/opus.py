@@ -417,6 +417,15 @@ class Plan:
             unit = self.units.get(unit, ("", ""))[1]
         return next((m for m in self.managers_above(unit) if m != eid), None)
 
+    def named_manager(self, unit: str, eid: str, manages: bool) -> str | None:
+        """The manager the file names for the employee's own unit (a manager's: the parent
+        unit), without walking further up; None when the file names none there. What a
+        partial file says of the employee's manager (rows: the register comes next)."""
+        if manages:
+            unit = self.units.get(unit, ("", ""))[1]
+        found = self.manager_of.get(unit) if unit else None
+        return found if found != eid else None
+
 
 class OpusFile:
     """One KMD OPUS file, read once when made: every employee checked as the CSV import
@@ -443,6 +452,10 @@ class OpusFile:
         #: partial: (department, manager_id) of the register's employees the file cannot
         #: place (prepare)
         self.register: dict[str, tuple[str | None, str | None]] = {}
+        #: partial: (department, manager_id) of those employees' managers in the register
+        self.register_managers: dict[str, tuple[str | None, str | None]] = {}
+        #: partial: which of those managers, and of theirs, the file itself lists
+        self.listed: set[str] = set()
         self._read(progress)
         self.plan.decide_managers()
         self._check_units()
@@ -646,18 +659,20 @@ class OpusFile:
         name), else the as-of date (OS2mo ends the engagement on the file's date)."""
         return file_date(self.path) or self.as_of
 
-    def _placed(self) -> Iterator[tuple[list[tuple], list[tuple[int, bool]]]]:
+    def _placed(self) -> Iterator[tuple[list[tuple], list[tuple[int, bool, bool, str | None]]]]:
         """Each batch of primary engagements as (eid, name, birth, dept, mgr, hire, leave,
         email, hours), with the rows a partial import completes from the register: (index,
-        whether the file describes the unit) of those whose unit it does not describe or for
-        whom it names no manager."""
+        whether the file describes the unit, whether the employee is a manager, the manager
+        the file's tree gives above the unit) of those whose unit it does not describe or
+        for whose own unit it names no manager (see rows)."""
         plan = self.plan
-        units, primary, manager_for = plan.units, plan.primary, plan.manager_for
+        units, primary = plan.units, plan.primary
+        manager_for, named_manager = plan.manager_for, plan.named_manager
         with_units = bool(units)
         partial = self.partial
         for blob in self._spool:
             out: list[tuple] = []
-            incomplete: list[tuple[int, bool]] = []
+            incomplete: list[tuple[int, bool, bool, str | None]] = []
             for eid, name, birth, unit, manages, hire, leave, email, hours, person in \
                     marshal.loads(blob):
                 if _eid(primary[person]) != eid:
@@ -666,38 +681,82 @@ class OpusFile:
                 if with_units:
                     known = unit in units
                     dept = units[unit][0] if known else (unit or None)
-                    mgr = manager_for(unit, eid, manages)
-                    if partial and (mgr is None or not known):
-                        incomplete.append((len(out), known))
+                    if not partial:
+                        mgr = manager_for(unit, eid, manages)
+                    else:
+                        mgr = named_manager(unit, eid, manages)
+                        if mgr is None or not known:
+                            above = None if mgr is not None else \
+                                manager_for(unit, eid, manages)
+                            incomplete.append((len(out), known, manages, above))
                 out.append((eid, name, birth, dept, mgr, hire, leave, email, hours))
             yield out, incomplete
 
     def prepare(self, conn: Db) -> None:
         """A partial (delta) file need not describe every unit nor list every manager: the
         register's values of the employees it cannot place are read now, before the writing
-        starts (PostgreSQL's COPY holds the connection while it runs)."""
+        starts (PostgreSQL's COPY holds the connection while it runs); then those of their
+        managers, and which of both the file lists (see _register_manager)."""
         if not self.partial or not self.plan.units:
             return
-        ids = [batch[i][0] for batch, incomplete in self._placed() for i, _known in incomplete]
+        ids = [batch[i][0] for batch, incomplete in self._placed()
+               for i, *_rest in incomplete]
         self.register = roster_db.departments_and_managers(conn, ids)
+        managers = {mgr for _dept, mgr in self.register.values() if mgr is not None}
+        if not managers:
+            return
+        self.register_managers = roster_db.departments_and_managers(conn, sorted(managers))
+        wanted = managers | {mgr for _dept, mgr in self.register_managers.values()
+                             if mgr is not None}
+        self.listed = {row[0] for batch, _incomplete in self._placed()
+                       for row in batch if row[0] in wanted}
+
+    def _register_manager(self, eid: str, dept: str | None, manages: bool,
+                          register_dept: str | None, register_mgr: str | None) -> str | None:
+        """Who manages the employee's own unit (a manager's: the parent unit) by the register,
+        or None if it cannot tell. The register keeps no "is manager": it tells only through
+        the employee's own manager there, and only while the employee stays in the
+        department they have there:
+
+        - someone who is no manager: their register manager;
+        - a manager whose register manager was in their own department (they took over that
+          manager's unit): that manager's own register manager (the parent unit's);
+        - another manager: their register manager (the parent unit's already).
+
+        A manager found so is not taken if the file lists them: the file then says where they
+        are, and does not make them the unit's manager (it would have named them)."""
+        if register_mgr is None or register_dept != dept:
+            return None
+        found: str | None = register_mgr
+        if manages and register_mgr in self.register_managers:
+            mgr_dept, mgr_mgr = self.register_managers[register_mgr]
+            if mgr_dept == dept:
+                found = mgr_mgr
+        if found is None or found == eid or found in self.listed:
+            return None
+        return found
 
     def rows(self) -> Iterator[list[tuple]]:
         """The rows to write, in batches. A partial file keeps what it cannot tell: the
         department of a unit it does not describe is the register's (the unit's number for
-        someone new); a manager it does not name is the register's if the employee stays in
-        the same department, else none (the file does not say who manages where they
-        moved)."""
+        someone new). The manager is the one the file names for the employee's own unit (a
+        manager's: the parent unit); if it names none there, the register's manager of that
+        unit (_register_manager: the register keeps no "is manager", so it is the
+        employee's own manager in the register); only when neither knows, the nearest
+        manager the file names further up (docs/roster.md, "KMD OPUS")."""
         register = self.register
         for batch, incomplete in self._placed():
-            for i, known in incomplete:
+            for i, known, manages, above in incomplete:
                 eid, name, birth, dept, mgr, *rest = batch[i]
                 if eid in register:
                     old_dept, old_mgr = register[eid]
                     if not known:
                         dept = old_dept
-                    if mgr is None and old_dept == dept:
-                        mgr = old_mgr
-                    batch[i] = (eid, name, birth, dept, mgr, *rest)
+                    if mgr is None:
+                        mgr = self._register_manager(eid, dept, manages, old_dept, old_mgr)
+                if mgr is None:
+                    mgr = above
+                batch[i] = (eid, name, birth, dept, mgr, *rest)
             yield batch
 
     def repeated_lines(self, repeated: set[str]) -> None:
