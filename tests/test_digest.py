@@ -221,6 +221,26 @@ def test_index_lists_each_file_with_its_manager_and_counts(run, agreements, tmp_
             and "<b>Ø&Å</b> (M2)" in r.stderr)
 
 
+def test_an_e_mail_that_is_no_address_is_left_out_and_warned(run, tmp_path):
+    """The roster's e-mail column is free text: 'ukendt' or two addresses is no address a mail
+    script can use (the same test as invite's), so the index leaves it empty and cron is
+    told, as for a manager with none."""
+    f = write_csv(tmp_path / "r.csv", "Medarbejdernr;Navn;Fødselsdato;Afdeling;Leder;E-mail",
+                  "M1;Mette Madsen;1980-01-01;Skole;;ukendt",
+                  "M2;Mads Mo;1980-01-01;Skole;;a@example.dk, b@example.dk",
+                  "M3;Mia Mø;1980-01-01;Skole;; m3@example.dk ",
+                  "1;Anna;1960-02-02;Skole;M1;", "2;Bo;1960-02-02;Skole;M2;",
+                  "3;Carl;1960-02-02;Skole;M3;")
+    assert run("import", f, "--as-of", "2026-11-01").exit_code == 0
+    r = digest(run, tmp_path / "out")
+    assert r.exit_code == 0
+    emails = {row["manager_id"]: row["manager_email"] for row in read_index(tmp_path / "out")}
+    assert emails == {"M1": "", "M2": "", "M3": "m3@example.dk"}
+    assert "2 managers have no e-mail address in the register" in r.stderr
+    assert "Mads Mo (M2), Mette Madsen (M1)" in r.stderr and "(M3)" not in r.stderr
+    assert "ukendt" not in (tmp_path / "out" / "oversigt.csv").read_text(encoding="utf-8-sig")
+
+
 def test_silent_on_success_and_a_summary_on_a_terminal(run, roster, tmp_path):
     # only M1's staff: a manager with an e-mail, nobody without a manager
     r = digest(run, tmp_path / "a", "--manager", "M1")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import os
 from datetime import date, datetime, time, timedelta
@@ -17,7 +18,8 @@ import pytest
 from icalendar import Calendar
 
 from seniorcli.cli import common
-from seniorcli.services.invitations import MANIFEST_FILE, Schedule, file_names
+from seniorcli.files import safe_names
+from seniorcli.services.invitations import MANIFEST_FILE, Schedule
 from seniorcli.workdays import day_off
 
 from conftest import db_rows, db_snapshot, write_csv
@@ -646,12 +648,41 @@ def test_a_run_of_another_selection_never_removes_the_first_ones_files(run, rost
 def test_one_file_per_manager_a_run_again_cancels_the_one_event(run, roster, tmp_path):
     out = tmp_path / "inv"
     invite(run, out, "--per", "manager")
+    first = by_employee(out)["S01"]
     assert run("log", "S01", "held", "--date", "2026-11-20").exit_code == 0
     invite(run, out, "--per", "manager")
     assert "S01" not in {str(e["UID"]).split("-")[1] for e in events(out)["leder-M1.ics"]}
-    assert calendar_of(out / "aflyst-S01.ics")["METHOD"] == "CANCEL"
-    # the manager's file had no attendee: neither has the cancellation
-    assert "ATTENDEE" not in calendar_of(out / "aflyst-S01.ics").walk("VEVENT")[0]
+    # the manager's file was published, without an attendee: so is its cancellation (RFC 5546
+    # allows no METHOD:CANCEL without one, and Outlook ignores it)
+    cancel = calendar_of(out / "aflyst-S01.ics")
+    assert cancel["METHOD"] == "PUBLISH"
+    e = cancel.walk("VEVENT")[0]
+    assert str(e["STATUS"]) == "CANCELLED"
+    assert e["UID"] == first["UID"] and e["SEQUENCE"] > first["SEQUENCE"]
+    assert start(e) == start(first)
+    assert "ATTENDEE" not in e and not e.walk("VALARM")
+
+
+def test_a_published_invitation_is_cancelled_by_publishing_it_cancelled(run, roster, tmp_path):
+    """S05 has no e-mail, U1 no manager: their files were published (no meeting request), so
+    their cancellations are too; S01's meeting request is cancelled with METHOD:CANCEL."""
+    out = tmp_path / "inv"
+    invite(run, out)
+    first = by_employee(out)
+    for eid in ("S01", "S05", "U1"):
+        assert run("log", eid, "declined", "--date", "2026-11-20").exit_code == 0
+    invite(run, out)
+    for eid, method in (("S01", "CANCEL"), ("S05", "PUBLISH"), ("U1", "PUBLISH")):
+        cancel = calendar_of(out / f"aflyst-{eid}.ics")
+        assert cancel["METHOD"] == method, eid
+        e = cancel.walk("VEVENT")[0]
+        assert str(e["STATUS"]) == "CANCELLED"
+        assert e["UID"] == first[eid]["UID"] and e["SEQUENCE"] > first[eid]["SEQUENCE"]
+        assert ("ATTENDEE" in e) == (method == "CANCEL")
+    # S05's manager is known: the cancellation keeps the organiser the event had
+    assert str(calendar_of(out / "aflyst-S05.ics").walk("VEVENT")[0]["ORGANIZER"]) == \
+        "mailto:m1@example.dk"
+    assert "ORGANIZER" not in calendar_of(out / "aflyst-U1.ics").walk("VEVENT")[0]
 
 
 def test_switching_per_employee_to_per_manager_removes_the_old_files_cancels_nothing(
@@ -869,13 +900,18 @@ def test_importing_the_command_line_or_the_output_package_loads_no_icalendar():
 # --- pure parts ----------------------------------------------------------------------------------
 
 def test_file_names_are_safe_and_distinct():
-    names = file_names(["104", "A/1", "A_1", "ab", "AB", "../x", "Ø7"], "seniorsamtale")
+    """(seniorcli.files.safe_names, which digest uses too: tests/test_digest.py.)"""
+    names = safe_names(["104", "A/1", "A_1", "ab", "AB", "../x", "Ø7"], "seniorsamtale-", ".ics")
     assert names["104"] == "seniorsamtale-104.ics"
     assert len(set(names.values())) == 7
     assert len({n.casefold() for n in names.values()}) == 7  # Windows, macOS
     assert all(set(n) <= set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                  "0123456789-_.") for n in names.values())
     assert all(n.count(".") == 1 and n.endswith(".ics") for n in names.values())
+    # an id that spells another's fingerprinted name gets a fingerprint too: never one file
+    spoof = names["A/1"].removeprefix("seniorsamtale-").removesuffix(".ics")
+    both = safe_names(["A/1", spoof], "seniorsamtale-", ".ics")
+    assert both["A/1"] == names["A/1"] and len({n.casefold() for n in both.values()}) == 2
 
 
 def test_schedule_counts_the_slots_that_fit():
@@ -883,3 +919,110 @@ def test_schedule_counts_the_slots_that_fit():
     assert Schedule(first=time(9), minutes=45).slots() == 8
     assert Schedule(per_day=2).slots() == 2
     assert Schedule(first=time(14, 30)).slots() == 0
+
+
+# --- the slots: fast, and the same as the plain search ------------------------------------------
+
+def day_by_day(rows: list[dict], as_of: date, schedule: Schedule,
+               leaving: dict[str, date]) -> dict[str, tuple[date, int] | None]:
+    """The obvious assignment, to hold assign_slots to: in order of the earliest day (then
+    leave date, due date, id), each looks day by day, slot by slot, for the first slot in which
+    neither they nor their manager (if any) is busy."""
+    from seniorcli.services.invitations import earliest_day
+    from seniorcli.workdays import next_working_day
+
+    order = []
+    for r in rows:
+        day = earliest_day(r["due_date"], as_of, schedule.notice)
+        leave = leaving.get(r["employee_id"])
+        if leave is not None and day >= leave:
+            day = next_working_day(max(r["due_date"], next_working_day(as_of + timedelta(1))))
+        order.append((day, leave or date.max, r["due_date"], r["employee_id"], r["manager_id"]))
+    busy: dict[str, set[tuple[date, int]]] = {}
+    found: dict[str, tuple[date, int] | None] = {}
+    for day, leave, _due, eid, mgr in sorted(order):
+        people = {eid, mgr} - {None}
+        found[eid] = None
+        while day < leave and found[eid] is None:
+            for k in range(schedule.slots()):
+                if all((day, k) not in busy.get(p, set()) for p in people):
+                    found[eid] = (day, k)
+                    break
+            day = next_working_day(day + timedelta(1))
+        for p in people:
+            if found[eid] is not None:
+                busy.setdefault(p, set()).add(found[eid])
+    return found
+
+
+def test_the_fast_slots_are_the_day_by_day_search_on_random_registers():
+    import random
+
+    from seniorcli.services.invitations import assign_slots
+
+    rnd = random.Random(16)
+    for _ in range(400):
+        as_of = date(2026, 12, 1) + timedelta(rnd.randrange(150))  # Christmas, Easter
+        n = rnd.randrange(1, 40)
+        ids = [f"E{i}" for i in range(n)]
+        bosses = [None, None, "M1", "M2", *rnd.sample(ids, min(3, n))]  # some are due too
+        rows = [{"employee_id": e, "due_date": as_of + timedelta(rnd.randrange(-400, 60)),
+                 "manager_id": rnd.choice(bosses)} for e in ids]
+        leaving = {e: as_of + timedelta(rnd.randrange(1, 40)) for e in ids
+                   if rnd.random() < 0.2}
+        schedule = Schedule(minutes=rnd.choice((30, 60, 90, 180)), notice=rnd.randrange(1, 15),
+                            per_day=rnd.choice((None, 1, 2, 3)))
+        fast = assign_slots(rows, as_of, schedule, leaving)
+        slow = day_by_day(rows, as_of, schedule, leaving)
+        assert {e: s and (s.day, s.number) for e, s in fast.items()} == slow, (as_of, rows)
+
+
+@pytest.fixture
+def large(run, tmp_path):
+    """3,000 staff under M1 and 3,000 without a manager, due from long ago to within 90 days
+    of 18 December 2026 (Norddjurs: the 55th birthday)."""
+    import random
+
+    rnd = random.Random(3000)
+    rows = ["M1;Mette Leder;1980-01-01;;2005-01-01;m1@example.dk"]
+    for i in range(6000):
+        born = date(1961, 1, 1) + timedelta(rnd.randrange(11 * 365 + 80))
+        rows.append(f"E{i:04};Ansat {i};{born};{'M1' if i % 2 else ''};2000-01-01;"
+                    f"e{i}@example.dk")
+    f = write_csv(tmp_path / "large.csv",
+                  "Medarbejdernr;Navn;Fødselsdato;Leder;Ansættelsesdato;E-mail", *rows)
+    assert run("import", f, "--as-of", BEFORE_XMAS).exit_code == 0
+
+
+def test_a_large_register_is_planned_without_overlaps_and_crowding_is_warned(run, large,
+                                                                            tmp_path):
+    from seniorcli.services.invitations import earliest_day
+
+    out = tmp_path / "inv"
+    r = run("invite", "--rules", "norddjurs", "--as-of", BEFORE_XMAS, "--within", "90",
+            "--per", "manager", "--to", out, terminal=False)
+    assert r.exit_code == 0, r.stderr
+    rows = merge_rows(out)
+    assert len(rows) == 6000 and {row["manager_id"] for row in rows} == {"M1", ""}
+    as_of = date.fromisoformat(BEFORE_XMAS)
+    late = 0
+    m1 = []
+    for row in rows:
+        begins = datetime.fromisoformat(row["proposed_start"])
+        earliest = earliest_day(date.fromisoformat(row["due_date"]), as_of, 7)
+        assert day_off(begins.date()) is None  # a working day
+        assert begins.date() >= earliest
+        if row["manager_id"]:
+            m1.append((begins, datetime.fromisoformat(row["proposed_end"])))
+            late += begins.date() - earliest > timedelta(weeks=8)
+        else:  # nobody's calendar but their own: the earliest slot
+            assert begins == datetime.combine(earliest, time(9))
+    m1.sort()
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(m1))  # M1 is never booked twice
+    assert len(m1) == 3000 and m1[-1][0].year == 2028  # 6 a day: two years of M1's days
+    warnings = [line for line in r.stderr.splitlines() if line.startswith("Warning:")]
+    assert len(warnings) == 1, r.stderr
+    assert warnings[0].startswith(f"Warning: {late} invitations are proposed more than 8 weeks "
+                                  "after the first day they could have had")
+    assert f"(per manager: M1 ({late}));" in warnings[0] and "--duration" in warnings[0]
+

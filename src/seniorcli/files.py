@@ -20,7 +20,7 @@ import os
 import signal
 import stat
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -382,3 +382,27 @@ def make_private_folder(folder: Path) -> None:
                           .format(folder=folder, error=os_reason(e)),
                           hint=_("choose a folder you may write in")) from None
 
+
+
+def safe_names(ids: Iterable[str], prefix: str, suffix: str) -> dict[str, str]:
+    """A file name for each id, ``prefix + id + suffix`` (``leder-M1.html``), safe on every
+    file system and never shared by two ids: an id that is not a plain name (a letter or digit,
+    then letters, digits, '-' and '_', at most 60), or whose name would be one file with
+    another's on a disk that ignores case (Windows, macOS), gets its letters with a stable
+    fingerprint of the id instead (``leder-a_b-3f2a9c1b.html``). Ids only, never a name."""
+    import hashlib
+    import re
+
+    def fingerprinted(i: str) -> str:
+        plain = re.sub(r"[^A-Za-z0-9_-]+", "_", i)[:40].strip("_-") or "id"
+        return f"{plain}-{hashlib.sha256(i.encode('utf-8')).hexdigest()[:8]}"
+
+    plain = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,59}")
+    tokens = {i: i if plain.fullmatch(i) else fingerprinted(i) for i in sorted(set(ids))}
+    # A plain id clashes with another only in case, or spells another's fingerprinted name:
+    # each of them is fingerprinted (fingerprints differ where the ids do).
+    seen: dict[str, int] = {}
+    for t in tokens.values():
+        seen[t.casefold()] = seen.get(t.casefold(), 0) + 1
+    return {i: prefix + (fingerprinted(i) if seen[t.casefold()] > 1 else t) + suffix
+            for i, t in tokens.items()}

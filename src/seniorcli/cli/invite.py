@@ -251,15 +251,21 @@ def _write_calendars(folder: Path, records: list[Record], plan: list[Invitation]
 
 
 def _write_cancellations(folder: Path, records: list[Record]) -> None:
-    """One file per cancellation (METHOD:CANCEL: same UID, higher SEQUENCE, STATUS:CANCELLED),
-    dated as the run that cancelled it: kept cancellations are written again, byte for byte."""
+    """One file per cancellation (same UID, higher SEQUENCE, STATUS:CANCELLED), dated as the
+    run that cancelled it: kept cancellations are written again, byte for byte. A meeting
+    request (organiser and attendee) is cancelled with METHOD:CANCEL to the attendee; an event
+    that was published (a manager's file, or an employee's without both e-mails) is published
+    again as cancelled (RFC 5546 allows no CANCEL without an attendee, and Outlook ignores
+    one)."""
     from seniorcli.output.ics import cancel_description, cancelled_summary, write_calendar
 
     for r in records:
         text = cancel_description(name=r.name, employee_id=r.employee_id, start=r.start,
                                   end=r.end, for_organizer=r.attendee is None)
+        request = r.organizer is not None and r.attendee is not None
         write_calendar(folder / r.file, [_meeting(r, cancelled_summary(r.name), text, None)],
-                       method="CANCEL", stamp=r.stamp)
+                       method="CANCEL" if request else "PUBLISH", stamp=r.stamp,
+                       cancelled=True)
 
 
 def _remove(folder: Path, names: Iterable[str]) -> int:
@@ -499,6 +505,7 @@ def _summary(plan: list[Invitation], result: Plan, done: Reconciled, removed: in
 def _warnings(plan: list[Invitation], result: Plan, per_manager: bool, day: date,
               log_invited: bool) -> None:
     from seniorcli.fmt import date_short
+    from seniorcli.services.invitations import CROWDED_WEEKS
 
     no_email = [i.employee_id for i in plan if not i.email]
     if no_email and per_manager:
@@ -528,6 +535,21 @@ def _warnings(plan: list[Invitation], result: Plan, per_manager: bool, day: date
                       "{n} employees' managers have no usable e-mail in the register, so their "
                       "invitations have no organiser: {ids}", len(no_manager))
              .format(n=len(no_manager), ids=_ids(no_manager)))
+    if result.crowded:
+        # One warning for the run (cron mails it): the selection is too large for the times.
+        crowded = sum(n for _m, n in result.crowded)
+        shown = [f"{m} ({n})" for m, n in result.crowded]
+        warn(ngettext("{n} invitation is proposed more than {weeks} weeks after the first day "
+                      "it could have had, because its manager's days are full that far ahead "
+                      "(per manager: {managers}); fit more conversations into a day "
+                      "(--duration, --time, --day-end, --per-day) or invite fewer at a time "
+                      "(--within, --department, --manager)",
+                      "{n} invitations are proposed more than {weeks} weeks after the first "
+                      "day they could have had, because their manager's days are full that far "
+                      "ahead (per manager: {managers}); fit more conversations into a day "
+                      "(--duration, --time, --day-end, --per-day) or invite fewer at a time "
+                      "(--within, --department, --manager)", crowded)
+             .format(n=crowded, weeks=CROWDED_WEEKS, managers=_ids(shown)))
     if result.no_slot:
         shown = [_("{id} (leaves {date})").format(id=eid, date=date_short(leave))
                  for eid, leave in result.no_slot]

@@ -29,7 +29,6 @@ Retningslinje for Seniorindsatser ("Initiativet til indkaldelse ... ligger hos l
 
 from __future__ import annotations
 
-import hashlib
 import re
 import textwrap
 from collections.abc import Iterable
@@ -68,28 +67,17 @@ td { hyphens: auto; }
 
 # File names ------------------------------------------------------------------------------------
 
-_PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,59}")
-
-
 def file_names(manager_ids: Iterable[str | None], fmt: str) -> dict[str | None, str]:
     """The file of each digest: ``leder-<manager id>.html`` (``.txt``), ``uden-leder.html`` for
     the staff without a manager (``None``). Ids only, never names. An id that is not a plain
     file name (a slash, a space, a dot, a letter outside A–Z), or that differs from another
     only in case (one file on Windows and macOS disks), gets a stable fingerprint of itself
-    instead: ``leder-M_1-3f2a9c1b.html``."""
+    instead: ``leder-M_1-3f2a9c1b.html`` (``seniorcli.files.safe_names``, as ``invite``)."""
+    from seniorcli.files import safe_names
+
     ext = EXTENSIONS[fmt]
-    ids = sorted({m for m in manager_ids if m is not None})
-    folded: dict[str, int] = {}
-    for m in ids:
-        folded[m.casefold()] = folded.get(m.casefold(), 0) + 1
     names: dict[str | None, str] = {None: HR_FILE + ext}
-    for m in ids:
-        if _PLAIN_ID.fullmatch(m) and folded[m.casefold()] == 1:
-            names[m] = f"leder-{m}{ext}"
-        else:
-            plain = re.sub(r"[^A-Za-z0-9_-]+", "_", m)[:40].strip("_-") or "id"
-            fingerprint = hashlib.sha256(m.encode("utf-8")).hexdigest()[:8]
-            names[m] = f"leder-{plain}-{fingerprint}{ext}"
+    names.update(safe_names((m for m in manager_ids if m is not None), "leder-", ext))
     return names
 
 

@@ -8,8 +8,11 @@ stamp give the same bytes (no clock, no random UID), so a run again changes no f
 Times are local time in Europe/Copenhagen, with the zone's VTIMEZONE in the file (Outlook
 needs it to place a TZID time). ``method`` is the iTIP method (RFC 5546): ``REQUEST`` (a
 meeting request from the organiser to the attendee, who can accept it) needs an organiser and
-an attendee; ``PUBLISH`` (events to put in a calendar) must not have an attendee; ``CANCEL``
-withdraws an event sent before (same UID, higher SEQUENCE, STATUS:CANCELLED).
+an attendee; ``PUBLISH`` (events to put in a calendar) must not have an attendee. A
+cancellation (same UID, higher SEQUENCE, STATUS:CANCELLED) goes the way the event went:
+``CANCEL`` for a meeting request (RFC 5546 3.2.5: it names the attendees it is cancelled for),
+``PUBLISH`` with STATUS:CANCELLED for a published event (3.2.1 allows that status in a
+PUBLISH; a CANCEL without an attendee is not allowed, and Outlook may ignore it).
 
 The text follows the rule set in use: each built-in municipality's own policy (``POLICIES``,
 keyed by the rule set's name), and for any other rule set a neutral text from the framework
@@ -284,13 +287,16 @@ def _address(person: Person, **params: str) -> vCalAddress:
     return address
 
 
-def calendar(meetings: Iterable[Meeting], *, method: str, stamp: date) -> bytes:
+def calendar(meetings: Iterable[Meeting], *, method: str, stamp: date,
+             cancelled: bool = False) -> bytes:
     """A VCALENDAR with one VEVENT per meeting, in the order given. ``stamp`` (the as-of date)
     is every event's DTSTAMP: derived from the data, never the clock, so a run again gives the
     same bytes. Private events (CLASS:PRIVATE): a shared calendar shows them as busy, without
-    the text. ``method`` CANCEL: the events are withdrawn (STATUS:CANCELLED, no reminder)."""
+    the text. ``cancelled`` (implied by ``method`` CANCEL): the events are withdrawn
+    (STATUS:CANCELLED, no reminder) — with CANCEL to the attendee of a meeting request, with
+    PUBLISH in the calendar a published event went to."""
     meetings = list(meetings)
-    cancel = method == "CANCEL"
+    cancel = cancelled or method == "CANCEL"
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -344,11 +350,11 @@ def calendar(meetings: Iterable[Meeting], *, method: str, stamp: date) -> bytes:
 
 
 def write_calendar(path: Path, meetings: Iterable[Meeting], *, method: str,
-                   stamp: date) -> None:
+                   stamp: date, cancelled: bool = False) -> None:
     """Write the calendar to ``path`` through ``seniorcli.files`` (whole or not at all, 0600,
     never onto the database)."""
     from seniorcli.files import private_file
 
-    data = calendar(meetings, method=method, stamp=stamp)
+    data = calendar(meetings, method=method, stamp=stamp, cancelled=cancelled)
     with private_file(path, "wb") as f:
         f.write(data)

@@ -16,6 +16,10 @@ Interpretations (docs/digest.md):
 - Agreements of employees who are not staff on the as-of date are left out (they are nobody's
   staff); so are agreements already renewed (``renewed_by``): the renewal continues them, so
   there is nothing for the manager to decide.
+- A manager's e-mail is the roster's only if it is usable as an address (name@domain.tld, the
+  test ``invite`` uses: ``services.invitations.usable_email``); free text such as "ukendt" or
+  "-" counts as no e-mail (``without_email``), so the index never hands a mail script a
+  non-address.
 - A manager with nothing in any section gets no digest. A window of 0 days (``within``,
   ``agreements_within``) leaves its section out: nothing in it counts, as with ``--within 0``.
 """
@@ -30,6 +34,7 @@ from seniorcli.dates import from_iso
 from seniorcli.db import Db, snapshot
 from seniorcli.db import digest as digest_rows
 from seniorcli.rules.base import RuleSet, is_staff
+from seniorcli.services.invitations import usable_email
 
 #: Why a row is in the digest for HR (``manager_problem``).
 NO_MANAGER, UNKNOWN_MANAGER, MANAGER_LEFT, MANAGER_NOT_HIRED = (
@@ -117,7 +122,7 @@ def manager_digests(
             problems[m] = ((MANAGER_LEFT, leave) if hire is None or hire <= as_of
                            else (MANAGER_NOT_HIRED, hire))
             continue
-        digests[m] = Digest(m, contact.name, contact.email or None)
+        digests[m] = Digest(m, contact.name, usable_email(contact.email))
 
     def digest_of(row: dict) -> Digest:
         m = row.get("manager_id") or None
@@ -147,5 +152,6 @@ def manager_digests(
 
 
 def without_email(digests: Iterable[Digest]) -> list[Digest]:
-    """The managers' digests that cannot be mailed: the manager has no e-mail in the roster."""
+    """The managers' digests that cannot be mailed: the manager has no usable e-mail in the
+    roster (none, or free text such as "ukendt")."""
     return [d for d in digests if d.manager_id is not None and not d.manager_email]

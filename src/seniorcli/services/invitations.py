@@ -5,7 +5,9 @@ as ``seniorcli due``) and proposes a time for each person: never on a weekend, a
 or an agreed day off (``seniorcli.workdays``), not before the due date and not at less than the
 notice asked for, before the leave date of someone who is leaving, and spread over consecutive
 slots so that neither a manager nor an employee has two conversations at once (a manager who
-is due has their own conversation too). The calendar files themselves are rendered by
+is due has their own conversation too). Each person's calendar is their own: staff without a
+manager share none (no organiser connects them), so each is proposed their earliest slot. The
+calendar files themselves are rendered by
 ``seniorcli.output.ics``; this module decides only what goes in them.
 
 Each invitation's calendar identity (UID) names the employee's *cycle*: the last conversation
@@ -25,7 +27,6 @@ byte-identical). ``log_invited`` records ``invited`` for each one, once, through
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -34,6 +35,7 @@ from zoneinfo import ZoneInfo
 
 from seniorcli.dates import add_months
 from seniorcli.db import Db, snapshot
+from seniorcli.files import safe_names
 from seniorcli.rules.base import COMPLETING, Facts, RuleSet
 from seniorcli.workdays import day_off, next_working_day
 
@@ -51,6 +53,9 @@ SEQUENCE_EPOCH = date(2000, 1, 1)
 #: A due date more than this many months before the as-of date is not shown to the employee
 #: (an offer missed a year or more ago: "it should have been offered earlier").
 LONG_PAST_MONTHS = 12
+#: A proposal more than this many weeks after the first day it could have had is "crowded":
+#: its manager's days are full that far ahead (the command warns, with the count).
+CROWDED_WEEKS = 8
 
 
 @dataclass(frozen=True)
@@ -146,12 +151,16 @@ class Plan:
     (an invitation pending from before the as-of date), ``no_slot`` (id, leave date) for
     those leaving before any working day with a free slot. ``due_uids``: the cycles of
     everyone due in the selection, invited now or not — an earlier invitation of one of them
-    still stands and is never cancelled."""
+    still stands and is never cancelled. ``crowded``: (calendar, how many) of the invitations
+    proposed more than ``CROWDED_WEEKS`` after the first day they could have had — the
+    calendar is the manager's id, or the employee's own for someone without a manager — the
+    fullest first."""
 
     invitations: list[Invitation]
     due_uids: frozenset[str] = frozenset()
     skipped: tuple[str, ...] = ()
     no_slot: tuple[tuple[str, date], ...] = ()
+    crowded: tuple[tuple[str, int], ...] = ()
 
 
 def earliest_day(due: date, as_of: date, notice: int) -> date:
@@ -172,45 +181,42 @@ def usable_email(value: str | None) -> str | None:
     return value if _EMAIL.fullmatch(value) else None
 
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 #: The names this command writes, and the only ones it ever removes from a folder.
 OWN_FILE = re.compile(r"[A-Za-z0-9_-]{1,80}\.ics")
 
 
-def _token(identifier: str, hashed: bool = False) -> str:
-    """An id as part of a file name: letters, digits, '-' and '_' only. An id with any other
-    character (or one that would clash with another's name) gets a short hash of the id, so
-    that two ids never share a file."""
-    safe = _UNSAFE.sub("_", identifier)[:40]
-    if hashed or safe != identifier or not safe:
-        safe += "-" + hashlib.sha256(identifier.encode()).hexdigest()[:8]
-    return safe
+@dataclass(frozen=True)
+class Slot:
+    """A proposed time: the ``number``-th slot of ``day``; ``earliest``: the first day the
+    employee could have had (their due date, the notice, a leave date), before any calendar
+    was full."""
+
+    day: date
+    number: int
+    earliest: date
 
 
-def file_names(ids: Iterable[str], prefix: str) -> dict[str, str]:
-    """``prefix-<id>.ics`` for each id, safe on every file system: names that differ only in
-    case (one file on Windows and macOS) are told apart by a hash of the id."""
-    unique = sorted(set(ids))
-    folded: dict[str, int] = {}
-    for i in unique:
-        key = _token(i).casefold()
-        folded[key] = folded.get(key, 0) + 1
-    return {i: f"{prefix}-{_token(i, folded[_token(i).casefold()] > 1)}.ics" for i in unique}
+def assign_slots(rows: Iterable[dict], as_of: date, schedule: Schedule,
+                 leaving: dict[str, date]) -> dict[str, Slot | None]:
+    """A slot for each employee id (``rows``: ``employee_id``, ``due_date``, ``manager_id``).
 
+    In order of the earliest possible day, then leave date (the soonest leaving first), due
+    date and id, each takes the first slot from their earliest day on in which neither they nor
+    their manager is busy (at most ``schedule.slots()`` a day each). Someone leaving gets a day
+    before the leave date: if the notice would pass it, from the next working day after the
+    as-of date; None if no day before it has a free slot. Someone without a manager has only
+    their own calendar (busy only if they are a manager themselves).
 
-def _assign(rows: list[dict], as_of: date, schedule: Schedule,
-            leaving: dict[str, date]) -> dict[str, tuple[date, int] | None]:
-    """(day, slot number) for each employee id: in order of the earliest possible day, then
-    leave date (the soonest leaving first), due date and id, each takes the first slot from
-    its earliest day on in which neither the employee nor the manager is busy, and in which
-    neither has ``per_day`` conversations yet. Someone leaving gets a day before the leave
-    date: if the notice would pass it, from the next working day after the as-of date; None
-    if no day before it has a free slot. Staff without a manager are spread as one group (one
-    person, HR say, holds them)."""
+    Linear rather than quadratic: the people come in order of their earliest day, and a full
+    day stays full, so each calendar keeps a pointer to its first day that may have room (every
+    working day from the current earliest day up to it is full) and a search starts there
+    instead of at the earliest day. tests/test_invite.py checks it against the plain
+    day-by-day search on random registers."""
     per_day = schedule.slots()
     if per_day < 1:
         raise ValueError("no slot fits in a day")  # the CLI refuses such options first
-    soonest = next_working_day(as_of + timedelta(days=1))
+    one = timedelta(days=1)
+    soonest = next_working_day(as_of + one)
     never = date.max
     order = []
     for r in rows:
@@ -219,26 +225,33 @@ def _assign(rows: list[dict], as_of: date, schedule: Schedule,
         leave = leaving.get(eid)
         if leave is not None and day >= leave:
             day = next_working_day(max(due, soonest))  # leaving: the notice gives way
-        order.append((day, leave or never, due, eid, r["manager_id"]))
+        order.append((day, leave or never, due, eid, r["manager_id"] or None))
     order.sort()
-    busy: dict[str, dict[date, set[int]]] = {}
-    found: dict[str, tuple[date, int] | None] = {}
-    for day, leave, _due, eid, mgr in order:
-        people = [busy.setdefault(eid, {}), busy.setdefault(mgr if mgr else "\0", {})]
+    busy: dict[str, dict[date, set[int]]] = {}  # calendar → day → the slot numbers taken
+    room: dict[str, date] = {}  # calendar → its first day from the current one that may have room
+    found: dict[str, Slot | None] = {}
+    for earliest, leave, _due, eid, mgr in order:
+        owners = [eid] if mgr is None or mgr == eid else [eid, mgr]
+        calendars = [busy.setdefault(o, {}) for o in owners]
+        for o, cal in zip(owners, calendars, strict=True):
+            day = max(room.get(o, earliest), earliest)
+            while len(cal.get(day, ())) >= per_day:
+                day = next_working_day(day + one)
+            room[o] = day
+        day = max(room[o] for o in owners)
         free = None
         while day < leave:
-            taken = set().union(*(p.get(day, ()) for p in people))
+            taken = set().union(*(cal.get(day, ()) for cal in calendars))
             free = next((k for k in range(per_day) if k not in taken), None)
-            if free is not None and all(len(p.get(day, ())) < per_day for p in people):
+            if free is not None:
                 break
-            free = None
-            day = next_working_day(day + timedelta(days=1))
+            day = next_working_day(day + one)
         if free is None:
             found[eid] = None
             continue
-        for p in people:
-            p.setdefault(day, set()).add(free)
-        found[eid] = (day, free)
+        for cal in calendars:
+            cal.setdefault(day, set()).add(free)
+        found[eid] = Slot(day, free, earliest)
     return found
 
 
@@ -318,27 +331,29 @@ def plan_invitations(
         leave = facts[r["employee_id"]].leave_date
         if leave is not None:
             leaving[r["employee_id"]] = leave
-    slots = _assign(rows, as_of, schedule, leaving)
+    slots = assign_slots(rows, as_of, schedule, leaving)
     no_slot = tuple(sorted((eid, leaving[eid]) for eid, s in slots.items() if s is None))
     rows = [r for r in rows if slots[r["employee_id"]] is not None]
     people = contacts(conn, {r["employee_id"] for r in rows} | {r["manager_id"] for r in rows})
     if per_manager:
-        files = file_names((r["manager_id"] for r in rows if r["manager_id"]), "leder")
+        files = safe_names((r["manager_id"] for r in rows if r["manager_id"]), "leder-", ".ics")
         file_of = {r["employee_id"]: files[r["manager_id"]] if r["manager_id"]
                    else NO_MANAGER_FILE for r in rows}
     else:
-        file_of = file_names((r["employee_id"] for r in rows), "seniorsamtale")
+        file_of = safe_names((r["employee_id"] for r in rows), "seniorsamtale-", ".ics")
     zone = ZoneInfo(TIMEZONE)
     length = timedelta(minutes=schedule.minutes)
     sequence = sequence_for(as_of)
     long_past = add_months(as_of, -LONG_PAST_MONTHS)
     planned = []
+    crowded: dict[str, int] = {}
     for r in rows:
         eid, mgr = r["employee_id"], r["manager_id"]
         slot = slots[eid]
         assert slot is not None
-        day, number = slot
-        start = datetime.combine(day, schedule.first, tzinfo=zone) + number * length
+        if slot.day - slot.earliest > timedelta(weeks=CROWDED_WEEKS):
+            crowded[mgr or eid] = crowded.get(mgr or eid, 0) + 1
+        start = datetime.combine(slot.day, schedule.first, tzinfo=zone) + slot.number * length
         me, boss = people.get(eid), people.get(mgr) if mgr else None
         planned.append(Invitation(
             employee_id=eid, name=r["name"], email=usable_email(me.email if me else None),
@@ -350,7 +365,8 @@ def plan_invitations(
             uid=uid_for(eid, cycles[eid]), sequence=sequence, file=file_of[eid],
             due_long_past=r["due_date"] < long_past, leave_date=facts[eid].leave_date))
     planned.sort(key=lambda i: (i.manager_id or "", i.start, i.employee_id))
-    return Plan(planned, due_uids, tuple(sorted(skipped)), no_slot)
+    return Plan(planned, due_uids, tuple(sorted(skipped)), no_slot,
+                tuple(sorted(crowded.items(), key=lambda c: (-c[1], c[0]))))
 
 
 # --- a run again in the same folder ------------------------------------------------------------
@@ -360,7 +376,8 @@ class Record:
     """One event a run wrote into the folder, as its manifest keeps it: enough to tell whether
     a new version changed and to write its cancellation later. ``organizer`` and ``attendee``
     are (name, e-mail); ``stamp`` is the as-of date of the run that wrote this version;
-    ``cancelled``: the file is a cancellation (METHOD:CANCEL)."""
+    ``cancelled``: the file is a cancellation (STATUS:CANCELLED; METHOD:CANCEL when it has an
+    organiser and an attendee, else METHOD:PUBLISH as the event was)."""
 
     employee_id: str
     name: str
@@ -435,7 +452,7 @@ def reconcile(previous: Sequence[Record], planned: Sequence[Record], due_uids: f
         kept[r.employee_id] = replace(r, sequence=max(base, r.sequence + 1), stamp=as_of,
                                       cancelled=True, file="")
         new.add(r.employee_id)
-    names = file_names(kept, "aflyst")
+    names = safe_names(kept, "aflyst-", ".ics")
     cancellations = [r if r.file else replace(r, file=names[eid])
                      for eid, r in sorted(kept.items())]
     return Reconciled(invited, cancellations,
