@@ -9,8 +9,8 @@
 #                         oversigt.csv with each manager's e-mail, ready to mail
 #   loenaendringer-YYYY-MM.csv/.xlsx  last month's starts, changes and ends of senior
 #                         agreements for the payroll system (when MONTHLY_WAGE_TYPES is set)
-#   invitationer/         calendar invitations and flettefil.csv (when MONTHLY_INVITE is set)
-# into OUT/YYYY-MM/. A run that goes well prints nothing, so cron mails nothing; the first
+# into OUT/YYYY-MM/, and OUT/invitationer/: calendar invitations and flettefil.csv (when
+# MONTHLY_INVITE is set; one folder for every month, so that events are updated, not doubled). A run that goes well prints nothing, so cron mails nothing; the first
 # command that fails stops the job with its message on standard error (cron mails it) and
 # exit code 1 (input refused, nothing changed) or 2 (wrong usage: fix this script).
 #
@@ -75,7 +75,10 @@ mkdir -p "$out"
 
 # 1. A copy of the database as it was before this month's import (of a PostgreSQL register
 #    too: the copy is an SQLite file).
-if [[ -n "$MONTHLY_BACKUP" && ( -e "$SENIORCLI_DB" || "$SENIORCLI_DB" == postgres*://* ) ]]; then
+#    A run again in the same month (after a fix) keeps the first copy: the one from before
+#    this month's import.
+if [[ -n "$MONTHLY_BACKUP" && ( -e "$SENIORCLI_DB" || "$SENIORCLI_DB" == postgres*://* ) \
+      && ! -e "$MONTHLY_BACKUP/seniorer-$month.db" ]]; then
     mkdir -p "$MONTHLY_BACKUP"
     "$SENIORCLI" "${db[@]}" backup "$MONTHLY_BACKUP/seniorer-$month.db"
 fi
@@ -128,12 +131,15 @@ if [[ -n "$MONTHLY_WAGE_TYPES" ]]; then
     "$SENIORCLI" "${db[@]}" "${changes[@]}" --output "$out/loenaendringer-$last_month.xlsx"
 fi
 
-# 8. Calendar invitations for everyone due (docs/invitations.md).
+# 8. Calendar invitations for everyone due (docs/invitations.md), into one folder that stays
+#    the same from month to month: a run updates last month's events and cancels those no
+#    longer needed instead of adding new ones. With "log", those invited in an earlier month
+#    (pending) are left as they are, so their time does not move.
 if [[ -n "$MONTHLY_INVITE" ]]; then
     invite=(invite ${rules[@]+"${rules[@]}"} ${as_of[@]+"${as_of[@]}"} --within "$MONTHLY_WITHIN"
-            --to "$out/invitationer")
+            --to "$MONTHLY_OUT/invitationer")
     if [[ "$MONTHLY_INVITE" == log ]]; then
-        invite+=(--log-invited)
+        invite+=(--log-invited --skip-invited)
     fi
     "$SENIORCLI" "${db[@]}" "${invite[@]}"
 fi
