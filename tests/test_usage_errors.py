@@ -76,3 +76,28 @@ def test_rules_list_says_its_values_in_danish_and_json_keeps_them(run):
     rows = {r["name"]: r for r in run("rules", "list", "--format", "json").json()}
     assert rows["koege"]["trigger"] == "calendar_year"
     assert rows["norddjurs"]["repeat"] == "12 months"
+
+
+def test_a_correction_is_confirmed_in_danish(run, tmp_path):
+    roster = tmp_path / "r.csv"
+    roster.write_text("employee_id,name,birth_date,hire_date\n1,A B,1960-01-01,2000-01-01\n",
+                      encoding="utf-8")
+    assert run("import", roster).exit_code == 0
+    assert run("log", "1", "held", "--date", "2025-11-22").exit_code == 0
+    r = run("log", "correct", "1", "--date", "2025-11-24", "--outcome", "declined", lang="da")
+    assert r.exit_code == 0, r.stderr
+    assert "Rettede udfald 1:" in r.stderr
+    assert "dato 22-11-2025 → 24-11-2025" in r.stderr
+    assert "udfald 'afholdt' → 'afslået'" in r.stderr
+    r = run("agreement", "add", "1", "--type", "seniorstilling", "--start", "2026-01-01",
+            "--end", "2027-12-31", "--hours", "30", "--amount", "1500")
+    assert r.exit_code == 0, r.stderr
+    r = run("agreement", "correct", "1", "--hours", "28,5", "--amount", "1.750",
+            "--open-ended", lang="da")
+    assert "Rettede seniorordning 1:" in r.stderr
+    assert "slut 31-12-2027 → tidsubegrænset" in r.stderr
+    assert "timer 30 → 28,5" in r.stderr and "beløb 1.500,00 kr. → 1.750,00 kr." in r.stderr
+    r = run("log", "withdraw", "1", "--reason", "fejl", lang="da")
+    assert "Trak udfald 1 for 1 tilbage: afslået den 24-11-2025." in r.stderr
+    r = run("agreement", "correct", "1", "--hours", "30", lang="en")
+    assert "Corrected agreement 1: hours 28.5 → 30." in r.stderr

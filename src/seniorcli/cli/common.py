@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from seniorcli.dates import OPEN_END, DateFormatError, parse_date
-from seniorcli.i18n import _
+from seniorcli.i18n import N_, _
 
 if TYPE_CHECKING:
     from seniorcli.db import Db
@@ -373,3 +373,60 @@ def folder_option(value: str | Path) -> Path:
             "for the current folder)"))
     return Path(value)
 
+
+
+#: The fields a correction names (services keep them in English for the audit log).
+CHANGED_FIELDS = {
+    "date": N_("date (changed)"), "outcome": N_("outcome (changed)"), "note": N_("note (changed)"),
+    "employee": N_("employee (changed)"), "with MUS": N_("with MUS (changed)"),
+    "union rep": N_("union rep (changed)"), "start": N_("start (changed)"),
+    "end": N_("end (changed)"), "hours": N_("hours (changed)"), "amount": N_("amount (changed)")}
+_CHANGE_VALUES = {"none": N_("none (value)"), "yes": N_("yes (value)"), "no": N_("no (value)"),
+                  "open-ended": N_("open-ended (value)")}
+
+
+def _changed_value(field: str, value: str) -> str:
+    """One old or new value of a correction as people read it: dates Danish, outcomes and
+    yes/no in words, amounts and hours with a decimal comma."""
+    import re
+
+    from seniorcli import fmt
+    from seniorcli.i18n import language
+    from seniorcli.rules.base import outcome_word
+
+    value = value.strip()
+    if value in _CHANGE_VALUES:
+        return _(_CHANGE_VALUES[value]) if language() != "en" else value
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return fmt.date_short(date.fromisoformat(value))
+    if field == "outcome" and value.startswith("'") and value.endswith("'"):
+        return f"'{outcome_word(value[1:-1])}'"
+    try:
+        if field == "amount" and value.endswith(" kr"):
+            return fmt.amount(float(value[:-3].replace(",", "")))
+        if field == "hours":
+            return fmt.hours(float(value))
+    except ValueError:
+        pass
+    return value
+
+
+def changes_text(changes: Iterable[str]) -> str:
+    """A correction's changes ("date 2025-11-22 → 2026-11-04", as the audit log keeps them) in
+    the reader's language: "dato 22-11-2025 → 04-11-2026"."""
+    from seniorcli.i18n import language
+
+    english = language() == "en"  # the message ids say which word is meant: "date (changed)"
+    out = []
+    for change in changes:
+        field = next((f for f in CHANGED_FIELDS if change.startswith(f + " ")), None)
+        if field is None:
+            out.append(change)
+            continue
+        old, arrow, new = change[len(field) + 1:].partition(" → ")
+        if field == "employee":
+            new = new.removeprefix("employee ")
+        word = field if english else _(CHANGED_FIELDS[field])
+        out.append(f"{word} {_changed_value(field, old)} → "
+                   f"{_changed_value(field, new)}" if arrow else change)
+    return "; ".join(out)

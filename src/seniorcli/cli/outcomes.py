@@ -218,7 +218,8 @@ def correct(
 
     changes = correct_outcome(open_db(must_exist=True), outcome_id, change, common.today())
     if changes:
-        say(printable(redact(f"Corrected outcome {outcome_id}: {'; '.join(changes)}.")))
+        say(printable(redact(_("Corrected outcome {outcome_id}: {changes}.").format(
+            outcome_id=outcome_id, changes=common.changes_text(changes)))))
     else:
         say(_("Outcome {outcome_id} already is so: nothing was changed.")
             .format(outcome_id=outcome_id))
@@ -238,11 +239,21 @@ def withdraw(outcome_id: IdArg, reason: ReasonOpt) -> None:
     """
     from seniorcli.cpr import redact
     from seniorcli.errors import printable
-    from seniorcli.services.conversations import describe_outcome, withdraw_outcome
+    from seniorcli.fmt import date_short
+    from seniorcli.rules.base import outcome_word
+    from seniorcli.services.conversations import withdraw_outcome
 
     old = withdraw_outcome(open_db(must_exist=True), outcome_id, reason)
-    say(printable(redact(f"Withdrew outcome {outcome_id} of {old['employee_id']}: "
-                         f"{describe_outcome(old)}.")))
+    day = old["date"]
+    what = _("{outcome} on {date}").format(
+        outcome=outcome_word(old["outcome"]),
+        date=date_short(date.fromisoformat(day) if isinstance(day, str) else day))
+    what += "".join(text for text, on in ((_(", with MUS"), old["with_mus"]),
+                                          (_(", union rep"), old["union_rep"])) if on)
+    if old["note"]:
+        what += _(", note '{note}'").format(note=old["note"])
+    say(printable(redact(_("Withdrew outcome {outcome_id} of {employee}: {what}.").format(
+        outcome_id=outcome_id, employee=old["employee_id"], what=what))))
 
 
 def register(app: typer.Typer, **_: Any) -> None:
