@@ -228,6 +228,28 @@ def test_full_import_marks_missing_as_left_never_deleted(run, tmp_path):
     assert shown["conversations"][0]["outcome"] == "held"  # history stays
 
 
+def test_the_truncation_guard_counts_those_current_before_not_the_files_new_people(
+        run, db, tmp_path):
+    """11 of 20 current employees and 150 new ones: 9 marked as left is 9 of the 20 (45 %),
+    refused. Counted after the file's rows were written, the 150 new ones made it 9 of 170
+    (5 %) and let the file through."""
+    header = "id,name,birth_date,leave_date"
+    current = [f"{i},Person {i},1970-01-01," for i in range(1, 21)]
+    gone = ["21,Gone,1970-01-01,2026-06-30"]  # not current: not in the count
+    run("import", write_csv(tmp_path / "all.csv", header, *current, *gone), "--as-of", AS_OF)
+    before = db_snapshot(db)
+    new = [f"{i},New {i},1980-01-01," for i in range(100, 250)]
+    f = write_csv(tmp_path / "some.csv", header, *current[:11], *new)
+    r = run("import", f, "--as-of", AS_OF)
+    assert r.exit_code == 1
+    assert "would mark 9 of 20 current employees (45.0%) as left" in r.stderr
+    assert db_snapshot(db) == before
+    r = run("import", f, "--as-of", AS_OF, "--dry-run", "-f", "json")
+    assert r.exit_code == 0 and "9 of 20 current employees" in r.json()["refused"]
+    r = run("import", f, "--as-of", AS_OF, lang="da")
+    assert "9 af 20 nuværende" in r.stderr
+
+
 def test_existing_leave_date_is_kept_when_missing_from_full_import(run, tmp_path):
     f = write_csv(tmp_path / "r.csv", "id,name,birth_date,leave_date",
                   "1,Anna,1960-01-01,", "2,Bo,1961-01-01,2027-03-31")

@@ -387,16 +387,25 @@ def test_cp1252_declared_in_the_xml_declaration(run):
     assert employees(run)["00102"]["name"] == "Åse Ågård"
 
 
-def test_encoding_overrides_what_the_file_says(run, tmp_path):
-    """A cp1252 file without an XML declaration reads as UTF-8 and is refused at the first
-    Danish letter; --encoding cp1252 reads it."""
+def test_encoding_overrides_what_the_file_says(run, db, tmp_path):
+    """A cp1252 file without an XML declaration reads as UTF-8 and is refused as the CSV
+    import refuses a file that is not UTF-8: each line, its column and the byte (what it is
+    in cp1252), and --encoding cp1252 to try; --encoding cp1252 reads it."""
     text = FULL.read_text(encoding="utf-8").replace(
         '<?xml version="1.0" encoding="utf-8"?>\n', "")
     f = tmp_path / "opus.xml"
     f.write_bytes(text.encode("cp1252"))
     r = run("import", f, "--as-of", AS_OF)
     assert r.exit_code == 1
-    assert "line 8, column 18: not well-formed XML" in r.stderr and "--encoding" in r.stderr
+    assert "opus.xml cannot be read as utf-8: 15 lines with bytes that are not utf-8" \
+        in r.stderr
+    assert "line 8, column 18: byte 0xE6 is not utf-8 (in cp1252 it is 'æ')" in r.stderr
+    assert "say so with --encoding cp1252" in r.stderr
+    assert "not well-formed XML" not in r.stderr
+    assert db_snapshot(db).get("employee", []) == []
+    r = run("import", f, "--as-of", AS_OF, lang="da")
+    assert "linje 8, kolonne 18: byte 0xE6 er ikke utf-8 (i cp1252 er det 'æ')" in r.stderr
+    assert "--encoding cp1252" in r.stderr
     r = run("import", f, "--encoding", "cp1252", "--as-of", AS_OF)
     assert r.exit_code == 0, r.stderr
     assert employees(run)["00102"]["name"] == "Åse Ågård"
@@ -528,3 +537,272 @@ def test_no_cpr_digits_anywhere_in_the_database_files(run, db, tmp_path):
     for number in CPRS:
         assert number.encode() not in data
         assert f"{number[:6]}-{number[6:]}".encode() not in data
+
+
+# -- a delta that changes a unit's manager: never a circle of managers ---------------------------
+
+#: Testby: Kommunen (1) > Ældreplejen (2) > Hjemmeplejen Syd (3); Kommunen > Børn & Unge (4).
+TESTBY_UNITS = (unit("1", "Testby Kommune") + unit("2", "Ældreplejen", "1")
+                + unit("3", "Hjemmeplejen Syd", "2") + unit("4", "Børn &amp; Unge", "1"))
+TESTBY = {  # id: (cpr, first name, unit, manager)
+    "00001": ("0101601234", "Kirsten", "1", True),
+    "00010": ("1505651234", "Åse", "2", True),
+    "00011": ("2002701234", "Bent", "2", False),
+    "00020": ("0303681234", "Hans", "3", True),
+    "00021": ("0404711234", "Lise", "3", False),
+    "00022": ("0505721234", "Ole", "3", False),
+    "00030": ("0707691234", "Berit", "4", True),
+}
+
+
+def small_org(path: Path, ids=TESTBY, **managers: bool) -> Path:
+    """Testby's employees ``ids`` (a manager flag changed by id=True/False: "e00020")."""
+    return opus_file(path, "".join(
+        employee(eid, cpr, unit_id, first=first, manager=managers.get(f"e{eid}", manages))
+        for eid, (cpr, first, unit_id, manages) in TESTBY.items() if eid in ids), TESTBY_UNITS)
+
+
+def manager_ids(db) -> dict[str, str | None]:
+    return dict(db_rows(db, "SELECT employee_id, manager_id FROM employee"))
+
+
+def circles(managers: dict[str, str | None]) -> list[str]:
+    """Everyone who is (through their managers) their own manager."""
+    found = []
+    for start in managers:
+        seen, node = set(), managers.get(start)
+        while node is not None and node not in seen and node != start:
+            seen.add(node)
+            node = managers.get(node)
+        if node == start:
+            found.append(start)
+    return found
+
+
+def test_a_delta_moving_a_units_manager_role_gives_no_circle_of_managers(run, db, tmp_path):
+    """Lise (00021) takes over unit 3 from Hans (00020), who stays in it as no manager; Åse
+    (00010), the manager of unit 2 above, is not in the delta. Hans gets Lise, and Lise
+    gets Åse (the parent unit's manager by the register), never Hans: Hans and Lise must
+    not be each other's managers (a user found exactly that)."""
+    assert run("import", small_org(tmp_path / "ZLPE20261101000000_delta.xml"),
+               "--as-of", AS_OF).exit_code == 0
+    delta = small_org(tmp_path / "ZLPE20261115000000_delta.xml", ("00020", "00021", "00022"),
+                   e00020=False, e00021=True)
+    r = run("import", delta, "--partial", "--as-of", "2026-11-15")
+    assert r.exit_code == 0, r.stderr
+    e = employees(run)
+    assert e["00020"]["manager_id"] == "00021"
+    assert e["00021"]["manager_id"] == "00010"
+    assert e["00021"]["manager_name"] == "Åse Berg"
+    assert e["00022"]["manager_id"] == "00021"
+    assert e["00011"]["manager_id"] == "00010"  # not in the delta: unchanged
+    assert circles(manager_ids(db)) == []
+    # the same delta again changes no manager
+    before = manager_ids(db)
+    assert run("import", delta, "--partial", "--as-of", "2026-11-16").exit_code == 0
+    assert manager_ids(db) == before
+
+
+def test_a_delta_keeps_no_register_manager_whom_it_lists_as_no_manager(run, tmp_path):
+    """Hans is in the delta with isManager false and nobody manages unit 3 any more: Ole,
+    whose register manager Hans was, gets the manager above (Åse, unit 2's), not Hans."""
+    assert run("import", small_org(tmp_path / "full.xml"), "--as-of", AS_OF).exit_code == 0
+    delta = small_org(tmp_path / "delta.xml", ("00010", "00020", "00022"), e00020=False)
+    assert run("import", delta, "--partial", "--as-of", "2026-11-15").exit_code == 0
+    e = employees(run)
+    assert e["00022"]["manager_id"] == "00010"
+    assert e["00020"]["manager_id"] == "00010"
+
+
+def test_a_manager_by_a_second_engagement_is_not_their_own_reports_report(run, db, tmp_path):
+    """Åse (00010) is imported by her primary engagement in unit 3 (no manager there) and
+    manages unit 2 by a second one; Hans manages unit 3 below. By the tree alone, Hans's
+    manager is Åse (unit 2's) and Åse's is Hans (unit 3's): a circle. Åse, who manages the
+    higher unit, gets the manager above hers (Kirsten) instead."""
+    f = opus_file(tmp_path / "o.xml",
+                  employee("00001", "0101601234", "1", first="Kirsten", manager=True)
+                  + employee("00010", "1505651234", "3", first="Åse")
+                  + employee("00012", "1505651234", "2", first="Åse", manager=True,
+                             entry="2010-01-01")
+                  + employee("00020", "0303681234", "3", first="Hans", manager=True)
+                  + employee("00022", "0505721234", "3", first="Ole"), TESTBY_UNITS)
+    r = run("import", f, "--as-of", AS_OF)
+    assert r.exit_code == 0, r.stderr
+    e = employees(run)
+    assert "00012" not in e  # her second engagement
+    assert e["00020"]["manager_id"] == "00010"
+    assert e["00010"]["manager_id"] == "00001"
+    assert e["00022"]["manager_id"] == "00020"
+    assert circles(manager_ids(db)) == []
+
+
+def test_a_unit_tree_that_loops_gives_no_circle_of_managers(run, db, tmp_path):
+    f = opus_file(tmp_path / "o.xml",
+                  employee("1", "0101601234", "A", first="Anna", manager=True)
+                  + employee("2", "0303681234", "B", first="Bo", manager=True)
+                  + employee("3", "0505721234", "B", first="Carl"),
+                  unit("A", "Enhed A", "B") + unit("B", "Enhed B", "A"))
+    r = run("import", f, "--as-of", AS_OF)
+    assert r.exit_code == 0, r.stderr
+    managers = manager_ids(db)
+    assert circles(managers) == []
+    assert managers["3"] == "2"
+
+
+def test_a_delta_whose_units_loop_breaks_the_circle_with_the_registers_manager(run, db,
+                                                                             tmp_path):
+    """The delta puts Ældreplejen (2) under Hjemmeplejen Syd (3) and 3 under 2, with Bent
+    managing 2 and Hans 3: by the file, each is the other's manager. Bent (the lower number
+    of two at the same height) is moved: up from unit 3, Hans leads back to him, and unit 2's
+    manager by the register is Åse (not in the delta), who does not."""
+    assert run("import", small_org(tmp_path / "full.xml"), "--as-of", AS_OF).exit_code == 0
+    f = opus_file(tmp_path / "delta.xml",
+                  employee("00011", "2002701234", "2", first="Bent", manager=True)
+                  + employee("00020", "0303681234", "3", first="Hans", manager=True),
+                  unit("2", "Ældreplejen", "3") + unit("3", "Hjemmeplejen Syd", "2"))
+    r = run("import", f, "--partial", "--as-of", "2026-11-15")
+    assert r.exit_code == 0, r.stderr
+    managers = manager_ids(db)
+    assert (managers["00020"], managers["00011"]) == ("00011", "00010")
+    assert circles(managers) == []
+
+
+def _random_org(rng, people: dict[str, str]) -> tuple[str, str, list[str]]:
+    """A random unit tree (sometimes a looping one) and random employees in it, some with a
+    second, managing engagement (a higher employee number: not the primary one): (the units'
+    XML, the employees' XML, the unit ids)."""
+    ids = [f"u{i}" for i in range(rng.randint(2, 7))]
+    parents = {u: (rng.choice(ids[:i]) if i and rng.random() < 0.9 else "")
+               for i, u in enumerate(ids)}
+    if rng.random() < 0.1:
+        parents[ids[0]] = ids[-1]  # a loop
+    units = "".join(unit(u, f"Enhed {u}", parents[u]) for u in ids)
+    staff = ""
+    for n, (eid, cpr) in enumerate(people.items()):
+        staff += employee(eid, cpr, rng.choice(ids), first=f"P{eid}",
+                          manager=rng.random() < 0.35)
+        if rng.random() < 0.15:  # a second engagement, managing another unit
+            staff += employee(f"{900 + n}", cpr, rng.choice(ids), first=f"P{eid}",
+                              manager=True, entry="2015-01-01")
+    return units, staff, ids
+
+
+def test_random_unit_trees_and_deltas_never_give_a_circle_of_managers(run, db, tmp_path):
+    """Random organisations, full files and deltas (managers moved, people moved, units
+    left out of the delta): after every import, no one is their own manager's manager."""
+    import random
+
+    # the same people in every organisation (a full file lists them all: no one leaves)
+    people = {f"{100 + i}": f"{i + 1:02d}0{(i % 9) + 1}701{i:03d}" for i in range(12)}
+    for seed in range(20):
+        rng = random.Random(seed)
+        units, staff, ids = _random_org(rng, people)
+        full = opus_file(tmp_path / f"full{seed}.xml", staff, units)
+        r = run("import", full, "--as-of", AS_OF, terminal=False)
+        assert r.exit_code == 0, r.stderr
+        assert circles(manager_ids(db)) == [], (seed, "full")
+        for step in range(3):
+            chosen = dict(rng.sample(sorted(people.items()), rng.randint(1, len(people))))
+            d_units, d_staff, _ids = _random_org(rng, chosen)
+            if rng.random() < 0.5:  # a delta describing only some units
+                d_units = "".join(unit(u, f"Enhed {u}", rng.choice(["", *ids]))
+                                  for u in rng.sample(ids, rng.randint(0, len(ids))))
+            delta = opus_file(tmp_path / f"delta{seed}_{step}.xml", d_staff, d_units)
+            r = run("import", delta, "--partial", "--as-of", AS_OF, terminal=False)
+            assert r.exit_code == 0, r.stderr
+            assert circles(manager_ids(db)) == [], (seed, step)
+
+
+# -- the guard against a truncated roster counts those current before the import ----------------
+
+def test_the_guard_compares_with_those_current_before_not_with_the_files_new_people(
+        run, db, tmp_path):
+    """A file with 11 of 20 current employees and 150 new ones marks 9 as left: 9 of 20
+    (45 %), refused, however many new people the file brings."""
+    people = [employee(f"{i:05d}", f"{(i % 28) + 1:02d}0{(i % 9) + 1}701{i:03d}")
+              for i in range(1, 21)]
+    assert run("import", opus_file(tmp_path / "all.xml", "".join(people)),
+               "--as-of", AS_OF).exit_code == 0
+    before = db_snapshot(db)
+    new = [employee(f"{i:05d}", f"{(i % 28) + 1:02d}0{(i % 9) + 1}65{i:04d}")
+           for i in range(100, 250)]
+    f = opus_file(tmp_path / "some.xml", "".join(people[:11] + new))
+    r = run("import", f, "--as-of", AS_OF)
+    assert r.exit_code == 1
+    assert "would mark 9 of 20 current employees (45.0%) as left" in r.stderr
+    assert db_snapshot(db) == before
+    r = run("import", f, "--as-of", AS_OF, "--expect-left", "9", "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    assert (r.json()["marked_left"], r.json()["added"]) == (9, 150)
+
+
+# -- CPR numbers, isManager, names, encodings, empty files -------------------------------------
+
+def test_a_unit_number_that_is_a_cpr_number_is_refused_and_masked(run, db, tmp_path):
+    """An <orgUnit> the file does not describe is the department: one that holds a CPR
+    number is refused as a department cell with one is, masked."""
+    f = opus_file(tmp_path / "o.xml", employee("1", "0101601234", "1", manager=True)
+                  + employee("3", "0303601234", "2211801234"), unit("1", "Top"))
+    line = f.read_text(encoding="utf-8").splitlines().index("  <orgUnit>2211801234</orgUnit>")
+    for extra in ((), ("--partial",), ("--dry-run",)):
+        r = run("import", f, "--as-of", AS_OF, *extra)
+        assert r.exit_code == 1
+        assert (f"line {line + 1}, employee 3, orgUnit: '221180-XXXX' holds a CPR number, "
+                "which is never stored") in r.stderr
+        assert "2211801234" not in r.stderr + r.stdout
+    r = run("import", f, "--as-of", AS_OF, lang="da")
+    assert "medarbejder 3, orgUnit: '221180-XXXX'" in r.stderr
+    assert "2211801234" not in repr(db_snapshot(db))
+
+
+def test_ismanager_other_than_true_or_false_is_refused_with_its_line(run, db, tmp_path):
+    f = opus_file(tmp_path / "o.xml", employee("1", "0101601234", "1")
+                  .replace("<isManager>false", "<isManager>ja"), unit("1", "Top"))
+    r = run("import", f, "--as-of", AS_OF)
+    assert r.exit_code == 1
+    assert "line 17, employee 1, isManager: 'ja' is neither true nor false" in r.stderr
+    assert db_snapshot(db).get("employee", []) == []
+    r = run("import", f, "--as-of", AS_OF, lang="da")
+    assert "isManager: 'ja' er hverken true eller false" in r.stderr
+
+
+def test_ismanager_true_false_1_0_in_any_case(run, tmp_path):
+    staff = "".join(employee(eid, cpr, "1" if eid == "1" else "2", manager=True)
+                    .replace("<isManager>true", f"<isManager>{flag}")
+                    for eid, cpr, flag in (("1", "0101601234", "TRUE"),
+                                           ("2", "0202601234", "1"),
+                                           ("3", "0303601234", "False"),
+                                           ("4", "0404601234", "0")))
+    f = opus_file(tmp_path / "o.xml", staff, unit("1", "Top") + unit("2", "Under", "1"))
+    assert run("import", f, "--as-of", AS_OF).exit_code == 0
+    e = employees(run)
+    assert [e[i]["manager_id"] for i in "1234"] == [None, "1", "2", "2"]
+
+
+def test_a_cpr_number_in_lastname_is_named_under_lastname(run, tmp_path):
+    f = opus_file(tmp_path / "o.xml", employee("1", "0101601234", last="Berg 1208801234"))
+    r = run("import", f, "--as-of", AS_OF)
+    assert r.exit_code == 1
+    assert ("line 8, employee 1, lastName: 'Berg 120880-XXXX' holds a CPR number") \
+        in r.stderr
+    assert "firstName" not in r.stderr and "1208801234" not in r.stderr
+
+
+def test_an_empty_xml_file_is_refused_without_csv_words(run, db, tmp_path):
+    for name, text in (("empty.xml", ""), ("blank.xml", " \n\n"),
+                       ("ZLPE20261101000000_delta.xml", "\ufeff")):
+        f = tmp_path / name
+        f.write_text(text, encoding="utf-8")
+        r = run("import", f, "--as-of", AS_OF)
+        assert r.exit_code == 1
+        assert f"{name} is empty: a KMD OPUS employee file holds <kmd>" in r.stderr
+        assert "header" not in r.stderr
+        r = run("import", f, "--as-of", AS_OF, "--partial", lang="da")
+        assert r.exit_code == 1 and "overskriftslinje" not in r.stderr
+        assert "KMD OPUS" in r.stderr
+    f = tmp_path / "kmd.xml"
+    f.write_text("<kmd/>", encoding="utf-8")
+    r = run("import", f, "--as-of", AS_OF, lang="da")
+    assert r.exit_code == 1
+    assert "indeholder ingen medarbejdere" in r.stderr and "overskriftslinje" not in r.stderr
+    assert db_snapshot(db).get("employee", []) == []

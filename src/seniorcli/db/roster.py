@@ -345,3 +345,23 @@ def departments_and_managers(conn: Db, ids: Sequence[str]) -> dict[str, tuple[st
                 f"WHERE employee_id IN ({', '.join('?' * len(chunk))})", tuple(chunk)):
             found[eid] = (dept, mgr)
     return found
+
+
+def unit_managers(conn: Db, departments: Sequence[str], as_of: str) -> dict[str, str]:
+    """{department: employee_id} of the register's manager of each of ``departments``: the
+    employee in it who is the manager of the most employees (the lowest id of a tie), those
+    gone by ``as_of`` left out. A department whose employees manage no one is not there."""
+    best: dict[str, tuple[int, str]] = {}
+    for i in range(0, len(departments), 500):
+        chunk = departments[i:i + 500]
+        for dept, mgr, reports in conn.execute(
+                "SELECT m.department, m.employee_id, count(*) FROM employee m "
+                "JOIN employee e ON e.manager_id = m.employee_id "
+                f"WHERE m.department IN ({', '.join('?' * len(chunk))}) "
+                "AND (m.leave_date IS NULL OR m.leave_date > ?) "
+                "AND (e.leave_date IS NULL OR e.leave_date > ?) "
+                "GROUP BY m.department, m.employee_id", (*chunk, as_of, as_of)):
+            key = (-int(reports), mgr)
+            if dept not in best or key < best[dept]:
+                best[dept] = key
+    return {dept: mgr for dept, (_reports, mgr) in best.items()}

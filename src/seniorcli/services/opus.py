@@ -51,15 +51,15 @@ from seniorcli.dates import OPEN_END, DateFormatError, parse_date
 from seniorcli.db import Db
 from seniorcli.db import roster as roster_db
 from seniorcli.errors import InputFileError
-from seniorcli.i18n import N_, _
+from seniorcli.i18n import N_, _, ngettext
 from seniorcli.services.common import show_value
 from seniorcli.services.roster import (
     FIELDS,
-        ImportOptions,
+    ImportOptions,
     ImportSummary,
     _Rows,
 )
-from seniorcli.tabular import clean_text, cpr_problem
+from seniorcli.tabular import SHOWN_BAD_LINES, clean_text, cpr_problem
 
 #: Weekly hours of a full-time post in the municipal area (the working-time agreement's
 #: 37 hours a week): weekly hours = FULL_TIME_HOURS × numerator / denominator. OS2mo does not
@@ -77,7 +77,11 @@ UNKNOWN_UNITS_SHOWN = 10
 #: ZLPE20200101_delta.xml, ZLPE20190902224224_delta.xml: the date the file was made
 #: (OS2mo: opus_file_reader.map_dates, opus_helpers.include_cancelled).
 _FILE_DATE = re.compile(r"ZLPE(\d{8})", re.IGNORECASE)
-_TRUE = frozenset({"true", "1", "ja", "yes"})
+#: <isManager>: XML Schema's boolean, in any case (OS2mo compares with "true" and "false");
+#: an empty or missing element is false. Anything else is refused (it would silently make
+#: a manager no manager).
+_TRUE = frozenset({"true", "1"})
+_FALSE = frozenset({"false", "0", ""})
 #: Fields an OPUS file may leave out: then the register's value stays (a CSV column likewise).
 _OPTIONAL = ("email", "numerator", "denominator", "entryDate", "leaveDate")
 
@@ -107,6 +111,25 @@ def looks_like_xml(path: Path) -> bool:
     else:
         text = head.decode("latin-1")
     return text.lstrip().startswith("<")
+
+
+def empty_xml(path: Path) -> InputFileError | None:
+    """The refusal of an empty file named ….xml (nothing in it shows what it is: the name says
+    it is meant as a KMD OPUS file, so the CSV import's words about a header line do not
+    fit), or None."""
+    if path.suffix.lower() != ".xml":
+        return None
+    try:
+        with path.open("rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return None
+    if len(head) == 4096 or head.removeprefix(codecs.BOM_UTF8).strip():
+        return None
+    return InputFileError(
+        _("{path} is empty: a KMD OPUS employee file holds <kmd> with an <employee> element "
+          "for each employee; nothing was imported").format(path=path),
+        hint=_("export the file again from OPUS (a copy that was interrupted can be empty)"))
 
 
 def file_date(path: Path) -> date | None:
@@ -161,6 +184,71 @@ def _expat_problem(code: int | None, text: str) -> str:
     }
     by_code = {errors.codes[message]: danish for message, danish in known.items()}
     return by_code.get(code, text) if code is not None else text
+
+
+#: expat errors that a byte not in the file's encoding gives
+_ENCODING_ERRORS = frozenset(pyexpat.errors.codes[m] for m in (
+    pyexpat.errors.XML_ERROR_INVALID_TOKEN, pyexpat.errors.XML_ERROR_PARTIAL_CHAR))
+
+
+def _is_utf8(encoding: str) -> bool:
+    try:
+        return codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
+    except LookupError:
+        return False
+
+
+def _not_utf8(path: Path) -> InputFileError | None:
+    """The refusal of a file read as UTF-8 (no XML declaration naming another encoding, or
+    one saying UTF-8) that is not UTF-8, as the CSV import words it (tabular.undecodable):
+    each line and column with a byte that is not UTF-8, what it is in cp1252, and
+    --encoding cp1252 to try. None if every byte is UTF-8 (the XML error is another)."""
+    shown: list[str] = []
+    count, first_utf8 = 0, None
+    with path.open("rb") as f:
+        for number, line in enumerate(f, 1):
+            if line.isascii():
+                continue
+            if number == 1 and line.startswith(codecs.BOM_UTF8):
+                line = line[3:]
+            text = line.decode("utf-8", "surrogateescape")
+            if first_utf8 is None and len(text) < len(line):
+                first_utf8 = number
+            bad = next((i for i, c in enumerate(text) if "\udc80" <= c <= "\udcff"), None)
+            if bad is None:
+                continue
+            count += 1
+            if len(shown) < SHOWN_BAD_LINES:
+                byte = bytes([ord(text[bad]) - 0xDC00])
+                what = _("line {line}{column}: byte 0x{byte} is not {encoding}").format(
+                    line=number, column=_(", column {column}").format(column=bad + 1),
+                    byte=byte.hex().upper(), encoding="utf-8")
+                character = byte.decode("cp1252", "replace")
+                if character != "\ufffd":
+                    what += _(" (in cp1252 it is '{character}')").format(character=character)
+                shown.append(what)
+    if not count:
+        return None
+    if count > len(shown):
+        more = count - len(shown)
+        shown.append(ngettext("… and {n} more line", "… and {n} more lines", more)
+                     .format(n=more))
+    lines = ngettext("{n} line", "{n} lines", count).format(n=count)
+    if first_utf8 is not None:
+        return InputFileError(
+            _("{path} is partly UTF-8 (e.g. line {line}) and partly not: {lines} with bytes "
+              "that are not UTF-8. Read as UTF-8 or as cp1252, some names would be garbled, "
+              "so nothing was changed").format(path=path, line=first_utf8, lines=lines),
+            hint=_("correct those lines, or export the file again as UTF-8; if the file "
+                   "really is cp1252 (Windows), say so with --encoding cp1252"),
+            details=shown)
+    return InputFileError(
+        _("{path} cannot be read as {encoding}: {lines} with bytes that are not {encoding}; "
+          "nothing was changed").format(path=path, encoding="utf-8", lines=lines),
+        hint=_("the file is read as UTF-8 because its XML declaration names no other "
+               "encoding: if it is cp1252 (Windows), say so with --encoding cp1252 (or "
+               "encoding=\"windows-1252\" in its XML declaration)"),
+        details=shown)
 
 
 @dataclass
@@ -280,6 +368,10 @@ def _stream(path: Path, encoding: str | None,
                 yield parsed.bytes_read
             p.Parse(b"", True)
     except pyexpat.ExpatError as e:
+        if e.code in _ENCODING_ERRORS and _is_utf8(parsed.encoding):
+            problem = _not_utf8(path)
+            if problem is not None:
+                raise problem from None
         raise InputFileError(
             _("{path}: line {line}, column {column}: {problem}; nothing was imported").format(
                 path=path, line=e.lineno, column=e.offset + 1,
@@ -332,11 +424,18 @@ class _OpusRows(_Rows):
         super().__init__({f: i for i, f in enumerate(FIELDS)}, len(FIELDS), as_of)
         self.eid = ""
         self.lines: dict[str, int] = {}
+        #: the employee's firstName and lastName (the name checked is both)
+        self.first = self.last = ""
 
     def error(self, line: int, column: str, message: str) -> None:
         element = _ELEMENT.get(column, column)
-        if column == "name" and element not in self.lines:
-            element = "lastName"
+        if column == "name":
+            # the element that holds what is wrong: a CPR number in lastName is named there
+            in_last = cpr_problem(self.last)
+            if in_last is not None and cpr_problem(self.first) is None:
+                element, message = "lastName", in_last
+            elif element not in self.lines:
+                element = "lastName"
         self.problems.add(self.lines.get(element, line), label(self.eid, element), message)
 
 
@@ -376,12 +475,17 @@ class Plan:
     manager_of: dict[str, str] = field(default_factory=dict)
     #: unit id → engagements in it (to name units the file does not describe)
     unit_use: dict[str, int] = field(default_factory=dict)
+    #: unit id → (the line of its first <orgUnit> in an employee, that employee's id)
+    unit_first: dict[str, tuple[int, str]] = field(default_factory=dict)
     has_email: bool = False
     has_hours: bool = False
     has_entry: bool = False
     has_leave: bool = False
     #: (unit, person, code) of the current engagements flagged isManager
     managers: list[tuple[str, int, str]] = field(default_factory=list)
+    #: whether every unit's manager is imported by the engagement that makes them its
+    #: manager (then a full file's managers can form no cycle: see may_cycle)
+    regular: bool = True
     _up: dict[str, list[str]] = field(default_factory=dict)
 
     def decide_managers(self) -> None:
@@ -391,9 +495,42 @@ class Plan:
         for unit, person, code in self.managers:
             if unit not in chosen or _order(code) < _order(chosen[unit][0]):
                 chosen[unit] = (code, person)
-        for unit, (_chosen, person) in chosen.items():
+        for unit, (code, person) in chosen.items():
             self.manager_of[unit] = _eid(self.primary[person])
+            if code != self.primary[person]:
+                self.regular = False
         self.managers.clear()
+
+    def ancestors(self, unit: str) -> Iterator[str]:
+        """``unit`` and the units above it, nearest first, each once (a tree that loops
+        ends where it meets itself)."""
+        seen: set[str] = set()
+        while unit and unit not in seen:
+            seen.add(unit)
+            yield unit
+            unit = self.units.get(unit, ("", ""))[1]
+
+    def may_cycle(self) -> bool:
+        """Whether the managers of a full import could be each other's managers, or the
+        file's own unit tree loops. Not when the tree is a tree and every manager is
+        imported by their managing engagement: a manager's manager then manages a unit
+        strictly above theirs, and an employee who manages nothing is nobody's manager."""
+        if not self.regular:
+            return True
+        units, done = self.units, set[str]()
+        for unit in units:
+            path: set[str] = set()
+            while unit and unit not in done:
+                if unit in path:
+                    return True
+                path.add(unit)
+                unit = units.get(unit, ("", ""))[1]
+            done |= path
+        return False
+
+    def depth(self, unit: str) -> int:
+        """How many units are above ``unit`` (in a tree that loops: until it meets itself)."""
+        return sum(1 for _u in self.ancestors(unit)) - 1
 
     def managers_above(self, unit: str) -> list[str]:
         """The managers from ``unit`` up through its parents, nearest first, each once."""
@@ -427,6 +564,37 @@ class Plan:
         return found if found != eid else None
 
 
+def _cycles(graph: dict[str, str | None], starts: list[str]) -> list[list[str]]:
+    """The circles in ``graph`` (employee → manager) reached from ``starts``: each once,
+    its members in order."""
+    state: dict[str, bool] = {}  # True: on the path being walked; False: done
+    cycles: list[list[str]] = []
+    for start in starts:
+        path: list[str] = []
+        node: str | None = start
+        while node is not None and node not in state:
+            state[node] = True
+            path.append(node)
+            node = graph.get(node)
+        if node is not None and state[node]:
+            cycles.append(path[path.index(node):])
+        for member in path:
+            state[member] = False
+    return cycles
+
+
+def _leads_to(graph: dict[str, str | None], start: str, target: str) -> bool:
+    """Whether following managers from ``start`` reaches ``target``."""
+    seen: set[str] = set()
+    node: str | None = start
+    while node is not None and node not in seen:
+        if node == target:
+            return True
+        seen.add(node)
+        node = graph.get(node)
+    return False
+
+
 class OpusFile:
     """One KMD OPUS file, read once when made: every employee checked as the CSV import
     checks a row, the valid ones kept as compact rows (marshal, about 120 bytes each, never a
@@ -456,6 +624,10 @@ class OpusFile:
         self.register_managers: dict[str, tuple[str | None, str | None]] = {}
         #: partial: which of those managers, and of theirs, the file itself lists
         self.listed: set[str] = set()
+        #: employee → the manager that breaks a circle of managers (_break_cycles)
+        self.moved: dict[str, str | None] = {}
+        #: the employees whose rows _placed notes (_break_cycles)
+        self._watch: set[str] = set()
         self._read(progress)
         self.plan.decide_managers()
         self._check_units()
@@ -465,6 +637,7 @@ class OpusFile:
     def _read(self, progress: Callable[[int, int], None] | None) -> None:
         plan, checker = self.plan, self.checker
         units, unit_lines, unit_use = plan.units, plan.unit_lines, plan.unit_use
+        unit_first = plan.unit_first
         primary, managers = plan.primary, plan.managers
         as_of_iso = self.as_of.isoformat()
         check = checker.check
@@ -499,6 +672,7 @@ class OpusFile:
                                        "CPR number (it gives the birth date)"))
                 return
             first, last = get("firstName", "").strip(), get("lastName", "").strip()
+            checker.first, checker.last = first, last
             name = f"{first} {last}" if first and last else first or last
             # The birth date is a function of the CPR number's first seven digits (the
             # seventh gives the century): computed once for each (cpr.birth_date_from_cpr).
@@ -529,6 +703,15 @@ class OpusFile:
                     hours = self._hours(pair, line)
                     if checker.problems.count == before and len(hours_cache) < 1000:
                         hours_cache[pair] = hours
+            flag = get("isManager")
+            manages = False
+            if flag is not None:
+                flag = flag.strip().lower()
+                manages = flag in _TRUE
+                if not manages and flag not in _FALSE:
+                    checker.error(line, "isManager", _(
+                        "'{value}' is neither true nor false").format(
+                            value=show_value(get("isManager", "").strip())))
             if row is None or checker.problems.count != before:
                 return
             key = int(digits)
@@ -544,8 +727,12 @@ class OpusFile:
             elif _order(code) < _order(primary[person]):
                 primary[person] = code
             unit = get("orgUnit", "").strip()
-            unit_use[unit] = unit_use.get(unit, 0) + 1
-            manages = get("isManager", "").strip().lower() in _TRUE
+            used = unit_use.get(unit)
+            if used is None:
+                unit_use[unit] = 1
+                unit_first[unit] = (record["lines"].get("orgUnit", line), eid)
+            else:
+                unit_use[unit] = used + 1
             if manages and code[0] == "0":
                 managers.append((unit, person, code))
             if len(seen) < 5:  # which fields the file has (a column each), until all are seen
@@ -614,15 +801,23 @@ class OpusFile:
         self.leave_records.append(LeaveRecord(eid, leave))
 
     def _check_units(self) -> None:
-        """A unit's name becomes a department: cleaned as a cell is, and never a CPR number."""
-        units, problems = self.plan.units, self.checker.problems
+        """A unit's name becomes a department: cleaned as a cell is, and never a CPR number.
+        So does the number of a unit the file does not describe: one that holds a CPR number
+        is refused as a department cell with one is (named at the first employee in it)."""
+        plan = self.plan
+        units, problems = plan.units, self.checker.problems
         for uid, (name, parent) in list(units.items()):
             cleaned = clean_text(name)
             problem = cpr_problem(cleaned)
             if problem is not None:
-                problems.add(self.plan.unit_lines[uid], _("orgUnit {uid}, {element}").format(
+                problems.add(plan.unit_lines[uid], _("orgUnit {uid}, {element}").format(
                     uid=show_value(uid), element="longName"), problem)
             units[uid] = (cleaned, parent)
+        for uid, (line, eid) in plan.unit_first.items():
+            if uid not in units:
+                problem = cpr_problem(clean_text(uid))
+                if problem is not None:
+                    problems.add(line, label(eid, "orgUnit"), problem)
 
     # -- what the import needs
 
@@ -652,27 +847,32 @@ class OpusFile:
         if not units:
             return [], 0
         unknown = [u for u in self.plan.unit_use if u and u not in units]
-        return unknown[:UNKNOWN_UNITS_SHOWN], sum(self.plan.unit_use[u] for u in unknown)
+        return ([show_value(u) for u in unknown[:UNKNOWN_UNITS_SHOWN]],
+                sum(self.plan.unit_use[u] for u in unknown))
 
     def leave_default(self) -> date:
         """The leave date of an action="leave" record without one: the file's date (its
         name), else the as-of date (OS2mo ends the engagement on the file's date)."""
         return file_date(self.path) or self.as_of
 
-    def _placed(self) -> Iterator[tuple[list[tuple], list[tuple[int, bool, bool, str | None]]]]:
+    def _placed(self) -> Iterator[tuple[list[tuple], list[tuple[int, bool, bool, str | None]],
+                                        list[tuple[int, str, bool]]]]:
         """Each batch of primary engagements as (eid, name, birth, dept, mgr, hire, leave,
         email, hours), with the rows a partial import completes from the register: (index,
         whether the file describes the unit, whether the employee is a manager, the manager
         the file's tree gives above the unit) of those whose unit it does not describe or
-        for whose own unit it names no manager (see rows)."""
+        for whose own unit it names no manager (see rows); and (index, unit, manages) of the
+        rows of the employees in ``_watch`` (_break_cycles)."""
         plan = self.plan
         units, primary = plan.units, plan.primary
         manager_for, named_manager = plan.manager_for, plan.named_manager
         with_units = bool(units)
         partial = self.partial
+        watch = self._watch
         for blob in self._spool:
             out: list[tuple] = []
             incomplete: list[tuple[int, bool, bool, str | None]] = []
+            watched: list[tuple[int, str, bool]] = []
             for eid, name, birth, unit, manages, hire, leave, email, hours, person in \
                     marshal.loads(blob):
                 if _eid(primary[person]) != eid:
@@ -689,17 +889,29 @@ class OpusFile:
                             above = None if mgr is not None else \
                                 manager_for(unit, eid, manages)
                             incomplete.append((len(out), known, manages, above))
+                    if watch and eid in watch:
+                        watched.append((len(out), unit, manages))
                 out.append((eid, name, birth, dept, mgr, hire, leave, email, hours))
-            yield out, incomplete
+            yield out, incomplete, watched
 
     def prepare(self, conn: Db) -> None:
-        """A partial (delta) file need not describe every unit nor list every manager: the
-        register's values of the employees it cannot place are read now, before the writing
-        starts (PostgreSQL's COPY holds the connection while it runs); then those of their
-        managers, and which of both the file lists (see _register_manager)."""
-        if not self.partial or not self.plan.units:
+        """What the rows need from the register, read now, before the writing starts
+        (PostgreSQL's COPY holds the connection while it runs): a partial (delta) file need
+        not describe every unit nor list every manager, so the register's values of the
+        employees it cannot place are read, then those of their managers, and which of both
+        the file lists (see _register_manager). Then no one may end up their own manager's
+        manager (_break_cycles)."""
+        plan = self.plan
+        if not plan.units:
             return
-        ids = [batch[i][0] for batch, incomplete in self._placed()
+        if self.partial:
+            self._read_register(conn)
+            self._break_cycles(conn)
+        elif plan.may_cycle():
+            self._break_cycles(conn)
+
+    def _read_register(self, conn: Db) -> None:
+        ids = [batch[i][0] for batch, incomplete, _watched in self._placed()
                for i, *_rest in incomplete]
         self.register = roster_db.departments_and_managers(conn, ids)
         managers = {mgr for _dept, mgr in self.register.values() if mgr is not None}
@@ -708,7 +920,7 @@ class OpusFile:
         self.register_managers = roster_db.departments_and_managers(conn, sorted(managers))
         wanted = managers | {mgr for _dept, mgr in self.register_managers.values()
                              if mgr is not None}
-        self.listed = {row[0] for batch, _incomplete in self._placed()
+        self.listed = {row[0] for batch, _incomplete, _watched in self._placed()
                        for row in batch if row[0] in wanted}
 
     def _register_manager(self, eid: str, dept: str | None, manages: bool,
@@ -724,7 +936,8 @@ class OpusFile:
         - another manager: their register manager (the parent unit's already).
 
         A manager found so is not taken if the file lists them: the file then says where they
-        are, and does not make them the unit's manager (it would have named them)."""
+        are, and does not make them the unit's manager (it would have named them; with
+        isManager false it says they manage nothing)."""
         if register_mgr is None or register_dept != dept:
             return None
         found: str | None = register_mgr
@@ -736,16 +949,12 @@ class OpusFile:
             return None
         return found
 
-    def rows(self) -> Iterator[list[tuple]]:
-        """The rows to write, in batches. A partial file keeps what it cannot tell: the
-        department of a unit it does not describe is the register's (the unit's number for
-        someone new). The manager is the one the file names for the employee's own unit (a
-        manager's: the parent unit); if it names none there, the register's manager of that
-        unit (_register_manager: the register keeps no "is manager", so it is the
-        employee's own manager in the register); only when neither knows, the nearest
-        manager the file names further up (docs/roster.md, "KMD OPUS")."""
+    def _completed(self) -> Iterator[tuple[list[tuple], set[int], list[tuple[int, str, bool]]]]:
+        """_placed's batches, completed from the register (see rows), with the indices of
+        the rows whose manager is the register's and the watched rows."""
         register = self.register
-        for batch, incomplete in self._placed():
+        for batch, incomplete, watched in self._placed():
+            kept: set[int] = set()
             for i, known, manages, above in incomplete:
                 eid, name, birth, dept, mgr, *rest = batch[i]
                 if eid in register:
@@ -754,10 +963,110 @@ class OpusFile:
                         dept = old_dept
                     if mgr is None:
                         mgr = self._register_manager(eid, dept, manages, old_dept, old_mgr)
+                        if mgr is not None:
+                            kept.add(i)
                 if mgr is None:
                     mgr = above
                 batch[i] = (eid, name, birth, dept, mgr, *rest)
+            yield batch, kept, watched
+
+    def rows(self) -> Iterator[list[tuple]]:
+        """The rows to write, in batches. A partial file keeps what it cannot tell: the
+        department of a unit it does not describe is the register's (the unit's number for
+        someone new). The manager is the one the file names for the employee's own unit (a
+        manager's: the parent unit); if it names none there, the register's manager of that
+        unit (_register_manager: the register keeps no "is manager", so it is the
+        employee's own manager in the register); only when neither knows, the nearest
+        manager the file names further up (docs/roster.md, "KMD OPUS"). Last, the managers
+        _break_cycles moved."""
+        moved = self.moved
+        for batch, _kept, _watched in self._completed():
+            if moved:
+                for i, row in enumerate(batch):
+                    if row[0] in moved:
+                        batch[i] = (*row[:4], moved[row[0]], *row[5:])
             yield batch
+
+    # -- no one their own manager's manager
+
+    def _break_cycles(self, conn: Db) -> None:
+        """Find where the managers this import gives would go round in a circle (A's manager
+        B and B's manager A, or longer: through the register's managers too, for a partial
+        file), and break each circle at one of the file's employees, preferring one whose
+        manager came from the register (a guess: the register keeps no "is manager"), then
+        the one managing the highest unit. That employee gets the nearest manager up the
+        file's unit tree (from their own unit; a manager's: the parent unit) who does not
+        lead back to them: the one the file names for the unit, else (a partial file) the
+        register's manager of that department (db.roster.unit_managers) if the file does not
+        list them; else none. Fills ``moved``; reads the file's rows again only for those
+        concerned."""
+        plan = self.plan
+        wanted = set(plan.manager_of.values())
+        if self.partial:
+            wanted |= {m for _d, m in self.register.values() if m is not None}
+            wanted |= {m for _d, m in self.register_managers.values() if m is not None}
+        graph: dict[str, str | None] = {}
+        rows: dict[str, tuple[str, bool, bool]] = {}
+        self._expand(conn, wanted, graph, rows)
+        cycles = _cycles(graph, sorted(rows))
+        if not cycles:
+            return
+        top: dict[str, int] = {}
+        for unit, eid in plan.manager_of.items():
+            top[eid] = min(top.get(eid, 1 << 30), plan.depth(unit))
+        for cycle in cycles:
+            movable = [e for e in cycle if e in rows]
+            if not movable:
+                continue  # the register's own circle: this file changes none of it
+            eid = min(movable, key=lambda e: (not rows[e][2], top.get(e, 1 << 30), e))
+            graph[eid] = self.moved[eid] = self._above(conn, eid, graph, rows)
+
+    def _expand(self, conn: Db, wanted: set[str], graph: dict[str, str | None],
+                rows: dict[str, tuple[str, bool, bool]]) -> None:
+        """Add ``wanted`` to ``graph`` (employee → their manager after this import), and what
+        their managers lead to: the file's rows where the file lists them (``rows``: their
+        unit, whether they manage, whether their manager is the register's), the register's
+        manager for anyone else (a partial file; a full file leaves no one else current)."""
+        wanted = wanted - graph.keys()
+        while wanted:
+            self._watch = wanted
+            try:
+                for batch, kept, watched in self._completed():
+                    for i, unit, manages in watched:
+                        row = batch[i]
+                        graph[row[0]] = row[4]
+                        rows[row[0]] = (unit, manages, i in kept)
+            finally:
+                self._watch = set()
+            outside = sorted(wanted - rows.keys())
+            found = roster_db.departments_and_managers(conn, outside) if \
+                outside and self.partial else {}
+            for eid in outside:
+                graph[eid] = found[eid][1] if eid in found else None
+            wanted = {m for m in graph.values() if m is not None and m not in graph}
+
+    def _above(self, conn: Db, eid: str, graph: dict[str, str | None],
+               rows: dict[str, tuple[str, bool, bool]]) -> str | None:
+        """The manager that breaks ``eid``'s circle (see _break_cycles), or None."""
+        plan = self.plan
+        unit, manages, _kept = rows[eid]
+        start = plan.units.get(unit, ("", ""))[1] if manages else unit
+        chain = list(plan.ancestors(start))
+        in_register: dict[str, str] = {}
+        if self.partial:
+            names = sorted({plan.units[u][0] for u in chain if u in plan.units})
+            in_register = roster_db.unit_managers(conn, names, self.as_of.isoformat())
+            self._expand(conn, set(in_register.values()), graph, rows)
+        for u in chain:
+            named = plan.manager_of.get(u)
+            from_register = in_register.get(plan.units[u][0]) if u in plan.units else None
+            if from_register in rows:
+                from_register = None  # the file lists them, and does not name them here
+            for candidate in (named, from_register):
+                if candidate is not None and candidate != eid \
+                        and not _leads_to(graph, candidate, eid):
+                    return candidate
+        return None
 
     def repeated_lines(self, repeated: set[str]) -> None:
         """Name every line of an employee number written more than once (a second reading,

@@ -298,7 +298,7 @@ def import_roster(
     (services/opus.py), anything else a CSV file.
     """
     if path.is_file():
-        from seniorcli.services.opus import looks_like_xml
+        from seniorcli.services.opus import empty_xml, looks_like_xml
 
         if looks_like_xml(path):
             from seniorcli.services.opus import opus_source
@@ -306,6 +306,9 @@ def import_roster(
             source = opus_source(path, options, progress)
             with roster_db.import_transaction(conn, dry_run=options.dry_run):
                 return _load(conn, source, progress, path, options)
+        empty = empty_xml(path)
+        if empty is not None:
+            raise empty
     with open_table(path, options.encoding, options.delimiter) as tf:
         cols, ignored = map_columns(tf, ALIASES, FIELDS, options.mapping)
         _require_columns(tf, cols)
@@ -357,6 +360,10 @@ class _CsvSource:
 def _load(conn: Db, source, progress: Callable[[int, int], None] | None, path: Path,
           options: ImportOptions) -> ImportSummary:
     employees_before = roster_db.count_employees(conn)
+    # the base of the guard against a truncated roster: those current before the file's rows
+    # (new ones among them) are written
+    current_before = roster_db.count_current(conn) if employees_before and \
+        not options.partial else 0
     # Taken under the write lock, to the microsecond: no other import has this stamp, so the
     # rows it changed can be counted by it.
     stamp = now_stamp("microseconds")
@@ -402,7 +409,7 @@ def _load(conn: Db, source, progress: Callable[[int, int], None] | None, path: P
     if not options.partial and not first:
         summary.marked_left = marked_left = roster_db.mark_left(
             conn, seq=seq, stamp=stamp, as_of=options.as_of.isoformat())
-        guard = _left_guard(conn, seq, marked_left, path, options)
+        guard = _left_guard(conn, seq, marked_left, current_before, path, options)
         if guard is not None:
             problem, refusal = guard
             if not options.dry_run:
@@ -419,7 +426,7 @@ def _load(conn: Db, source, progress: Callable[[int, int], None] | None, path: P
     return summary
 
 
-def _left_guard(conn: Db, seq: int, marked_left: int, path: Path,
+def _left_guard(conn: Db, seq: int, marked_left: int, current: int, path: Path,
                 options: ImportOptions) -> tuple[str, InputFileError] | None:
     """The refusal of a full import that marks more as left than expected, or None: (the
     problem in one sentence, without a closing full stop; the refusal, which adds that nothing
@@ -428,15 +435,14 @@ def _left_guard(conn: Db, seq: int, marked_left: int, path: Path,
     With --expect-left N the import goes ahead exactly when N employees are marked as left
     (any other number is refused, also a small one: the user expected something else);
     without it, when no more than LEFT_GUARD_COUNT, or no more than LEFT_GUARD_SHARE of the
-    current employees, are. Current: without a leave date once the file's rows are written and
-    before anyone is marked (those just marked, and everyone the file lists as current); only
-    counted when more than LEFT_GUARD_COUNT were marked."""
+    ``current`` employees, are: those without a leave date in the register before the import
+    (the file's new employees are not among them: 150 new ids must not hide that 9 of 19
+    are missing). Everyone marked as left is one of them."""
     expected = options.expect_left
     if expected is not None and marked_left == expected:
         return None
     if marked_left <= LEFT_GUARD_COUNT and expected is None:
         return None
-    current = marked_left + roster_db.count_current(conn)
     if expected is None and marked_left <= LEFT_GUARD_SHARE * current:
         return None
     how_many = (_("{n} of {current} current employees ({share})").format(
