@@ -40,6 +40,7 @@ def wage_types(config):
 def settle(db) -> None:
     """Every stamp of the real clock set to one long before the periods asked about."""
     sql(db, "UPDATE agreement SET recorded_at = ?", (OLD,))
+    sql(db, "UPDATE agreement SET withdrawn_at = ? WHERE withdrawn_at IS NOT NULL", (OLD,))
     sql(db, "UPDATE audit SET at = ?", (OLD,))
     sql(db, "UPDATE agreement_change SET at = ?", (OLD,))
 
@@ -243,6 +244,7 @@ def test_a_renewal_after_an_early_end_is_an_end_and_a_start(run, db, register):
     """The renewed agreement was ended early, so the renewal no longer continues it."""
     ids = register
     assert run("agreement", "end", ids["renewed"], "--date", "2026-11-10").exit_code == 0
+    changed_at(db, ids["renewed"], "2026-11-12T10:00:00+00:00")
     rows = [r for r in november(run, "-f", "json").json()
             if r["agreement_id"] in (ids["renewed"], ids["renewal"])]
     assert [(r["agreement_id"], r["kind"], r["cause"]) for r in rows] == [
@@ -264,16 +266,369 @@ def test_a_note_that_reads_like_a_change_changes_nothing_for_payroll(run, db, re
 
 def test_an_early_end_recorded_in_the_period_for_a_last_day_before_it_reaches_payroll(
         run, db, register):
-    """Ended early in December for a last day in November: December's file carries it as a
-    change of the end (November's file was made before anyone knew)."""
+    """Ended early in December for a last day in November: December's file carries the end,
+    recorded late; November's does not (its file was made before anyone knew)."""
     aid = register["open_ended"]
     assert run("agreement", "end", aid, "--date", "2026-11-25").exit_code == 0
-    sql(db, "UPDATE agreement_change SET at = ? WHERE agreement_id = ? AND fields = 'end'",
-        ("2026-12-03T10:00:00+00:00", aid))
+    changed_at(db, aid, "2026-12-03T10:00:00+00:00")
     rows = [r for r in changes(run, "--month", "2026-12", "-f", "json").json()
             if r["agreement_id"] == aid]
-    assert [(r["kind"], r["last_day"], r["corrected"]) for r in rows] == [
-        ("change", "2026-11-25", "end")]
+    assert [(r["kind"], r["cause"], r["last_day"], r["recorded_late"]) for r in rows] == [
+        ("end", "ended_early", "2026-11-25", True)]
+    assert aid not in [r["agreement_id"] for r in november(run, "-f", "json").json()]
+
+
+# --- each change in exactly one period's file; a period's file never changes after it ---------
+
+def changed_at(db, aid: int, stamp: str) -> None:
+    """The latest change of ``aid`` (agreement_change) made at ``stamp``."""
+    sql(db, "UPDATE agreement_change SET at = ? WHERE id = (SELECT max(id) FROM "
+        "agreement_change WHERE agreement_id = ?)", (stamp, aid))
+
+
+def month_file(run, tmp_path, month: str) -> bytes:
+    out = tmp_path / f"loen-{month}.csv"
+    r = changes(run, "--month", month, "--format", "payroll", "-o", out)
+    assert r.exit_code == 0, r.stderr
+    return out.read_bytes()
+
+
+def rows_of(run, aid: int, *months: str) -> list[tuple]:
+    """(month, kind, cause, first day, last day, corrected, recorded late) of ``aid``'s rows."""
+    return [(m, r["kind"], r["cause"], r["first_day"], r["last_day"], r["corrected"],
+             r["recorded_late"])
+            for m in months for r in changes(run, "--month", m, "-f", "json").json()
+            if r["agreement_id"] == aid]
+
+
+@pytest.fixture
+def newcomer(run, tmp_path):
+    """One more employee, with no agreements."""
+    f = write_csv(tmp_path / "n.csv", "id,name,birth_date,department",
+                  "00900,Ida Holm,1961-02-03,Skole")
+    assert run("import", f, "--partial", "--as-of", "2026-11-01").exit_code == 0
+    return "00900"
+
+
+def test_a_start_recorded_after_its_month_is_in_the_next_month_only(run, db, register,
+                                                                    newcomer, tmp_path):
+    """Recorded on 30 November for 15 October: in November's file (recorded late), and
+    October's file, run again after it, is the same as before it."""
+    october = month_file(run, tmp_path, "2026-10")
+    aid = add(run, newcomer, "--type", "seniorstilling", "--start", "2026-10-15", "--end",
+              "2027-10-14", "--hours", "30")
+    # 30 November 23:30 in Denmark: still November
+    sql(db, "UPDATE agreement SET recorded_at = ? WHERE id = ?",
+        ("2026-11-30T22:30:00+00:00", aid))
+    assert month_file(run, tmp_path, "2026-10") == october
+    assert rows_of(run, aid, "2026-10", "2026-11", "2026-12") == [
+        ("2026-11", "start", "new", "2026-10-15", "2027-10-14", None, True)]
+    # one minute later it is a December registration
+    sql(db, "UPDATE agreement SET recorded_at = ? WHERE id = ?",
+        ("2026-11-30T23:01:00+00:00", aid))
+    assert [r[0] for r in rows_of(run, aid, "2026-10", "2026-11", "2026-12")] == ["2026-12"]
+
+
+def test_a_start_recorded_in_its_own_month_is_not_late(run, db, register, newcomer):
+    aid = add(run, newcomer, "--type", "seniorstilling", "--start", "2026-11-02", "--end",
+              "2027-11-01", "--hours", "30")
+    sql(db, "UPDATE agreement SET recorded_at = ? WHERE id = ?",
+        ("2026-11-20T10:00:00+00:00", aid))
+    assert rows_of(run, aid, "2026-10", "2026-11", "2026-12") == [
+        ("2026-11", "start", "new", "2026-11-02", "2027-11-01", None, False)]
+
+
+@pytest.mark.parametrize("audited", [True, False])
+def test_an_early_end_recorded_after_its_month_is_in_the_next_month_only(run, db, register,
+                                                                        tmp_path, audited):
+    """`agreement end` on 12 November for 20 October: the end is in November's file,
+    recorded late, once; October's file is as it was — also for an early end made by an
+    earlier version, which wrote no audit detail (not ``audited``)."""
+    aid = register["open_ended"]  # corrected twice before: its history is read back
+    october = month_file(run, tmp_path, "2026-10")
+    assert run("agreement", "end", aid, "--date", "2026-10-20").exit_code == 0
+    changed_at(db, aid, "2026-11-12T10:00:00+00:00")
+    if not audited:
+        sql(db, "UPDATE audit SET detail = NULL, employee_id = NULL "
+            "WHERE command = 'agreement end'")
+    assert month_file(run, tmp_path, "2026-10") == october
+    assert rows_of(run, aid, "2026-10", "2026-11", "2026-12") == [
+        ("2026-10", "change", "correction", "2025-01-01", None, "hours", False),
+        ("2026-11", "end", "ended_early", "2025-01-01", "2026-10-20", None, True)]
+
+
+def test_an_early_end_in_a_register_without_its_record_counts_by_its_date(run, db, register):
+    """A register from before schema 4 does not know when `agreement end` was run: the end
+    counts by its date, as before."""
+    aid = register["ended_early"]  # ended on 15 November
+    sql(db, "DELETE FROM agreement_change WHERE agreement_id = ?", (aid,))
+    assert rows_of(run, aid, "2026-10", "2026-11", "2026-12") == [
+        ("2026-11", "end", "ended_early", "2026-01-01", "2026-11-15", None, False)]
+
+
+def test_a_correction_after_the_month_leaves_the_month_as_it_was(run, db, register, tmp_path):
+    """A file run again shows the terms as they were at the end of its period: the hours
+    corrected in December are December's change, not a changed November."""
+    aid = register["start_first_day"]  # starts 1 November, 30 hours
+    november = month_file(run, tmp_path, "2026-11")
+    assert run("agreement", "correct", aid, "--hours", "25", "--note", "rettet").exit_code == 0
+    changed_at(db, aid, "2026-12-02T10:00:00+00:00")
+    assert month_file(run, tmp_path, "2026-11") == november
+    assert b"00123;0610;start;01112026;31102027;30,00;" in november
+    december = [r for r in changes(run, "--month", "2026-12", "-f", "json").json()
+                if r["agreement_id"] == aid]
+    assert [(r["kind"], r["corrected"], r["weekly_hours"]) for r in december] == [
+        ("change", "hours", 25)]
+
+
+def test_corrections_read_back_exactly_what_the_audit_log_wrote():
+    """The terms before a correction come from the head of its audit entry, which
+    describe_agreement writes: every form of it reads back (and a note cannot imitate it)."""
+    from datetime import date
+
+    from seniorcli.db.agreements import AgreementRow
+    from seniorcli.services.agreements import describe_agreement
+    from seniorcli.services.payroll import Terms, terms_before
+
+    def row(end, ended_on, hours, amount, note):
+        return AgreementRow(7, "1", "nedsat_tid", date(2026, 1, 1), end, end is None,
+                            ended_on, hours, amount, note, None, None, "", None)
+
+    cases = [
+        (row(date(2027, 6, 30), None, 37.5, 1234.5, None),
+         Terms(date(2026, 1, 1), date(2027, 6, 30), False, 37.5, 1234.5)),
+        (row(None, None, None, 1500000.0, "x): start 2020-01-01 → 2021-01-01"),
+         Terms(date(2026, 1, 1), None, False, None, 1500000.0)),
+        (row(date(2026, 11, 15), date(2026, 11, 15), 0.5, None, "37 hours, 5 kr"),
+         Terms(date(2026, 1, 1), date(2026, 11, 15), True, 0.5, None)),
+        (row(date(9999, 12, 31), None, None, -200.0, "'"),
+         Terms(date(2026, 1, 1), None, False, None, -200.0)),
+    ]
+    for agreement, terms in cases:
+        assert terms_before(f"agreement 7 ({describe_agreement(agreement)}): hours 1 → 2") == (
+            7, terms)
+    assert terms_before("agreement 7 (gone): amount 1 kr → 2 kr") == (7, None)
+    assert terms_before("something else") is None
+
+
+# --- renewals, judged by what was recorded by the end of the period -----------------------------
+
+def test_a_renewal_recorded_after_the_month_leaves_the_month_as_it_was(run, db, register,
+                                                                      tmp_path):
+    """Renewed on 4 December for 1 December: November's file keeps the end it had (payroll
+    stopped the supplement on 30 November), and December's starts it again from 1 December
+    as a renewal, with no day between."""
+    old = register["end_last_day"]  # 00200's seniorstilling, ends 30 November
+    november = month_file(run, tmp_path, "2026-11")
+    r = run("agreement", "renew", old, "--until", "2027-11-30")
+    assert r.exit_code == 0, r.stderr
+    new = int(r.stdout)
+    sql(db, "UPDATE agreement SET recorded_at = ? WHERE id = ?",
+        ("2026-12-04T09:00:00+00:00", new))
+    assert month_file(run, tmp_path, "2026-11") == november
+    assert b"00200;0610;end;01012026;30112026;30,00;" in november
+    assert rows_of(run, old, "2026-11", "2026-12") == [
+        ("2026-11", "end", "expires", "2026-01-01", "2026-11-30", None, False)]
+    assert rows_of(run, new, "2026-11", "2026-12", "2027-01") == [
+        ("2026-12", "start", "renewal", "2026-12-01", "2027-11-30", None, False)]
+    # asked for November and December at once: the renewal was known by its end, so it
+    # continues the agreement: one change
+    rows = changes(run, "--from", "2026-11-01", "--to", "2026-12-31", "-f", "json").json()
+    assert [(r["agreement_id"], r["kind"], r["cause"]) for r in rows
+            if r["agreement_id"] in (old, new)] == [(new, "change", "renewal")]
+
+
+def test_a_renewal_recorded_in_the_month_after_the_last_day_is_one_change(run, db, register,
+                                                                         newcomer):
+    aid = add(run, newcomer, "--type", "loentillaeg", "--start", "2026-01-01", "--end",
+              "2026-11-10", "--amount", "800")
+    sql(db, "UPDATE agreement SET recorded_at = ? WHERE id = ?", (OLD, aid))
+    new = int(run("agreement", "renew", aid, "--until", "2027-11-10").stdout)
+    sql(db, "UPDATE agreement SET recorded_at = ? WHERE id = ?",
+        ("2026-11-25T09:00:00+00:00", new))
+    assert rows_of(run, aid, "2026-10", "2026-11", "2026-12") == []
+    assert rows_of(run, new, "2026-10", "2026-11", "2026-12") == [
+        ("2026-11", "change", "renewal", "2026-11-11", "2027-11-10", None, False)]
+
+
+def test_a_renewal_recorded_in_time_is_a_change_and_no_end(run, register):
+    ids = register  # renewed_at_boundary ends 30 November; its renewal was recorded long ago
+    assert rows_of(run, ids["renewed_at_boundary"], "2026-11", "2026-12") == []
+    assert rows_of(run, ids["renewal_at_boundary"], "2026-11", "2026-12") == [
+        ("2026-12", "change", "renewal", "2026-12-01", "2027-05-31", None, False)]
+
+
+# --- withdrawn after payroll was told: cancel ---------------------------------------------------
+
+def test_a_withdrawn_agreement_payroll_was_told_of_is_cancelled(run, db, register, newcomer,
+                                                               tmp_path):
+    aid = register["start_first_day"]  # 00123's seniorstilling from 1 November, 30 hours
+    november = month_file(run, tmp_path, "2026-11")
+    r = run("agreement", "withdraw", aid, "--reason", "forkert medarbejder")
+    assert r.exit_code == 0, r.stderr
+    sql(db, "UPDATE agreement SET withdrawn_at = ? WHERE id = ?",
+        ("2026-12-02T08:00:00+00:00", aid))
+    assert month_file(run, tmp_path, "2026-11") == november
+    assert rows_of(run, aid, "2026-11", "2026-12", "2027-01", "2027-10") == [
+        ("2026-11", "start", "new", "2026-11-01", "2027-10-31", None, False),
+        ("2026-12", "cancel", "new", "2026-11-01", "2027-10-31", None, False)]
+    december = month_file(run, tmp_path, "2026-12")
+    assert f"00123;0610;cancel;01112026;31102027;30,00;;{aid};Kirsten Møller\r\n".encode(
+        "cp1252") in december
+    table_da = changes(run, "--month", "2026-12", lang="da").stdout
+    assert "annulleret" in table_da
+    out = tmp_path / "dec.xlsx"
+    assert changes(run, "--month", "2026-12", "-o", out, lang="da").exit_code == 0
+    ws = load_workbook(out).active
+    head = [c.value for c in ws[1]]
+    kinds = {(r[head.index("Aftale")], r[head.index("Ændring")])
+             for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert (aid, "annulleret") in kinds
+    assert "cancel" in changes(run, "--month", "2026-12", lang="en").stdout
+
+
+def test_a_withdrawal_payroll_never_heard_of_gives_nothing(run, db, register, newcomer):
+    """Recorded and withdrawn before its start was due, or in the month it was told: no row
+    anywhere."""
+    future = add(run, newcomer, "--type", "seniorstilling", "--start", "2027-01-01", "--end",
+                 "2027-12-31")
+    same_month = add(run, newcomer, "--type", "loentillaeg", "--start", "2026-12-01",
+                     "--end", "2027-11-30", "--amount", "900")
+    for aid, withdrawn in ((future, "2026-12-10T08:00:00+00:00"),
+                           (same_month, "2026-12-20T08:00:00+00:00")):
+        assert run("agreement", "withdraw", aid, "--reason", "fejl").exit_code == 0
+        sql(db, "UPDATE agreement SET recorded_at = ?, withdrawn_at = ? WHERE id = ?",
+            ("2026-11-15T08:00:00+00:00", withdrawn, aid))
+        assert rows_of(run, aid, "2026-11", "2026-12", "2027-01") == []
+    # run before the withdrawal was recorded, December's file had it: the cancel is then
+    # January's (the withdrawal was recorded after December's end)
+    sql(db, "UPDATE agreement SET withdrawn_at = ? WHERE id = ?",
+        ("2027-01-05T08:00:00+00:00", same_month))
+    assert [r[:2] for r in rows_of(run, same_month, "2026-11", "2026-12", "2027-01")] == [
+        ("2026-12", "start"), ("2027-01", "cancel")]
+
+
+def test_a_cancelled_renewal_says_it_was_a_renewal_and_the_old_end_comes(run, db, register):
+    """renewed_at_boundary ends 30 November; its renewal (December's change) is withdrawn in
+    January: January cancels the renewal and carries the old agreement's end, late."""
+    ids = register
+    r = run("agreement", "withdraw", ids["renewal_at_boundary"], "--reason", "fejl")
+    assert r.exit_code == 0, r.stderr
+    sql(db, "UPDATE agreement SET withdrawn_at = ? WHERE id = ?",
+        ("2027-01-06T08:00:00+00:00", ids["renewal_at_boundary"]))
+    assert rows_of(run, ids["renewal_at_boundary"], "2026-12", "2027-01") == [
+        ("2026-12", "change", "renewal", "2026-12-01", "2027-05-31", None, False),
+        ("2027-01", "cancel", "renewal", "2026-12-01", "2027-05-31", None, False)]
+    assert rows_of(run, ids["renewed_at_boundary"], "2026-11", "2026-12", "2027-01") == [
+        ("2027-01", "end", "expires", "2026-06-01", "2026-11-30", None, True)]
+
+
+def test_a_start_moved_later_after_payroll_was_told_is_one_correction(run, db, register,
+                                                                     tmp_path):
+    """The start payroll was told of in November is moved to 1 January in December:
+    December's file has the correction (corrected=start), January's no second start, and
+    November's is as it was."""
+    aid = register["start_first_day"]
+    november = month_file(run, tmp_path, "2026-11")
+    r = run("agreement", "correct", aid, "--start", "2027-01-01")
+    assert r.exit_code == 0, r.stderr
+    changed_at(db, aid, "2026-12-03T10:00:00+00:00")
+    assert month_file(run, tmp_path, "2026-11") == november
+    assert rows_of(run, aid, "2026-11", "2026-12", "2027-01") == [
+        ("2026-11", "start", "new", "2026-11-01", "2027-10-31", None, False),
+        ("2026-12", "change", "correction", "2027-01-01", "2027-10-31", "start", False)]
+
+
+def test_a_start_moved_before_payroll_was_told_is_just_a_start(run, db, register, newcomer):
+    aid = add(run, newcomer, "--type", "seniorstilling", "--start", "2027-03-01", "--end",
+              "2027-12-31")
+    sql(db, "UPDATE agreement SET recorded_at = ? WHERE id = ?",
+        ("2026-11-05T10:00:00+00:00", aid))
+    assert run("agreement", "correct", aid, "--start", "2027-04-01").exit_code == 0
+    changed_at(db, aid, "2026-12-03T10:00:00+00:00")
+    assert rows_of(run, aid, "2026-11", "2026-12", "2027-03", "2027-04") == [
+        ("2027-04", "start", "new", "2027-04-01", "2027-12-31", None, False)]
+
+
+def test_a_random_half_year_gives_every_month_the_same_file_when_run_again(run, db, tmp_path,
+                                                                      wage_types):
+    """Agreements added, corrected, ended early, renewed and withdrawn on random days (each
+    stamped with its day, at times on either side of midnight in UTC): each month's file as
+    payroll ran it when the month was over is the same when run again at the end, and no
+    agreement starts, ends or is cancelled in two months' files."""
+    import json
+    import random
+    from datetime import date, timedelta
+
+    rnd = random.Random(16)
+    roster = write_csv(tmp_path / "r.csv", "id,name,birth_date",
+                       *[f"{i},Ansat {i},1960-0{i}-01" for i in range(1, 7)])
+    assert run("import", roster, "--as-of", "2026-01-01").exit_code == 0
+    live: dict[int, tuple[date, date | None]] = {}  # id: start, end as recorded
+    ended: set[int] = set()
+    renewed: set[int] = set()
+
+    def stamped(table: str, column: str, day: date) -> None:
+        at = f"{day.isoformat()}T{rnd.choice(['07', '22', '23'])}:{rnd.randrange(60):02d}:00+00:00"
+        sql(db, f"UPDATE {table} SET {column} = ? WHERE id = (SELECT max(id) FROM {table})",
+            (at,))
+
+    files: dict[str, str] = {}
+    day = date(2026, 1, 1)
+    while day < date(2026, 7, 1):
+        for _ in range(rnd.randrange(3)):
+            op = rnd.random()
+            if op < 0.35 or not live:
+                start = day + timedelta(days=rnd.randrange(-60, 80))
+                end = start + timedelta(days=rnd.randrange(10, 200))
+                r = run("agreement", "add", rnd.randrange(1, 7), "--type",
+                        rnd.choice(["loentillaeg", "seniorstilling", "nedsat_tid"]),
+                        "--start", start, "--end", end, "--amount", rnd.randrange(100, 999))
+                if r.exit_code == 0:
+                    stamped("agreement", "recorded_at", day)
+                    live[int(r.stdout)] = (start, end)
+                continue
+            aid = rnd.choice(sorted(live))
+            start, end = live[aid]
+            if op < 0.6:
+                what = rnd.choice([["--amount", rnd.randrange(100, 999)],
+                                   ["--hours", rnd.randrange(10, 37)],
+                                   ["--start", start + timedelta(days=rnd.randrange(-30, 5))],
+                                   ["--end", start + timedelta(days=rnd.randrange(5, 300))]])
+                note = ["--note", "x): start 2020-01-01 → 2020-02-02"] * (rnd.random() < .3)
+                if run("agreement", "correct", aid, *what, *note).exit_code == 0:
+                    stamped("agreement_change", "at", day)
+            elif op < 0.75 and aid not in ended:
+                on = start + timedelta(days=rnd.randrange(0, 150))
+                if run("agreement", "end", aid, "--date", on).exit_code == 0:
+                    stamped("agreement_change", "at", day)
+                    ended.add(aid)
+            elif op < 0.9 and aid not in ended | renewed and end is not None:
+                r = run("agreement", "renew", aid, "--until",
+                        end + timedelta(days=rnd.randrange(30, 200)))
+                if r.exit_code == 0:
+                    stamped("agreement", "recorded_at", day)
+                    renewed.add(aid)
+                    live[int(r.stdout)] = (end + timedelta(days=1), None)
+            elif run("agreement", "withdraw", aid, "--reason", "fejl").exit_code == 0:
+                sql(db, "UPDATE agreement SET withdrawn_at = ? WHERE id = ?",
+                    (f"{day.isoformat()}T12:00:00+00:00", aid))
+                del live[aid]
+        if (day + timedelta(days=1)).day == 1:  # the month is over: payroll runs its file
+            files[day.strftime("%Y-%m")] = changes(run, "--month", day.strftime("%Y-%m"),
+                                                   "-f", "json").stdout
+        day += timedelta(days=1)
+    told: dict[tuple[int, str], list[str]] = {}
+    for month, made in files.items():
+        again = changes(run, "--month", month, "-f", "json").stdout
+        assert again == made, month
+        for r in json.loads(again):
+            what = "start" if r["cause"] in ("new", "renewal") and r["kind"] != "cancel" \
+                else r["kind"]
+            if r["kind"] != "change" or r["cause"] == "renewal":
+                told.setdefault((r["agreement_id"], what), []).append(month)
+    assert {k: v for k, v in told.items() if len(v) > 1} == {}
+    assert sum(len(json.loads(f)) for f in files.values()) > 80
 
 
 # --- the payroll systems' dialect ---------------------------------------------------------------
@@ -324,11 +679,12 @@ def test_the_payroll_file_to_standard_output(run, small):
     assert "37,50;1234,50;1;Åse Ærø Østergaard" in r.stdout
 
 
-def test_a_character_cp1252_lacks_is_refused_naming_the_employee(run, small, tmp_path):
+def test_a_character_cp1252_lacks_is_refused_naming_the_employee(run, db, small, tmp_path):
     f = write_csv(tmp_path / "p.csv", "id,name,birth_date,department",
                   "00888,Małgorzata Wiśniewska,1960-02-02,Skole")
     assert run("import", f, "--partial", "--as-of", "2026-11-01").exit_code == 0
     add(run, "00888", "--type", "seniorstilling", "--start", "2026-11-03", "--open-ended")
+    settle(db)
     out = tmp_path / "loen.csv"
     out.write_bytes(b"last month's file")
     r = november(run, "--format", "payroll", "-o", out)

@@ -147,6 +147,11 @@ def hr(tmp_path):
         "--end", "2028-12-31")
     cli("agreement", "add", "90020", "--type", "seniorstilling", "--start", "2026-10-01",
         "--end", "2028-09-30", "--hours", "32")
+    # recorded before the months asked about, not on today's date: the payroll change file
+    # puts an agreement recorded after its month in the month it was recorded in
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE agreement SET recorded_at = '2026-01-02T08:00:00+00:00'")
+    conn.close()
     return db
 
 
@@ -219,9 +224,11 @@ def test_the_monthly_script_runs_silently_under_crons_empty_environment(tmp_path
 
     # The same month again (a re-run by hand after a fix) gives the same files, silently.
     before = (month / "due-alle.csv").read_bytes()
+    backup_before = backup.read_bytes()
     p = _run_under_cron(script)
     assert p.returncode == 0 and p.stderr == b""
     assert (month / "due-alle.csv").read_bytes() == before
+    assert backup.read_bytes() == backup_before  # the copy from before the month's import kept
 
 
 @needs_shell
@@ -252,8 +259,9 @@ def test_the_monthly_script_writes_digests_payroll_changes_and_invitations(tmp_p
     assert lines[1].startswith("90020;0610;start;01102026;30092028;32,00;")
     assert (month / "loenaendringer-2026-10.xlsx").is_file()
 
-    merge = _excel_csv(month / "invitationer" / "flettefil.csv")
-    assert merge and all((month / "invitationer" / r["ics_file"]).is_file() for r in merge)
+    invitations = tmp_path / "out" / "invitationer"  # one folder for every month
+    merge = _excel_csv(invitations / "flettefil.csv")
+    assert merge and all((invitations / r["ics_file"]).is_file() for r in merge)
     invited = sqlite3.connect(hr).execute(
         "SELECT count(*) FROM conversation WHERE outcome = 'invited' AND date = ?",
         (AS_OF,)).fetchone()[0]
@@ -262,7 +270,7 @@ def test_the_monthly_script_writes_digests_payroll_changes_and_invitations(tmp_p
         "SELECT employee_id FROM conversation WHERE outcome = 'invited' AND date <= ?",
         (AS_OF,))}
 
-    before = {f: f.read_bytes() for f in month.rglob("*") if f.is_file()}
+    before = {f: f.read_bytes() for f in (tmp_path / "out").rglob("*") if f.is_file()}
     p = _run_under_cron(script)
     assert p.returncode == 0, p.stderr.decode()
     assert sqlite3.connect(hr).execute(
@@ -270,6 +278,7 @@ def test_the_monthly_script_writes_digests_payroll_changes_and_invitations(tmp_p
         (AS_OF,)).fetchone()[0] == invited  # logged once
     assert (month / "loenaendringer-2026-10.csv").read_bytes() == before[
         month / "loenaendringer-2026-10.csv"]
+    assert (invitations / "flettefil.csv").read_bytes() == before[invitations / "flettefil.csv"]
 
 
 @needs_shell

@@ -319,7 +319,10 @@ def correct(
             _("say what to correct: --start, --end, --open-ended, --hours, --amount or --note"))
     changes = correct_agreement(open_db(must_exist=True), agreement_id, change)
     if changes:
-        say(printable(redact(f"Corrected agreement {agreement_id}: {'; '.join(changes)}.")))
+        from seniorcli.cli.common import changes_text
+
+        say(printable(redact(_("Corrected agreement {agreement_id}: {changes}.").format(
+            agreement_id=agreement_id, changes=changes_text(changes)))))
     else:
         say(_("Agreement {agreement_id} already is so: nothing was changed.")
             .format(agreement_id=agreement_id))
@@ -519,7 +522,7 @@ def expiring(
 #: A payroll change's kind and cause as people read them (``Column.words``; csv, json and the
 #: payroll file keep the machine values).
 KIND_WORDS = {"start": N_("start (payroll change)"), "change": N_("change (payroll change)"),
-              "end": N_("end (payroll change)")}
+              "end": N_("end (payroll change)"), "cancel": N_("cancel (payroll change)")}
 CAUSE_WORDS = {"new": N_("new agreement (cause)"), "renewal": N_("renewal (cause)"),
                "correction": N_("correction (cause)"), "expires": N_("expires (cause)"),
                "ended_early": N_("ended early (cause)")}
@@ -740,15 +743,16 @@ def changes(
         "field): numbers only."))] = False,
     wage_types: WageTypesOpt = None,
 ) -> None:
-    """The payroll change file: senior agreements that start, change or end in a period, one
-    row per change, with the wage type (lønart) of each agreement type.
+    """The payroll change file: senior agreements that start, change, end or are cancelled
+    in a period, one row per change, with the wage type (lønart) of each agreement type.
 
-    A start or an end falls in the period by its date (an end: the last day, also of one
-    ended early; open-ended agreements never end); a renewal that continues an agreement is
-    one change on its first day; a correction of the dates, hours or amount recorded in the
-    period is a change; an agreement recorded in the period for earlier days is reported now
-    (recorded late). Withdrawn agreements never appear. Every agreement type in the file needs
-    its wage type in loenarter.toml (see `agreement types`), or nothing is written.
+    A start or an end falls in the period of its date if it was recorded by the period's
+    last day, else in the period it was recorded in (recorded late); a renewal that
+    continues an agreement is one change on its first day; a correction of the dates, hours
+    or amount is a change in the period it was recorded in; a withdrawn agreement that an
+    earlier period's file had is cancelled. So every change is in one period's file, and a
+    month's file stays the same once the month is over. Every agreement type in the file
+    needs its wage type in loenarter.toml (see `agreement types`), or nothing is written.
 
     Example: seniorcli agreement changes --month 2026-12 --format payroll -o loen-2026-12.csv
     """

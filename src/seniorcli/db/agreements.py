@@ -7,7 +7,8 @@ agreement that renews it). Dates are ``date`` objects; an end date is returned a
 end"). ``open_ended`` is a ``bool``.
 
 A withdrawn agreement (``withdrawn_at`` set) counts nowhere: every query here leaves it out,
-except ``get`` and ``of_employee`` (which `show` uses, marking it).
+except ``get`` and ``of_employee`` (which `show` uses, marking it) and the payroll change
+file's ``changing`` (a withdrawal that payroll must hear of is a change itself).
 
 The statements are the same on both engines. Where they differ in what they would return, the
 SQL says so itself: booleans are never compared with integers, ids come back with
@@ -232,9 +233,10 @@ def staff_born_by(conn: Db, born_by: date, year: int) -> Iterator[SeniorDayEmplo
 # -- the payroll change file (services/payroll.py) ---------------------------------------------
 
 class ChangedAgreement(NamedTuple):
-    """A live agreement that may start, change or end in a period, with its neighbours in a
-    chain of renewals: the end of the agreement it renews and the start of the one renewing
-    it (a renewal continues an agreement when it starts the day after the other's end)."""
+    """An agreement as the payroll change file weighs it, withdrawn or not: its terms as they
+    are now, when it was recorded and withdrawn (UTC stamps), and ``picked``: whether it may
+    give a row in the period asked about (the others come along as the agreement a picked
+    one renews, or as a renewal of one: what decides whether a renewal continues it)."""
 
     id: int
     employee_id: str
@@ -247,43 +249,71 @@ class ChangedAgreement(NamedTuple):
     ended_on: date | None
     weekly_hours: float | None
     amount: float | None
-    note: str | None
     renews_id: int | None
-    renews_end: date | None  # the end of the live agreement it renews
-    renewed_by: int | None  # the live agreement that renews it
-    renewal_start: date | None  # … and its start
     recorded_at: str  # UTC stamp of `agreement add` / `agreement renew`
+    withdrawn_at: str | None  # UTC stamp of `agreement withdraw`
+    picked: bool
 
 
-def changing(conn: Db, *, first: date, last: date, recorded_from: str, recorded_before: str,
-             ids: list[int]) -> list[ChangedAgreement]:
-    """Live agreements that start from ``first`` to ``last``, or end then (not open-ended),
-    or were recorded from ``recorded_from`` to before ``recorded_before`` (UTC stamps, as
-    text) and started before ``first``, or whose id is in ``ids`` (corrected in the period);
-    by employee, start and id."""
-    where = ["a.start_date BETWEEN ? AND ?", f"(NOT {_OPEN} AND a.end_date BETWEEN ? AND ?)",
-             "(a.start_date < ? AND a.recorded_at >= ? AND a.recorded_at < ?)"]
-    args: list[object] = [first.isoformat(), last.isoformat(), first.isoformat(),
-                          last.isoformat(), first.isoformat(), recorded_from, recorded_before]
-    if ids:
-        where.append(f"a.id IN ({', '.join('?' * len(ids))})")
-        args += ids
-    sql = ("SELECT a.id, a.employee_id, e.name, e.department, a.type, a.start_date, "
-           "a.end_date, a.open_ended, a.ended_on, a.weekly_hours, a.amount, a.note, "
-           "a.renews_id, p.end_date, s.id, s.start_date, a.recorded_at "
+def _picked(first: date, last: date, since: str) -> tuple[str, list[object]]:
+    """``WITH … x``: the ids of the agreements that may give a row from ``first`` to ``last``
+    (table ``c``: those whose start or end is in the period, or that were recorded,
+    withdrawn or changed from ``since`` on (a UTC stamp, as text: the services check the
+    Danish day), or whose renewal was recorded or withdrawn then), with the agreements they
+    renew and the renewals of both (table ``x``)."""
+    sql = ("WITH c AS (SELECT a.id, a.renews_id FROM agreement a WHERE "
+           "a.start_date BETWEEN ? AND ? "
+           f"OR (NOT {_OPEN} AND a.end_date BETWEEN ? AND ?) "
+           "OR a.recorded_at >= ? OR a.withdrawn_at >= ? "
+           "OR EXISTS (SELECT 1 FROM agreement_change ch WHERE ch.agreement_id = a.id "
+           "AND ch.at >= ?) "
+           "OR EXISTS (SELECT 1 FROM agreement r WHERE r.renews_id = a.id "
+           "AND (r.recorded_at >= ? OR r.withdrawn_at >= ?))), "
+           "b AS (SELECT id FROM c UNION SELECT renews_id FROM c WHERE renews_id IS NOT NULL), "
+           "x AS (SELECT a.id FROM agreement a WHERE a.id IN (SELECT id FROM b) "
+           "OR a.renews_id IN (SELECT id FROM b)) ")
+    return sql, [first.isoformat(), last.isoformat(), first.isoformat(), last.isoformat(),
+                 since, since, since, since, since]
+
+
+def changing(conn: Db, *, first: date, last: date, since: str) -> list[ChangedAgreement]:
+    """The agreements (withdrawn ones too) that may start, change, end or be cancelled from
+    ``first`` to ``last``, and their neighbours in a chain of renewals (``_picked``); by
+    employee, start and id."""
+    with_x, args = _picked(first, last, since)
+    sql = (with_x +
+           "SELECT a.id, a.employee_id, e.name, e.department, a.type, a.start_date, "
+           "a.end_date, a.open_ended, a.ended_on, a.weekly_hours, a.amount, a.renews_id, "
+           "a.recorded_at, a.withdrawn_at, a.id IN (SELECT id FROM c) "
            "FROM agreement a JOIN employee e ON e.employee_id = a.employee_id "
-           "LEFT JOIN agreement p ON p.id = a.renews_id AND p.withdrawn_at IS NULL "
-           "LEFT JOIN agreement s ON s.renews_id = a.id AND s.withdrawn_at IS NULL "
-           f"WHERE {_LIVE} AND ({' OR '.join(where)}) "
-           "ORDER BY a.employee_id, a.start_date, a.id")
+           "WHERE a.id IN (SELECT id FROM x) ORDER BY a.employee_id, a.start_date, a.id")
     rows = []
-    for (aid, eid, name, dept, kind, start, end, open_ended, ended_on, hours, amount, note,
-         renews, renews_end, renewed_by, renewal_start, recorded) in conn.execute(sql, args):
+    for (aid, eid, name, dept, kind, start, end, open_ended, ended_on, hours, amount, renews,
+         recorded, withdrawn, picked) in conn.execute(sql, args):
         rows.append(ChangedAgreement(
             aid, eid, name, dept, kind, date.fromisoformat(start), _day(end), bool(open_ended),
-            _day(ended_on), hours, amount, note, renews, _day(renews_end), renewed_by,
-            _day(renewal_start), recorded))
+            _day(ended_on), hours, amount, renews, recorded, withdrawn, bool(picked)))
     return rows
+
+
+def changes_of(conn: Db, *, first: date, last: date, since: str
+               ) -> list[tuple[str, int, str]]:
+    """(stamp, agreement id, fields) of every change recorded (table agreement_change) of the
+    agreements ``changing`` returns, whenever it was made, oldest first."""
+    with_x, args = _picked(first, last, since)
+    return [(at, agreement_id, fields) for at, agreement_id, fields in conn.execute(
+        with_x + "SELECT ch.at, ch.agreement_id, ch.fields FROM agreement_change ch "
+        "WHERE ch.agreement_id IN (SELECT id FROM x) ORDER BY ch.id", args)]
+
+
+def correction_details(conn: Db) -> list[str]:
+    """The audit log's detail of every `agreement correct` ("agreement 12 (seniorstilling
+    2026-01-01 to 2027-12-31, 30 hours): end …"), oldest first: it begins with the agreement
+    as it was before the correction (services.agreements.describe_agreement). An `agreement
+    end` that wrote such a detail comes too."""
+    return [detail for (detail,) in conn.execute(
+        "SELECT detail FROM audit WHERE command IN ('agreement correct', 'agreement end') "
+        "AND detail LIKE 'agreement %' ORDER BY id")]
 
 
 def record_change(conn: Db, agreement_id: int, at: str, fields: Iterable[str]) -> None:
@@ -291,11 +321,3 @@ def record_change(conn: Db, agreement_id: int, at: str, fields: Iterable[str]) -
     hours, amount, note."""
     conn.execute("INSERT INTO agreement_change (agreement_id, at, fields) VALUES (?, ?, ?)",
                  (agreement_id, at, ",".join(fields)))
-
-
-def changes_made(conn: Db, since: str, before: str) -> list[tuple[str, int, str]]:
-    """(stamp, agreement id, fields) of the changes made from ``since`` to before ``before``
-    (UTC stamps, as text), oldest first."""
-    return [(at, agreement_id, fields) for at, agreement_id, fields in conn.execute(
-        "SELECT at, agreement_id, fields FROM agreement_change WHERE at >= ? AND at < ? "
-        "ORDER BY id", (since, before))]

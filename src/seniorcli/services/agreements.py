@@ -193,7 +193,11 @@ def end_agreement(conn: Db, agreement_id: int, on: date) -> None:
             )
         agreement_rows.end_early(conn, agreement_id, on)
         agreement_rows.record_change(conn, agreement_id, now_stamp(), ["end"])
-        audit(conn, "agreement end", 1)
+        # the last day it had before, as a correction keeps it: the payroll change file
+        # reads it back to show an earlier month's file as it was
+        audit(conn, "agreement end", 1, employee_id=a.employee_id,
+              detail=f"agreement {agreement_id} ({describe_agreement(a)}): end "
+                     f"{planned or 'open-ended'} → {on}")
 
 
 def renew_agreement(conn: Db, agreement_id: int, until: date | None,
