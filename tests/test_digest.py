@@ -761,3 +761,18 @@ def test_the_mail_example_of_the_docs_attaches_each_file_as_what_it_is(
             assert msg.get_content_type() == "text/plain"
             assert msg.get_content() == digest_text
     assert [m["To"] for m in sent] == ["hr@kommune.dk", "mette@example.dk", "hr@kommune.dk"]
+
+
+def test_the_intro_says_what_the_municipalitys_rule_says_of_mus(run, roster, tmp_path):
+    """Albertslund's senior conversation is part of MUS and declined actively; Køge's may be
+    held with MUS or apart (the seeds)."""
+    for rules, said, not_said in (("albertslund", "Seniorsamtalen er en del af MUS",
+                                   "adskilt fra MUS"),
+                                  ("koege", "adskilt fra MUS", "er en del af MUS")):
+        out = tmp_path / rules
+        r = run("digest", "--rules", rules, "--as-of", AS_OF, "--to", out, "--format", "text",
+                lang="da")
+        assert r.exit_code == 0, r.stderr
+        texts = [" ".join(p.read_text(encoding="utf-8").split())
+                 for p in out.glob("leder-*.txt")]
+        assert texts and all(said in t and not_said not in t for t in texts), rules

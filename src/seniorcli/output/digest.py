@@ -215,7 +215,7 @@ def _rules_line(run: Any) -> str:
     return _("Rule set: {title}").format(title=_plain(run.rules_title))
 
 
-def _intro(d: Any) -> list[str]:
+def _intro(d: Any, run: Any) -> list[str]:
     if d.manager_id is None:
         return [_(
             "The employees below have no manager in the register, or their manager is not an "
@@ -229,6 +229,12 @@ def _intro(d: Any) -> list[str]:
           "(seniorsamtale), and tell HR the outcome (invited, held or declined) so that it can "
           "be recorded. The ones due within the coming days can be planned now, for example "
           "together with the next appraisal (MUS)."),
+        # Albertslund's guideline makes the senior conversation part of MUS, offered to all
+        # and declined actively (seeds/albertslund-retningslinje-seniorindsatser.txt); Køge's
+        # policy lets it be held with MUS or apart (seeds/koege-seniorpolitik.txt).
+        _("The senior conversation is part of MUS; it is offered to every employee, who may "
+          "decline it actively, and the union representative (TR) may take part if the "
+          "employee wishes.") if run.rules_name == "albertslund" else
         _("The senior conversation is only an offer, which the employee may decline. It may be "
           "held together with MUS, but also apart from it, and the union representative (TR) "
           "may take part if the employee wishes."),
@@ -319,7 +325,7 @@ def render_html(d: Any, run: Any) -> str:
     meta = [_recipient(d), _status_line(run), _rules_line(run)]
     body = [_tag("h1", title),
             '<p class="meta">' + " · ".join(escape(m) for m in meta) + "</p>",
-            *(f'<p class="intro">{escape(p)}</p>' for p in _intro(d))]
+            *(f'<p class="intro">{escape(p)}</p>' for p in _intro(d, run))]
     for key, heading, rows in _sections(d, run):
         body.append(_tag("h2", heading))
         body.append(_html_section(key, rows, d.manager_id is None) if rows
@@ -377,7 +383,7 @@ def render_text(d: Any, run: Any) -> str:
     lines.append("=" * min(TEXT_WIDTH, max(len(line) for line in lines)))
     for m in (_recipient(d, _glued), _status_line(run, _glued), _rules_line(run)):
         lines += _wrap(m)
-    for p in _intro(d):
+    for p in _intro(d, run):
         lines.append("")
         lines += _wrap(p)
     for key, heading, rows in _sections(d, run):
