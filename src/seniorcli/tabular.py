@@ -216,20 +216,33 @@ def _header_guess(path: Path, delimiter: str | None) -> tuple[str | None, list[s
     return delimiter, [h.strip() for h in header]
 
 
+def is_all(path: Path, encoding: str) -> bool:
+    """Every byte of the file is of ``encoding`` (read line by line, as the refusal counts)."""
+    return _bad_spots(path, encoding)[1] == 0
+
+
 def undecodable(path: Path, encoding: str, *, mixed: bool = False, detected: bool = False,
-                delimiter: str | None = None, header: list[str] | None = None
-                ) -> InputFileError:
+                delimiter: str | None = None, header: list[str] | None = None,
+                xml_hint: str | None = None) -> InputFileError:
     """The refusal for a file that cannot be read as ``encoding``: each line (and column) with
-    a bad byte, and what to do. ``mixed``: UTF-8 characters and bytes that are not UTF-8 in one
-    file. ``detected``: no encoding was given and the file is neither UTF-8 nor cp1252."""
-    if delimiter is None or header is None:
+    a bad byte, and what to do. ``mixed``: UTF-8
+    characters and bytes that are not UTF-8 in one file (found here for an XML file).
+    ``detected``: no encoding was given and the file is neither UTF-8 nor cp1252.
+    ``xml_hint``: the file is XML (the KMD OPUS import): columns are counted, not named, and
+    this is what to try when it is not mixed."""
+    xml = xml_hint is not None
+    if xml:
+        delimiter, header = None, None
+    elif delimiter is None or header is None:
         delimiter, header = _header_guess(path, delimiter)
     name = _codec_name(encoding)
     shown, count, first_utf8 = _bad_spots(path, encoding)
+    mixed = mixed or (xml and first_utf8 is not None)
     label = name
     details = []
     for line, offset, byte, text in shown:
-        column = _column_of(text, offset, delimiter, header, encoding)
+        column = (_(", column {column}").format(column=offset + 1) if xml
+                  else _column_of(text, offset, delimiter, header, encoding))
         what = _("line {line}{column}: byte 0x{byte} is not {encoding}").format(
             line=line, column=column, byte=byte.hex().upper(), encoding=label)
         as_cp1252 = byte.decode("cp1252", "replace")
@@ -257,8 +270,8 @@ def undecodable(path: Path, encoding: str, *, mixed: bool = False, detected: boo
                     "{encoding}; nothing was changed").format(path=path, encoding=label,
                                                               lines=lines)
         other = "cp1252" if name == "utf-8" else "utf-8"
-        hint = _("correct those lines, or give the file's real encoding with --encoding "
-                 "(e.g. {encoding})").format(encoding=other)
+        hint = xml_hint or _("correct those lines, or give the file's real encoding with "
+                             "--encoding (e.g. {encoding})").format(encoding=other)
     return InputFileError(message, hint=hint, details=details)
 
 

@@ -51,7 +51,7 @@ from seniorcli.dates import OPEN_END, DateFormatError, parse_date
 from seniorcli.db import Db
 from seniorcli.db import roster as roster_db
 from seniorcli.errors import InputFileError
-from seniorcli.i18n import N_, _, ngettext
+from seniorcli.i18n import N_, _
 from seniorcli.services.common import show_value
 from seniorcli.services.roster import (
     FIELDS,
@@ -59,7 +59,7 @@ from seniorcli.services.roster import (
     ImportSummary,
     _Rows,
 )
-from seniorcli.tabular import SHOWN_BAD_LINES, clean_text, cpr_problem
+from seniorcli.tabular import clean_text, cpr_problem
 
 #: Weekly hours of a full-time post in the municipal area (the working-time agreement's
 #: 37 hours a week): weekly hours = FULL_TIME_HOURS × numerator / denominator. OS2mo does not
@@ -203,52 +203,14 @@ def _not_utf8(path: Path) -> InputFileError | None:
     one saying UTF-8) that is not UTF-8, as the CSV import words it (tabular.undecodable):
     each line and column with a byte that is not UTF-8, what it is in cp1252, and
     --encoding cp1252 to try. None if every byte is UTF-8 (the XML error is another)."""
-    shown: list[str] = []
-    count, first_utf8 = 0, None
-    with path.open("rb") as f:
-        for number, line in enumerate(f, 1):
-            if line.isascii():
-                continue
-            if number == 1 and line.startswith(codecs.BOM_UTF8):
-                line = line[3:]
-            text = line.decode("utf-8", "surrogateescape")
-            if first_utf8 is None and len(text) < len(line):
-                first_utf8 = number
-            bad = next((i for i, c in enumerate(text) if "\udc80" <= c <= "\udcff"), None)
-            if bad is None:
-                continue
-            count += 1
-            if len(shown) < SHOWN_BAD_LINES:
-                byte = bytes([ord(text[bad]) - 0xDC00])
-                what = _("line {line}{column}: byte 0x{byte} is not {encoding}").format(
-                    line=number, column=_(", column {column}").format(column=bad + 1),
-                    byte=byte.hex().upper(), encoding="utf-8")
-                character = byte.decode("cp1252", "replace")
-                if character != "\ufffd":
-                    what += _(" (in cp1252 it is '{character}')").format(character=character)
-                shown.append(what)
-    if not count:
+    from seniorcli.tabular import is_all, undecodable
+
+    if is_all(path, "utf-8"):
         return None
-    if count > len(shown):
-        more = count - len(shown)
-        shown.append(ngettext("… and {n} more line", "… and {n} more lines", more)
-                     .format(n=more))
-    lines = ngettext("{n} line", "{n} lines", count).format(n=count)
-    if first_utf8 is not None:
-        return InputFileError(
-            _("{path} is partly UTF-8 (e.g. line {line}) and partly not: {lines} with bytes "
-              "that are not UTF-8. Read as UTF-8 or as cp1252, some names would be garbled, "
-              "so nothing was changed").format(path=path, line=first_utf8, lines=lines),
-            hint=_("correct those lines, or export the file again as UTF-8; if the file "
-                   "really is cp1252 (Windows), say so with --encoding cp1252"),
-            details=shown)
-    return InputFileError(
-        _("{path} cannot be read as {encoding}: {lines} with bytes that are not {encoding}; "
-          "nothing was changed").format(path=path, encoding="utf-8", lines=lines),
-        hint=_("the file is read as UTF-8 because its XML declaration names no other "
-               "encoding: if it is cp1252 (Windows), say so with --encoding cp1252 (or "
-               "encoding=\"windows-1252\" in its XML declaration)"),
-        details=shown)
+    return undecodable(path, "utf-8", xml_hint=_(
+        "the file is read as UTF-8 because its XML declaration names no other encoding: if it "
+        "is cp1252 (Windows), say so with --encoding cp1252 (or encoding=\"windows-1252\" in "
+        "its XML declaration)"))
 
 
 @dataclass
