@@ -26,7 +26,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -49,6 +49,21 @@ class Db(Protocol):
 
 
 Target = Path | str  # an SQLite file, or a PostgreSQL URL
+
+
+#: Values per IN list: below SQLite's oldest limit of 999 parameters.
+IN_CHUNK = 900
+
+
+def rows_in(conn: Db, sql: str, values: Iterable[Any], after: tuple = ()) -> Iterator[tuple]:
+    """The rows of a query ``sql`` whose ``{in}`` stands for the placeholders of an IN list of
+    ``values`` (each distinct value once), asked in chunks; ``after``: the parameters that
+    follow the list."""
+    distinct = sorted(set(values))
+    for i in range(0, len(distinct), IN_CHUNK):
+        chunk = distinct[i:i + IN_CHUNK]
+        yield from conn.execute(sql.replace("{in}", ",".join("?" * len(chunk))),
+                                (*chunk, *after)).fetchall()
 
 
 def is_url(target: object) -> bool:

@@ -11,10 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from seniorcli.db import Db
-
-#: Ids per lookup: below SQLite's oldest limit of 999 parameters.
-_CHUNK = 900
+from seniorcli.db import Db, rows_in
 
 
 class Placement(NamedTuple):
@@ -30,13 +27,6 @@ class Placement(NamedTuple):
 def placements(conn: Db, employee_ids: Iterable[str]) -> dict[str, Placement]:
     """The manager, department, hire and leave date of the employees with these ids; an id not
     in the roster is left out. One primary-key lookup per id, in chunks."""
-    ids = sorted(set(employee_ids))
-    found: dict[str, Placement] = {}
-    for i in range(0, len(ids), _CHUNK):
-        chunk = ids[i:i + _CHUNK]
-        for row in conn.execute(
-                "SELECT employee_id, manager_id, department, hire_date, leave_date "
-                f"FROM employee WHERE employee_id IN ({','.join('?' * len(chunk))})",
-                chunk).fetchall():
-            found[row[0]] = Placement(*row)
-    return found
+    return {row[0]: Placement(*row) for row in rows_in(
+        conn, "SELECT employee_id, manager_id, department, hire_date, leave_date "
+        "FROM employee WHERE employee_id IN ({in})", employee_ids)}

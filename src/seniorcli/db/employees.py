@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import NamedTuple
 
-from seniorcli.db import Db
+from seniorcli.db import Db, rows_in
 
 _COLUMNS = ("e.employee_id, e.name, e.birth_date, e.department, e.manager_id, e.hire_date, "
             "e.leave_date, e.email, e.weekly_hours")
@@ -94,21 +94,11 @@ def listing(conn: Db, *, staff_on: date | None = None, department: str | None = 
             yield make(r)
 
 
-#: Ids per lookup: below SQLite's oldest limit of 999 parameters.
-_CHUNK = 900
-
-
 def names(conn: Db, employee_ids: Iterable[str]) -> dict[str, str]:
     """The names of the employees with these ids; an id not in the roster is left out. One
     primary-key lookup per id (in chunks), however many rows mention it."""
-    ids = sorted(set(employee_ids))
-    found: dict[str, str] = {}
-    for i in range(0, len(ids), _CHUNK):
-        chunk = ids[i:i + _CHUNK]
-        found.update(conn.execute(
-            "SELECT employee_id, name FROM employee WHERE employee_id IN "
-            f"({','.join('?' * len(chunk))})", chunk).fetchall())
-    return found
+    return dict(rows_in(conn, "SELECT employee_id, name FROM employee WHERE employee_id IN "
+                        "({in})", employee_ids))
 
 
 class Contact(NamedTuple):
@@ -120,15 +110,9 @@ class Contact(NamedTuple):
 def contacts(conn: Db, employee_ids: Iterable[str]) -> dict[str, Contact]:
     """Name, e-mail and department of the employees with these ids (managers: a manager id is
     an employee id); an id not in the roster is left out. In chunks, like ``names``."""
-    ids = sorted(set(employee_ids))
-    found: dict[str, Contact] = {}
-    for i in range(0, len(ids), _CHUNK):
-        chunk = ids[i:i + _CHUNK]
-        for eid, name, email, dept in conn.execute(
-                "SELECT employee_id, name, email, department FROM employee WHERE employee_id IN "
-                f"({','.join('?' * len(chunk))})", chunk).fetchall():
-            found[eid] = Contact(name, email, dept)
-    return found
+    return {eid: Contact(name, email, dept) for eid, name, email, dept in rows_in(
+        conn, "SELECT employee_id, name, email, department FROM employee WHERE employee_id IN "
+        "({in})", employee_ids)}
 
 
 class RosterHistory(NamedTuple):

@@ -25,7 +25,7 @@ import contextlib
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from seniorcli.db import Db
+from seniorcli.db import Db, rows_in
 from seniorcli.db.employees import EmployeeRow
 
 if TYPE_CHECKING:
@@ -337,14 +337,9 @@ def end_by_leave_records(conn: Db, *, records: Sequence[tuple[str, str]],
 def departments_and_managers(conn: Db, ids: Sequence[str]) -> dict[str, tuple[str | None,
                                                                               str | None]]:
     """{employee_id: (department, manager_id)} of those of ``ids`` in the register."""
-    found: dict[str, tuple[str | None, str | None]] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        for eid, dept, mgr in conn.execute(
-                "SELECT employee_id, department, manager_id FROM employee "
-                f"WHERE employee_id IN ({', '.join('?' * len(chunk))})", tuple(chunk)):
-            found[eid] = (dept, mgr)
-    return found
+    return {eid: (dept, mgr) for eid, dept, mgr in rows_in(
+        conn, "SELECT employee_id, department, manager_id FROM employee "
+        "WHERE employee_id IN ({in})", ids)}
 
 
 def unit_managers(conn: Db, departments: Sequence[str], as_of: str) -> dict[str, str]:
@@ -352,16 +347,14 @@ def unit_managers(conn: Db, departments: Sequence[str], as_of: str) -> dict[str,
     employee in it who is the manager of the most employees (the lowest id of a tie), those
     gone by ``as_of`` left out. A department whose employees manage no one is not there."""
     best: dict[str, tuple[int, str]] = {}
-    for i in range(0, len(departments), 500):
-        chunk = departments[i:i + 500]
-        for dept, mgr, reports in conn.execute(
-                "SELECT m.department, m.employee_id, count(*) FROM employee m "
-                "JOIN employee e ON e.manager_id = m.employee_id "
-                f"WHERE m.department IN ({', '.join('?' * len(chunk))}) "
-                "AND (m.leave_date IS NULL OR m.leave_date > ?) "
-                "AND (e.leave_date IS NULL OR e.leave_date > ?) "
-                "GROUP BY m.department, m.employee_id", (*chunk, as_of, as_of)):
-            key = (-int(reports), mgr)
-            if dept not in best or key < best[dept]:
-                best[dept] = key
+    for dept, mgr, reports in rows_in(
+            conn, "SELECT m.department, m.employee_id, count(*) FROM employee m "
+            "JOIN employee e ON e.manager_id = m.employee_id "
+            "WHERE m.department IN ({in}) "
+            "AND (m.leave_date IS NULL OR m.leave_date > ?) "
+            "AND (e.leave_date IS NULL OR e.leave_date > ?) "
+            "GROUP BY m.department, m.employee_id", departments, (as_of, as_of)):
+        key = (-int(reports), mgr)
+        if dept not in best or key < best[dept]:
+            best[dept] = key
     return {dept: mgr for dept, (_reports, mgr) in best.items()}
